@@ -1,0 +1,78 @@
+using System.Diagnostics;
+
+namespace Fleet.Cli.Demo;
+
+/// <summary>A child process of the demo whose output is prefixed and relayed, and which is stopped with the demo.</summary>
+internal sealed class ChildProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ChildProcess(Process process) => _process = process;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string logFile, bool echo)
+    {
+        var psi = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            psi.ArgumentList.Add(argument);
+        }
+
+        var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
+        void Relay(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (log)
+            {
+                log.WriteLine(line);
+            }
+
+            if (echo)
+            {
+                Console.Error.WriteLine($"[{name}] {line}");
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Relay(e.Data);
+        process.ErrorDataReceived += (_, e) => Relay(e.Data);
+        process.Exited += (_, _) => log.Dispose();
+        if (!process.Start())
+        {
+            throw new InvalidOperationException($"could not start {fileName}");
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new ChildProcess(process);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            // SIGTERM lets the gateway stop its managed broker; kill only if it does not comply.
+            using var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await term.WaitForExitAsync().ConfigureAwait(false);
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await _process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync().ConfigureAwait(false);
+            }
+        }
+
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,384 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Fleet.Shared.Servers;
+
+/// <summary>A Mosquitto broker run as a child process on a loopback port, with a generated config.</summary>
+/// <remarks>
+/// Used by the embedded gateway (its default broker), by <c>./fleet demo</c> and by the integration
+/// test fixtures. <see cref="StartAsync"/> returns only once the broker accepts TCP connections, and
+/// throws <see cref="MosquittoUnavailableException"/> with the reason when it cannot start (not
+/// installed, port taken, bad config); it never silently degrades.
+/// </remarks>
+public sealed class MosquittoBroker : IAsyncDisposable
+{
+    private const string DefaultBinary = "/usr/sbin/mosquitto";
+    private readonly MosquittoOptions _options;
+    private readonly bool _ownsDirectory;
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    private MosquittoBroker(MosquittoOptions options, string directory, bool ownsDirectory)
+    {
+        _options = options;
+        WorkingDirectory = directory;
+        _ownsDirectory = ownsDirectory;
+    }
+
+    /// <summary>The loopback port the broker listens on.</summary>
+    public int Port { get; private set; }
+
+    /// <summary>The host clients connect to.</summary>
+    public string Host => _options.BindAddress;
+
+    /// <summary>Directory holding the generated config, log and persistence files.</summary>
+    public string WorkingDirectory { get; }
+
+    /// <summary>Path of the broker's log file.</summary>
+    public string LogFile => Path.Combine(WorkingDirectory, "mosquitto.log");
+
+    /// <summary>Whether the child process is still running.</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>Locates the mosquitto binary: <c>FLEET_MOSQUITTO</c>, then /usr/sbin, then PATH.</summary>
+    public static string? FindBinary()
+    {
+        var configured = Environment.GetEnvironmentVariable("FLEET_MOSQUITTO");
+        if (!string.IsNullOrEmpty(configured))
+        {
+            return File.Exists(configured) ? configured : null;
+        }
+
+        if (File.Exists(DefaultBinary))
+        {
+            return DefaultBinary;
+        }
+
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, "mosquitto");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Starts a broker and waits until it accepts connections.</summary>
+    public static async Task<MosquittoBroker> StartAsync(MosquittoOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var binary = FindBinary() ?? throw new MosquittoUnavailableException(
+            "mosquitto is not installed. Install it with: sudo apt-get install -y mosquitto mosquitto-clients (or set FLEET_MOSQUITTO).");
+
+        var ownsDirectory = options.WorkingDirectory is null;
+        var directory = options.WorkingDirectory ?? Path.Combine(Path.GetTempPath(), "fleet-mosquitto-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(directory);
+        var broker = new MosquittoBroker(options, directory, ownsDirectory);
+        try
+        {
+            // A free port chosen by the OS can be taken by someone else before mosquitto binds it; retry then.
+            for (var attempt = 1; ; attempt++)
+            {
+                broker.Port = options.Port != 0 ? options.Port : FreeLoopbackPort();
+                if (options.Port != 0 && !IsPortFree(options.BindAddress, options.Port))
+                {
+                    throw new MosquittoUnavailableException($"port {options.Port} on {options.BindAddress} is already in use; choose another or 0 for a free one");
+                }
+
+                await broker.WriteConfigAsync(cancellationToken).ConfigureAwait(false);
+                var started = await broker.LaunchAsync(binary, cancellationToken).ConfigureAwait(false);
+                if (started)
+                {
+                    return broker;
+                }
+
+                if (options.Port != 0 || attempt >= 5 || !broker.Output.Contains("in use", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new MosquittoUnavailableException($"mosquitto did not start on {options.BindAddress}:{broker.Port}: {broker.Output.Trim()}");
+                }
+            }
+        }
+        catch
+        {
+            await broker.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Everything the broker printed to stdout/stderr so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Picks a currently free TCP port on 127.0.0.1.</summary>
+    public static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Stops the broker (SIGTERM so it saves its state, then kill) without deleting its directory, so it can be restarted.</summary>
+    public async Task StopAsync()
+    {
+        var process = _process;
+        _process = null;
+        if (process is null)
+        {
+            return;
+        }
+
+        using (process)
+        {
+            if (!process.HasExited)
+            {
+                _ = NativeSignals.Terminate(process.Id);
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                try
+                {
+                    await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+            }
+
+            await process.WaitForExitAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Kills the broker abruptly (SIGKILL), as a crash or power loss would; for chaos tests.</summary>
+    public async Task KillAsync()
+    {
+        var process = _process;
+        _process = null;
+        if (process is null)
+        {
+            return;
+        }
+
+        using (process)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsPortFree(string address, int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Parse(address), port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Restarts a stopped broker on the same port with the same config (persistence survives).</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        await StopAsync().ConfigureAwait(false);
+        var binary = FindBinary() ?? throw new MosquittoUnavailableException("mosquitto disappeared");
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            if (await LaunchAsync(binary, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            // The old socket can linger for a moment after the previous process exits.
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new MosquittoUnavailableException($"mosquitto did not restart on port {Port}: {Output.Trim()}");
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        if (_ownsDirectory)
+        {
+            try
+            {
+                Directory.Delete(WorkingDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A log file still being flushed is not worth failing a dispose over.
+            }
+        }
+    }
+
+    private async Task WriteConfigAsync(CancellationToken cancellationToken)
+    {
+        var config = new StringBuilder();
+        if (Environment.UserName == "root")
+        {
+            // As root mosquitto drops to user "mosquitto", which cannot read our temp files.
+            config.AppendLine("user root");
+        }
+
+        config.AppendLine($"listener {Port} {_options.BindAddress}");
+        config.AppendLine($"allow_anonymous {(_options.AllowAnonymous ? "true" : "false")}");
+        config.AppendLine($"max_queued_messages {_options.MaxQueuedMessages}");
+        config.AppendLine("max_inflight_messages 0");
+        config.AppendLine($"log_dest file {LogFile}");
+        config.AppendLine("log_type error");
+        config.AppendLine("log_type warning");
+        config.AppendLine("log_type notice");
+        config.AppendLine("log_type information");
+        config.AppendLine("connection_messages true");
+        if (_options.Persistence)
+        {
+            config.AppendLine("persistence true");
+            config.AppendLine($"persistence_location {WorkingDirectory}/");
+            config.AppendLine("autosave_interval 1");
+        }
+
+        if (_options.Users.Count > 0)
+        {
+            var passwordFile = Path.Combine(WorkingDirectory, "passwd");
+            await File.WriteAllLinesAsync(passwordFile, _options.Users.Select(u => $"{u.Key}:{u.Value}"), cancellationToken).ConfigureAwait(false);
+            await HashPasswordsAsync(passwordFile, cancellationToken).ConfigureAwait(false);
+            config.AppendLine($"password_file {passwordFile}");
+        }
+
+        if (_options.AclLines.Count > 0)
+        {
+            var aclFile = Path.Combine(WorkingDirectory, "acl");
+            await File.WriteAllLinesAsync(aclFile, _options.AclLines, cancellationToken).ConfigureAwait(false);
+            config.AppendLine($"acl_file {aclFile}");
+        }
+
+        if (_options.Tls is { } tls)
+        {
+            config.AppendLine($"cafile {tls.CaFile}");
+            config.AppendLine($"certfile {tls.CertFile}");
+            config.AppendLine($"keyfile {tls.KeyFile}");
+            config.AppendLine($"require_certificate {(tls.RequireClientCertificate ? "true" : "false")}");
+            config.AppendLine($"use_identity_as_username {(tls.UseIdentityAsUsername ? "true" : "false")}");
+        }
+
+        foreach (var line in _options.ExtraConfig)
+        {
+            config.AppendLine(line);
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(WorkingDirectory, "mosquitto.conf"), config.ToString(), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task HashPasswordsAsync(string passwordFile, CancellationToken cancellationToken)
+    {
+        var tool = File.Exists("/usr/bin/mosquitto_passwd") ? "/usr/bin/mosquitto_passwd" : "mosquitto_passwd";
+        var psi = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true };
+        psi.ArgumentList.Add("-U");
+        psi.ArgumentList.Add(passwordFile);
+        using var process = Process.Start(psi) ?? throw new MosquittoUnavailableException("mosquitto_passwd could not be started");
+        var stderr = await process.StandardError.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            throw new MosquittoUnavailableException($"mosquitto_passwd -U failed: {stderr.Trim()}");
+        }
+    }
+
+    private async Task<bool> LaunchAsync(string binary, CancellationToken cancellationToken)
+    {
+        var psi = new ProcessStartInfo(binary)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = WorkingDirectory,
+        };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(Path.Combine(WorkingDirectory, "mosquitto.conf"));
+        var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+                AppendLogTail();
+                _process = null;
+                process.Dispose();
+                return false;
+            }
+
+            if (await CanConnectAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return true;
+            }
+
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new MosquittoUnavailableException($"mosquitto did not accept connections on port {Port} within 10 s: {Output.Trim()}");
+    }
+
+    private async Task<bool> CanConnectAsync(CancellationToken cancellationToken)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            await client.ConnectAsync(_options.BindAddress, Port, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private void AppendLogTail()
+    {
+        if (File.Exists(LogFile))
+        {
+            foreach (var line in File.ReadLines(LogFile).TakeLast(10))
+            {
+                Append(line);
+            }
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
+
+/// <summary>The managed broker could not be started; the message says why and what to do.</summary>
+public sealed class MosquittoUnavailableException(string message) : Exception(message);

@@ -1,0 +1,15 @@
+using System.Runtime.InteropServices;
+
+namespace Fleet.Shared.Servers;
+
+/// <summary>POSIX signals for child processes; .NET's Process API offers only SIGKILL.</summary>
+internal static partial class NativeSignals
+{
+    private const int SigTerm = 15;
+
+    /// <summary>Sends SIGTERM; returns false when the process no longer exists.</summary>
+    public static bool Terminate(int pid) => Kill(pid, SigTerm) == 0;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}
