@@ -1,31 +1,11 @@
-using Fleet.Gateway;
-using Fleet.Gateway.Api;
-using Fleet.Gateway.Broker;
-using Serilog;
+using Fleet.Gateway.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.Configuration.AddEnvironmentVariables("FLEET_GATEWAY_");
-builder.Logging.ClearProviders();
-builder.Logging.AddSerilog(new LoggerConfiguration()
-    .MinimumLevel.Information()
-    .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
-    .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}")
-    .CreateLogger(), dispose: true);
-
-var options = builder.Configuration.GetSection("Fleet").Get<GatewayOptions>() ?? new GatewayOptions();
-var problems = options.Validate();
-if (problems.Count > 0)
+var (app, problems) = GatewayApp.Create(args);
+if (app is null)
 {
     await Console.Error.WriteLineAsync("fleet-gateway: invalid configuration:\n  " + string.Join("\n  ", problems));
     return 2;
 }
-
-builder.Services.AddSingleton(options);
-builder.Services.AddSingleton<EmbeddedBroker>();
-builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
-
-var app = builder.Build();
-app.MapHealth();
 
 try
 {

@@ -1,0 +1,47 @@
+using Fleet.Gateway.Api;
+using Fleet.Gateway.Api.Auth;
+using Fleet.Gateway.Api.Metrics;
+using Fleet.Gateway.Broker;
+using Serilog;
+
+namespace Fleet.Gateway.Hosting;
+
+/// <summary>Builds the gateway application from command-line style settings; used by Program and by tests.</summary>
+internal static class GatewayApp
+{
+    /// <summary>Creates the app, or returns the configuration problems that prevent it.</summary>
+    public static (WebApplication? App, IReadOnlyList<string> Problems) Create(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddEnvironmentVariables("FLEET_GATEWAY_");
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}")
+            .CreateLogger(), dispose: true);
+
+        var options = builder.Configuration.GetSection("Fleet").Get<GatewayOptions>() ?? new GatewayOptions();
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            return (null, problems);
+        }
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddFleetAuth(options.DataDirectory);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<MetricsRegistry>();
+        builder.Services.AddSingleton<EmbeddedBroker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
+
+        var app = builder.Build();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealth();
+        app.MapIdentity();
+        app.MapMetrics();
+        return (app, []);
+    }
+}
