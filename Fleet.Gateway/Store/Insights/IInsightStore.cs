@@ -1,0 +1,13 @@
+namespace Fleet.Gateway.Store.Insights;
+
+/// <summary>Failure insights feeding aggregation and distillation.</summary>
+internal interface IInsightStore
+{
+    Task<InsightRecord> AppendAsync(NewInsight insight, CancellationToken cancellationToken);
+
+    /// <summary>Insights on a model version with an id above <paramref name="afterId"/>, in append order.</summary>
+    Task<IReadOnlyList<InsightRecord>> ListByModelVersionAsync(string modelVersion, long afterId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>How many insights a model version has, per signature.</summary>
+    Task<IReadOnlyDictionary<string, int>> CountBySignatureAsync(string modelVersion, CancellationToken cancellationToken);
+}
