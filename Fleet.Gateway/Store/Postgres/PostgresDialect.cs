@@ -48,5 +48,11 @@ internal sealed class PostgresDialect(NpgsqlDataSource dataSource, string schema
     public override bool IsForeignKeyViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation };
 
+    public override Task OrderAppendsAsync(SqlScope scope, string table) =>
+        StoreDatabase.ExecuteAsync(
+            scope,
+            "SELECT pg_advisory_xact_lock(hashtext(@key))",
+            s => s.Text("key", $"fleet-store-append:{schema}.{table}"));
+
     public override ValueTask DisposeAsync() => dataSource.DisposeAsync();
 }

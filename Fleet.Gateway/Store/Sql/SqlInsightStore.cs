@@ -12,12 +12,17 @@ internal sealed class SqlInsightStore(StoreDatabase db) : IInsightStore
         var signature = StoreGuard.Text(insight.Signature, nameof(insight));
         var payload = StoreGuard.Json(insight.PayloadJson, nameof(insight));
         var now = db.Now();
-        var ids = await db.WriteAsync(
-            scope => StoreDatabase.QueryAsync(
-                scope,
-                "INSERT INTO insights (device_id, model_version, signature, payload, received) VALUES (@deviceId, @modelVersion, @signature, @payload, @now) RETURNING id",
-                s => s.Text("deviceId", deviceId).Text("modelVersion", modelVersion).Text("signature", signature).Json("payload", payload).Time("now", now),
-                r => r.Long(0)),
+        var ids = await db.TransactAsync(
+            async scope =>
+            {
+                // Readers resume after the last id they saw, so ids must become visible in order.
+                await db.Dialect.OrderAppendsAsync(scope, "insights").ConfigureAwait(false);
+                return await StoreDatabase.QueryAsync(
+                    scope,
+                    "INSERT INTO insights (device_id, model_version, signature, payload, received) VALUES (@deviceId, @modelVersion, @signature, @payload, @now) RETURNING id",
+                    s => s.Text("deviceId", deviceId).Text("modelVersion", modelVersion).Text("signature", signature).Json("payload", payload).Time("now", now),
+                    r => r.Long(0)).ConfigureAwait(false);
+            },
             cancellationToken).ConfigureAwait(false);
         return new InsightRecord(ids[0], deviceId, modelVersion, signature, payload, now);
     }

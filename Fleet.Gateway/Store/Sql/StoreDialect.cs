@@ -30,5 +30,12 @@ internal abstract class StoreDialect : IAsyncDisposable
 
     public abstract bool IsForeignKeyViolation(DbException exception);
 
+    /// <summary>
+    /// Inside a write transaction, makes appends to <paramref name="table"/> commit in id order, so a
+    /// reader resuming after an id never skips a row that committed late. Writers are already serialised
+    /// where the dialect gates them.
+    /// </summary>
+    public abstract Task OrderAppendsAsync(SqlScope scope, string table);
+
     public abstract ValueTask DisposeAsync();
 }

@@ -116,6 +116,8 @@ internal sealed class SqliteDialect : StoreDialect
     public override bool IsForeignKeyViolation(DbException exception) =>
         exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 787 };
 
+    public override Task OrderAppendsAsync(SqlScope scope, string table) => Task.CompletedTask;
+
     public override ValueTask DisposeAsync()
     {
         // Pooled connections keep the file open; clearing the pool lets the caller move or delete it.

@@ -48,6 +48,37 @@ public abstract partial class FleetStoreConformanceTests
     }
 
     [Fact]
+    public async Task ListInsights_ReaderResumingAfterLastId_MissesNothingWrittenConcurrently()
+    {
+        const int writers = 8;
+        const int insightsEach = 40;
+        var writing = Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < insightsEach; i++)
+            {
+                await Store.Insights.AppendAsync(new NewInsight($"pi-{w}", "1.2.0", "sig", $$"""{"i":{{i}}}"""), Ct);
+            }
+        })));
+
+        var seen = new List<long>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (seen.Count < writers * insightsEach && DateTime.UtcNow < deadline)
+        {
+            var batch = await Store.Insights.ListByModelVersionAsync("1.2.0", seen.Count == 0 ? 0 : seen[^1], 7, Ct);
+            seen.AddRange(batch.Select(i => i.Id));
+            if (batch.Count == 0)
+            {
+                await Task.Yield();
+            }
+        }
+
+        await writing;
+        var all = await Store.Insights.ListByModelVersionAsync("1.2.0", 0, 1000, Ct);
+        Assert.Equal(writers * insightsEach, all.Count);
+        Assert.Equal(all.Select(i => i.Id), seen);
+    }
+
+    [Fact]
     public async Task AppendInsight_BadPayload_ThrowsArgumentException()
     {
         await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.Insights.AppendAsync(new NewInsight("a", "1.2.0", "sig", "nope"), Ct));
