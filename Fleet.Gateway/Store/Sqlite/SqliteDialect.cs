@@ -1,7 +1,9 @@
 using System.Data;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Fleet.Gateway.Store.Sql;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Fleet.Gateway.Store.Sqlite;
 
@@ -14,6 +16,7 @@ internal sealed class SqliteDialect : StoreDialect
 {
     private static readonly Lazy<IReadOnlyList<Migration>> AllMigrations = new(() => MigrationCatalog.Load("Sqlite"));
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly ConditionalWeakTable<sqlite3, object> _configured = [];
     private readonly string _connectionString;
 
     public SqliteDialect(string databasePath, TimeSpan busyTimeout)
@@ -24,7 +27,6 @@ internal sealed class SqliteDialect : StoreDialect
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
-            ForeignKeys = true,
             DefaultTimeout = (int)Math.Ceiling(busyTimeout.TotalSeconds),
         }.ToString();
         BusyTimeout = busyTimeout;
@@ -66,13 +68,16 @@ internal sealed class SqliteDialect : StoreDialect
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            connection.DefaultTimeout = (int)Math.Ceiling(BusyTimeout.TotalSeconds);
-            var command = connection.CreateCommand();
-            await using (command.ConfigureAwait(false))
+            // Pooled connections keep their native handle, and with it these settings: set them once per handle.
+            if (connection.Handle is { } handle && _configured.TryAdd(handle, true))
             {
-                // Per connection: wait for other processes' locks inside SQLite; WAL makes NORMAL durable across crashes of the process.
-                command.CommandText = $"PRAGMA busy_timeout = {(long)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL";
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                var command = connection.CreateCommand();
+                await using (command.ConfigureAwait(false))
+                {
+                    // Wait for other processes' locks inside SQLite; in WAL mode NORMAL survives a process crash.
+                    command.CommandText = $"PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {(long)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL";
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
 
             return connection;
