@@ -1,0 +1,11 @@
+namespace Fleet.Gateway.Store.Rollouts;
+
+internal enum RolloutState
+{
+    Pending,
+    Running,
+    Paused,
+    Aborted,
+    Completed,
+    RolledBack,
+}

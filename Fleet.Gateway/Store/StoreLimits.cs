@@ -1,0 +1,17 @@
+namespace Fleet.Gateway.Store;
+
+/// <summary>Input bounds every store implementation enforces identically.</summary>
+internal static class StoreLimits
+{
+    /// <summary>Longest id (device, event, model, rollout, node, actor, entity) in characters.</summary>
+    public const int MaxIdLength = 128;
+
+    /// <summary>Largest JSON document (UTF-8 bytes) a single column accepts.</summary>
+    public const int MaxJsonBytes = 256 * 1024;
+
+    /// <summary>Largest model artifact stored inline as a blob.</summary>
+    public const int MaxArtifactBytes = 64 * 1024 * 1024;
+
+    /// <summary>Largest page a query returns.</summary>
+    public const int MaxPageSize = 1000;
+}
