@@ -79,7 +79,7 @@ internal sealed partial class ActorCell
 
         System.EventStream.Unsubscribe(Self);
         System.ActorStopped();
-        _state = null;
+        _state = state?.Children is { } closedChildren ? new CellState { Children = closedChildren } : null;
         if (_parent is null)
         {
             System.OnGuardianTerminated();
