@@ -1,0 +1,159 @@
+using Fleet.Shared.Actors;
+using Fleet.Tests.Actors.Support;
+
+namespace Fleet.Tests.Actors;
+
+public sealed class DeathWatchTests : ActorTestBase
+{
+    [Fact]
+    public async Task Terminated_ArrivesAfterEveryMessageTheDeadActorSentBeforeStopping()
+    {
+        var probe = CreateProbe();
+        var watcher = System.ActorOf(Props.Create(() => new WatcherActor(probe.Ref)), "watcher");
+        var chatty = System.ActorOf(Props.Create(() => new ChattyActor()), "chatty");
+        watcher.Tell(new WatchIt(chatty), null);
+        await SettleAsync(watcher);
+
+        chatty.Tell(new Burst(watcher, 500), null);
+
+        for (var i = 0; i < 500; i++)
+        {
+            await probe.ExpectMsgAsync(i);
+        }
+
+        Assert.Equal(chatty, (await probe.ExpectMsgAsync<Terminated>()).ActorRef);
+    }
+
+    [Fact]
+    public async Task Terminated_IsDeliveredExactlyOnce_EvenWhenWatchedTwice()
+    {
+        var probe = CreateProbe();
+        var watcher = System.ActorOf(Props.Create(() => new WatcherActor(probe.Ref)), "watcher");
+        var subject = System.ActorOf(Props.Create(() => new ChattyActor()), "subject");
+        watcher.Tell(new WatchIt(subject), null);
+        watcher.Tell(new WatchIt(subject), null);
+        await SettleAsync(watcher);
+
+        System.Stop(subject);
+        await probe.ExpectMsgAsync<Terminated>();
+        watcher.Tell("marker", null);
+
+        await probe.ExpectMsgAsync("marker");
+    }
+
+    [Fact]
+    public async Task Watch_OfAnAlreadyDeadActor_DeliversTerminatedAtOnce()
+    {
+        var probe = CreateProbe();
+        var first = System.ActorOf(Props.Create(() => new WatcherActor(probe.Ref)), "first");
+        var subject = System.ActorOf(Props.Create(() => new ChattyActor()), "subject");
+        first.Tell(new WatchIt(subject), null);
+        await SettleAsync(first);
+        System.Stop(subject);
+        await probe.ExpectMsgAsync<Terminated>();
+
+        var late = System.ActorOf(Props.Create(() => new WatcherActor(probe.Ref)), "late");
+        late.Tell(new WatchIt(subject), null);
+
+        Assert.Equal(subject, (await probe.ExpectMsgAsync<Terminated>()).ActorRef);
+    }
+
+    [Fact]
+    public async Task Unwatch_BeforeTheSubjectStops_SuppressesTerminated()
+    {
+        var probe = CreateProbe();
+        var watcher = System.ActorOf(Props.Create(() => new WatcherActor(probe.Ref)), "watcher");
+        var subject = System.ActorOf(Props.Create(() => new ChattyActor()), "subject");
+        var other = System.ActorOf(Props.Create(() => new ChattyActor()), "other");
+        watcher.Tell(new WatchIt(subject), null);
+        watcher.Tell(new WatchIt(other), null);
+        watcher.Tell(new UnwatchIt(subject), null);
+        await SettleAsync(watcher);
+
+        System.Stop(subject);
+        System.Stop(other);
+
+        Assert.Equal(other, (await probe.ExpectMsgAsync<Terminated>()).ActorRef);
+        watcher.Tell("marker", null);
+        await probe.ExpectMsgAsync("marker");
+    }
+
+    [Fact]
+    public async Task UnhandledTerminated_StopsTheWatcherWithADeathPact()
+    {
+        var probe = CreateProbe();
+        var observer = System.ActorOf(Props.Create(() => new WatcherActor(probe.Ref)), "observer");
+        var careless = System.ActorOf(Props.Create(() => new CarelessWatcher()), "careless");
+        var subject = System.ActorOf(Props.Create(() => new ChattyActor()), "subject");
+        observer.Tell(new WatchIt(careless), null);
+        careless.Tell(subject, null);
+        await SettleAsync(careless);
+
+        System.Stop(subject);
+
+        Assert.Equal(careless, (await probe.ExpectMsgAsync<Terminated>()).ActorRef);
+    }
+
+    private sealed record WatchIt(IActorRef Subject);
+
+    private sealed record UnwatchIt(IActorRef Subject);
+
+    private sealed record Burst(IActorRef Target, int Count);
+
+    private sealed class WatcherActor(IActorRef probe) : ActorBase
+    {
+        protected override void OnReceive(object message)
+        {
+            switch (message)
+            {
+                case Ping:
+                    Sender.Tell(Pong.Instance);
+                    break;
+                case WatchIt watch:
+                    Context.Watch(watch.Subject);
+                    break;
+                case UnwatchIt unwatch:
+                    Context.Unwatch(unwatch.Subject);
+                    break;
+                default:
+                    probe.Tell(message);
+                    break;
+            }
+        }
+    }
+
+    private sealed class ChattyActor : ActorBase
+    {
+        protected override void OnReceive(object message)
+        {
+            if (message is Burst burst)
+            {
+                for (var i = 0; i < burst.Count; i++)
+                {
+                    burst.Target.Tell(i);
+                }
+
+                Context.Stop(Self);
+            }
+        }
+    }
+
+    private sealed class CarelessWatcher : ActorBase
+    {
+        protected override void OnReceive(object message)
+        {
+            switch (message)
+            {
+                case Ping:
+                    Sender.Tell(Pong.Instance);
+                    break;
+                case IActorRef subject:
+                    Context.Watch(subject);
+                    break;
+                default:
+                    Unhandled(message);
+                    break;
+            }
+        }
+    }
+}
