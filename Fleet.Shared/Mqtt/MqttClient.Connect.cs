@@ -189,7 +189,7 @@ public sealed partial class MqttClient : IMqttConnectionHandler
             CleanStart = _options.CleanStart,
             KeepAliveSeconds = (ushort)_options.KeepAlive.TotalSeconds,
             UserName = _options.UserName,
-            Password = _options.Password is null ? null : System.Text.Encoding.UTF8.GetBytes(_options.Password),
+            Password = _options.Password is null ? (ReadOnlyMemory<byte>?)null : System.Text.Encoding.UTF8.GetBytes(_options.Password),
             Will = _options.Will,
             WillDelayInterval = _options.WillDelayInterval,
             SessionExpiryInterval = _options.SessionExpiryInterval,

@@ -61,14 +61,14 @@ internal sealed partial class MqttPacketDecoder
                 MessageExpiryInterval = wp.MessageExpiryInterval,
                 ContentType = wp.ContentType,
                 ResponseTopic = wp.ResponseTopic,
-                CorrelationData = wp.CorrelationData,
+                CorrelationData = AsMemory(wp.CorrelationData),
                 UserProperties = wp.UserProperties,
             };
             willDelay = wp.WillDelayInterval ?? 0;
         }
 
         var userName = hasUserName ? reader.ReadString() : null;
-        var password = hasPassword ? reader.ReadBinary() : null;
+        var password = hasPassword ? new ReadOnlyMemory<byte>(reader.ReadBinary()) : (ReadOnlyMemory<byte>?)null;
         return new MqttConnectPacket
         {
             ProtocolVersion = Version,
@@ -86,7 +86,7 @@ internal sealed partial class MqttPacketDecoder
             RequestResponseInformation = p.RequestResponseInformation is { } rri ? rri == 1 : null,
             RequestProblemInformation = p.RequestProblemInformation is { } rpi ? rpi == 1 : null,
             AuthenticationMethod = p.AuthenticationMethod,
-            AuthenticationData = p.AuthenticationData,
+            AuthenticationData = AsMemory(p.AuthenticationData),
             UserProperties = p.UserProperties,
         };
     }
@@ -148,7 +148,7 @@ internal sealed partial class MqttPacketDecoder
             ResponseInformation = p.ResponseInformation,
             ServerReference = p.ServerReference,
             AuthenticationMethod = p.AuthenticationMethod,
-            AuthenticationData = p.AuthenticationData,
+            AuthenticationData = AsMemory(p.AuthenticationData),
             UserProperties = p.UserProperties,
         };
     }

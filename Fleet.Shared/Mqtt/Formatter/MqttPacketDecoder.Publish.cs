@@ -53,7 +53,7 @@ internal sealed partial class MqttPacketDecoder
             MessageExpiryInterval = p.MessageExpiryInterval,
             ContentType = p.ContentType,
             ResponseTopic = p.ResponseTopic,
-            CorrelationData = p.CorrelationData,
+            CorrelationData = AsMemory(p.CorrelationData),
             UserProperties = p.UserProperties,
             SubscriptionIdentifiers = p.SubscriptionIdentifiers,
         };

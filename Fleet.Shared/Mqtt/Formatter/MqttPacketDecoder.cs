@@ -163,11 +163,14 @@ internal sealed partial class MqttPacketDecoder(MqttProtocolVersion version, ush
         return new MqttAuthPacket(code)
         {
             AuthenticationMethod = p.AuthenticationMethod,
-            AuthenticationData = p.AuthenticationData,
+            AuthenticationData = AsMemory(p.AuthenticationData),
             ReasonString = p.ReasonString,
             UserProperties = p.UserProperties,
         };
     }
+
+    /// <summary>An absent binary property stays null (a null array would otherwise become an empty, present value).</summary>
+    private static ReadOnlyMemory<byte>? AsMemory(byte[]? bytes) => bytes is null ? (ReadOnlyMemory<byte>?)null : bytes;
 
     private static ushort ReadPacketId(ref MqttSpanReader reader)
     {

@@ -24,7 +24,11 @@ internal sealed class MqttWriteBuffer : IDisposable
 
     public void WriteUInt32(uint value) => BinaryPrimitives.WriteUInt32BigEndian(Reserve(4), value);
 
-    public void WriteVariableByteInteger(uint value) => _length += MqttVariableByteInteger.Write(Reserve(4), value) - 4;
+    public void WriteVariableByteInteger(uint value)
+    {
+        var written = MqttVariableByteInteger.Write(Reserve(4), value);
+        _length -= 4 - written;
+    }
 
     public void WriteString(string value)
     {

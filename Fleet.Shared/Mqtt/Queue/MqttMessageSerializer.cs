@@ -64,7 +64,7 @@ internal static class MqttMessageSerializer
             MessageExpiryInterval = hasExpiry ? expiry : null,
             ContentType = contentType,
             ResponseTopic = responseTopic,
-            CorrelationData = hasCorrelation ? correlation : null,
+            CorrelationData = hasCorrelation ? correlation : (ReadOnlyMemory<byte>?)null,
             UserProperties = properties,
         };
     }
