@@ -1,0 +1,13 @@
+using Fleet.Shared.Mqtt.Packets;
+
+namespace Fleet.Shared.Mqtt.Channel;
+
+/// <summary>Receives what a connection's read loop decodes, and its end.</summary>
+internal interface IMqttConnectionHandler
+{
+    /// <summary>Called on the read loop, in arrival order; must not block.</summary>
+    void OnPacket(MqttConnection connection, MqttPacket packet);
+
+    /// <summary>Called exactly once when the connection has ended.</summary>
+    void OnClosed(MqttConnection connection, MqttCloseReason reason, MqttDisconnectPacket? serverDisconnect, Exception? error);
+}

@@ -1,0 +1,162 @@
+using System.Runtime.InteropServices;
+using Fleet.Shared.Mqtt.Channel;
+using Fleet.Shared.Mqtt.Formatter;
+using Fleet.Shared.Mqtt.Packets;
+using Fleet.Shared.Mqtt.Session;
+
+namespace Fleet.Shared.Mqtt;
+
+public sealed partial class MqttClient
+{
+    void IMqttConnectionHandler.OnPacket(MqttConnection connection, MqttPacket packet)
+    {
+        switch (packet)
+        {
+            case MqttPublishPacket publish:
+                OnPublish(connection, publish);
+                break;
+            case MqttAckPacket { Type: MqttPacketType.PubRel } release:
+                OnPubRel(connection, release);
+                break;
+            case MqttAckPacket ack:
+                OnPublishAck(connection, ack);
+                break;
+            case MqttConnAckPacket connAck:
+                lock (_gate)
+                {
+                    if (!ReferenceEquals(_connecting, connection) || _connAck is null || !_connAck.TrySetResult(connAck))
+                    {
+                        throw new MqttProtocolViolationException(MqttDisconnectReasonCode.ProtocolError, "unexpected CONNACK");
+                    }
+                }
+
+                break;
+            case MqttSubAckPacket subAck:
+                TaskCompletionSource<MqttSubAckPacket>? request;
+                lock (_gate)
+                {
+                    if (_pendingRequests.Remove(subAck.PacketId, out request))
+                    {
+                        _packetIds.Return(subAck.PacketId);
+                    }
+                }
+
+                request?.TrySetResult(subAck);
+                break;
+            default:
+                throw new MqttProtocolViolationException(MqttDisconnectReasonCode.ProtocolError, $"a server must not send {packet.Type}");
+        }
+    }
+
+    private void OnPublish(MqttConnection connection, MqttPublishPacket publish)
+    {
+        var message = publish.Message;
+        if (message.QualityOfService == MqttQualityOfService.ExactlyOnce)
+        {
+            lock (_gate)
+            {
+                ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(_incomingQos2, publish.PacketId, out var exists);
+                state.Generation = connection.Generation;
+                if (exists)
+                {
+                    // A redelivery of a message the handler has (or is about to have) seen: never deliver twice.
+                    if (state.Handled)
+                    {
+                        connection.Enqueue(MqttOutgoing.ForAck(MqttPacketType.PubRec, publish.PacketId));
+                    }
+
+                    return;
+                }
+            }
+        }
+
+        _inbox.Writer.TryWrite(new MqttIncomingMessage(message, publish.PacketId, connection.Generation));
+    }
+
+    private void OnPubRel(MqttConnection connection, MqttAckPacket release)
+    {
+        bool known;
+        lock (_gate)
+        {
+            known = _incomingQos2.Remove(release.PacketId);
+        }
+
+        var code = known || connection.Version != MqttProtocolVersion.V500 ? (byte)0 : (byte)MqttPubRelReasonCode.PacketIdentifierNotFound;
+        connection.Enqueue(MqttOutgoing.ForAck(MqttPacketType.PubComp, release.PacketId, code));
+    }
+
+    private async Task RunDispatcherAsync()
+    {
+        var reader = _inbox.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var incoming))
+            {
+                await DeliverAsync(incoming.Message).ConfigureAwait(false);
+                Acknowledge(incoming);
+            }
+        }
+    }
+
+    private async ValueTask DeliverAsync(MqttApplicationMessage message)
+    {
+        try
+        {
+            lock (_interceptors)
+            {
+                foreach (var interceptor in _interceptors)
+                {
+                    if (interceptor(message))
+                    {
+                        return;
+                    }
+                }
+            }
+
+            if (MessageReceived is { } handler)
+            {
+                await handler(message, _lifetime.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (!ex.IsFatal())
+        {
+            MqttLog.HandlerFailed(_logger, message.Topic, ex);
+        }
+    }
+
+    /// <summary>
+    /// Acknowledges after the handler ran — on the connection the packet identifier belongs to. After a
+    /// reconnect the server redelivers instead (QoS 1: a duplicate; QoS 2: answered from the state).
+    /// </summary>
+    private void Acknowledge(MqttIncomingMessage incoming)
+    {
+        switch (incoming.Message.QualityOfService)
+        {
+            case MqttQualityOfService.AtLeastOnce:
+                var connection = Volatile.Read(ref _connection);
+                if (connection is not null && connection.Generation == incoming.Generation)
+                {
+                    connection.Enqueue(MqttOutgoing.ForAck(MqttPacketType.PubAck, incoming.PacketId));
+                }
+
+                break;
+            case MqttQualityOfService.ExactlyOnce:
+                lock (_gate)
+                {
+                    ref var state = ref CollectionsMarshal.GetValueRefOrNullRef(_incomingQos2, incoming.PacketId);
+                    if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref state))
+                    {
+                        return;
+                    }
+
+                    state.Handled = true;
+                    if (_connection is { } current && current.Generation == state.Generation)
+                    {
+                        current.Enqueue(MqttOutgoing.ForAck(MqttPacketType.PubRec, incoming.PacketId));
+                    }
+                }
+
+                break;
+        }
+    }
+}
