@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
 using Fleet.Bench;
+using Fleet.Bench.Suites;
 
 IBenchSuite[] suites =
 [
+    new OnnxSuite(),
 ];
 
 if (args.Length == 0 || args[0] is "list" or "--help" or "-h")
