@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace Fleet.Shared.Learning;
@@ -114,17 +115,35 @@ public sealed partial class Mlp
         current.CopyTo(output);
     }
 
-    /// <summary>z = x·W + b for one row; the inner loop is an axpy over the output width (SIMD).</summary>
+    /// <summary>
+    /// z = x·W + b for one row. Column blocks of SIMD width accumulate over every input in registers, so z is
+    /// loaded and stored once per block instead of once per input.
+    /// </summary>
     internal static void Dense(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> z)
     {
-        b.CopyTo(z);
         var width = z.Length;
-        for (var k = 0; k < x.Length; k++)
+        var lanes = Vector<float>.Count;
+        var j = 0;
+        for (; j <= width - lanes; j += lanes)
         {
-            if (x[k] != 0f)
+            var accumulator = new Vector<float>(b.Slice(j, lanes));
+            for (var k = 0; k < x.Length; k++)
             {
-                TensorPrimitives.MultiplyAdd(w.Slice(k * width, width), x[k], z, z);
+                accumulator += new Vector<float>(w.Slice((k * width) + j, lanes)) * x[k];
             }
+
+            accumulator.CopyTo(z.Slice(j, lanes));
+        }
+
+        for (; j < width; j++)
+        {
+            var sum = b[j];
+            for (var k = 0; k < x.Length; k++)
+            {
+                sum += w[(k * width) + j] * x[k];
+            }
+
+            z[j] = sum;
         }
     }
 

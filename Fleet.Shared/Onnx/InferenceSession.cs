@@ -19,10 +19,11 @@ public sealed unsafe partial class InferenceSession : IDisposable
     private readonly nint[] _inputNameOffsets;
     private readonly nint[] _outputNameOffsets;
 
-    private InferenceSession(OrtHandle session, NativeTensor[] initializers)
+    private InferenceSession(OrtHandle session, IReadOnlyDictionary<string, NativeTensor> initializers)
     {
         _session = session;
-        _initializers = initializers;
+        _initializers = initializers.Values.ToArray();
+        CallerOwnedInitializers = initializers;
         var handle = session.DangerousGetHandle();
         Inputs = ReadMetadata(handle, output: false);
         Outputs = ReadMetadata(handle, output: true);
@@ -34,6 +35,9 @@ public sealed unsafe partial class InferenceSession : IDisposable
 
     /// <summary>The model's outputs, in order (hidden activations exposed by the writer come after the main output).</summary>
     public IReadOnlyList<TensorInfo> Outputs { get; }
+
+    /// <summary>The caller-owned initializers this session reads its weights from (empty when the model's own are used).</summary>
+    public IReadOnlyDictionary<string, NativeTensor> CallerOwnedInitializers { get; }
 
     internal OrtHandle Handle => _session;
 
@@ -79,7 +83,7 @@ public sealed unsafe partial class InferenceSession : IDisposable
 
         try
         {
-            return new InferenceSession(session, initializers);
+            return new InferenceSession(session, new Dictionary<string, NativeTensor>(options.Initializers));
         }
         catch
         {

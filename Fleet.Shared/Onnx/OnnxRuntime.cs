@@ -23,7 +23,8 @@ public static unsafe class OnnxRuntime
     public const string BundledVersion = "1.30.0";
 
     private static readonly Lock Gate = new();
-    private static string? _libraryPath;
+    // Written last under the lock and read without it: volatile so no thread sees it before the table and env.
+    private static volatile string? _libraryPath;
     private static string? _version;
     private static OrtHandle? _env;
     private static OrtHandle? _cpuMemory;

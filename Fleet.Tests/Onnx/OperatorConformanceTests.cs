@@ -1,6 +1,7 @@
 using Fleet.Shared.Onnx;
 using Fleet.Shared.Onnx.Reading;
 using Fleet.Shared.Onnx.Reference;
+using Fleet.Shared.Onnx.Writing;
 
 namespace Fleet.Tests.Onnx;
 
@@ -41,5 +42,25 @@ public sealed class OperatorConformanceTests
         {
             Assert.Equal(expected[i].Floats, context.Output(i).AsSpan<float>().ToArray());
         }
+    }
+
+    [Fact]
+    public void Int64Tensors_FlowThroughBothRunPaths()
+    {
+        var g = new OnnxGraphBuilder("int64");
+        var a = g.Input("a", TensorElementType.Int64, 2, 3);
+        g.Output(g.Mul(g.Add(a, g.Initializer("b", [10L, 20L, 30L], 3)), g.Initializer("k", [3L], 1)), TensorElementType.Int64, 2, 3);
+        using var session = InferenceSession.Create(g.Build());
+        long[] input = [1, 2, 3, -4, -5, 6_000_000_000];
+        long[] expected = [33, 66, 99, 18, 45, 18_000_000_090];
+
+        var output = session.Run([new InputTensor("a", [2, 3], Int64s: input)])[0];
+        Assert.Equal(TensorElementType.Int64, output.ElementType);
+        Assert.Equal(expected, output.Int64s);
+
+        using var context = session.CreateRunContext();
+        input.CopyTo(context.Input("a").AsSpan<long>());
+        context.Run();
+        Assert.Equal(expected, context.Output(0).AsSpan<long>().ToArray());
     }
 }
