@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 using Fleet.Bench;
+using Fleet.Bench.Suites;
 
 IBenchSuite[] suites =
 [
     new Fleet.Bench.Store.StoreBench(),
+    new OnnxSuite(),
 ];
 
 if (args.Length == 0 || args[0] is "list" or "--help" or "-h")

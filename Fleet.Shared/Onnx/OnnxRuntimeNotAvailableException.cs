@@ -1,0 +1,11 @@
+namespace Fleet.Shared.Onnx;
+
+/// <summary>The native ONNX Runtime library is missing, unloadable or too old for this binding.</summary>
+public sealed class OnnxRuntimeNotAvailableException : OnnxRuntimeException
+{
+    /// <summary>Creates the exception.</summary>
+    public OnnxRuntimeNotAvailableException(string message, Exception? innerException = null)
+        : base(OrtErrorCode.Fail, message, innerException ?? new InvalidOperationException(message))
+    {
+    }
+}
