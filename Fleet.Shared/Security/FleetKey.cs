@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+
+namespace Fleet.Shared.Security;
+
+/// <summary>The fleet's model-signing key: ECDSA P-256. The gateway holds the private key; devices the public key.</summary>
+/// <remarks>Keys are exchanged as PEM (PKCS#8 private, SubjectPublicKeyInfo public).</remarks>
+public static class FleetKey
+{
+    /// <summary>Creates a new P-256 signing key.</summary>
+    public static ECDsa Create() => ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+    /// <summary>Loads a PEM key (private or public); rejects keys that are not P-256.</summary>
+    /// <exception cref="CryptographicException">The PEM is malformed or not a P-256 key.</exception>
+    public static ECDsa FromPem(string pem)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(pem);
+        var key = ECDsa.Create();
+        try
+        {
+            key.ImportFromPem(pem);
+            if (key.KeySize != 256)
+            {
+                throw new CryptographicException($"the fleet key must be ECDSA P-256, not a {key.KeySize}-bit curve");
+            }
+
+            return key;
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Loads the private key at <paramref name="path"/>, creating it (mode 0600) when absent.</summary>
+    public static ECDsa LoadOrCreatePrivate(string path)
+    {
+        if (File.Exists(path))
+        {
+            return FromPem(File.ReadAllText(path));
+        }
+
+        var key = Create();
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temp = path + ".tmp";
+        using (var stream = new FileStream(temp, new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        }))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(key.ExportPkcs8PrivateKeyPem());
+        }
+
+        File.Move(temp, path, overwrite: true);
+        return key;
+    }
+
+    /// <summary>The public half as PEM, for devices.</summary>
+    public static string PublicPem(ECDsa key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.ExportSubjectPublicKeyInfoPem();
+    }
+}
