@@ -180,9 +180,9 @@ internal sealed class SqlDeviceStore(StoreDatabase db) : IDeviceStore
             _ => { },
             r => (Key: r.String(0), Count: r.Int(1))).ConfigureAwait(false);
         var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (key2, count) in rows)
+        foreach (var (value, count) in rows)
         {
-            counts[key2] = count;
+            counts[value] = count;
         }
 
         return counts;

@@ -34,8 +34,6 @@ internal sealed class SqliteDialect : StoreDialect
 
     public TimeSpan BusyTimeout { get; }
 
-    public string ConnectionString => _connectionString;
-
     public override string Name => "sqlite";
 
     public override IReadOnlyList<Migration> Migrations => AllMigrations.Value;
@@ -68,8 +66,9 @@ internal sealed class SqliteDialect : StoreDialect
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+
             // Pooled connections keep their native handle, and with it these settings: set them once per handle.
-            if (connection.Handle is { } handle && _configured.TryAdd(handle, true))
+            if (connection.Handle is { } handle && !_configured.TryGetValue(handle, out _))
             {
                 var command = connection.CreateCommand();
                 await using (command.ConfigureAwait(false))
@@ -78,6 +77,8 @@ internal sealed class SqliteDialect : StoreDialect
                     command.CommandText = $"PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {(long)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL";
                     await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
+
+                _configured.AddOrUpdate(handle, true);
             }
 
             return connection;

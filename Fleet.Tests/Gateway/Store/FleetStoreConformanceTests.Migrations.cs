@@ -60,4 +60,26 @@ public abstract partial class FleetStoreConformanceTests
             }
         }
     }
+
+    [Fact]
+    public async Task Open_DatabaseFromANewerGateway_RefusesToOpen()
+    {
+        await ExecuteRawAsync("INSERT INTO schema_migrations (version, name, applied) SELECT 99, 'future', applied FROM schema_migrations WHERE version = 1");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => OpenAsync("main"));
+
+        Assert.Contains("99", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Operations_WithACanceledToken_AreCanceled()
+    {
+        using var canceled = new CancellationTokenSource();
+        await canceled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.Devices.GetAsync("pi-1", canceled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.Devices.TryAddAsync(new DeviceRegistration("pi-1", 0, CredentialKind.None), canceled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.Leases.TryAcquireAsync(0, "node-a", LeaseTime, canceled.Token));
+        Assert.Null(await Store.Devices.GetAsync("pi-1", Ct));
+    }
 }
