@@ -23,7 +23,7 @@ internal static class RunCommand
     public static int Run(string path, string inputJson, TextWriter output)
     {
         using var session = InferenceSession.Load(path);
-        var text = File.Exists(inputJson) ? File.ReadAllText(inputJson) : inputJson;
+        var text = inputJson.TrimStart().StartsWith('{') ? inputJson : File.ReadAllText(inputJson);
         using var document = JsonDocument.Parse(text);
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {

@@ -63,36 +63,41 @@ public sealed unsafe partial class InferenceSession : IDisposable
             OrtApi.AddSessionConfigEntry(so, key, value);
         }
 
-        var initializers = options.Initializers.Values.ToArray();
-        if (initializers.Length > 0)
-        {
-            // Pre-packing copies weights into ORT-owned layouts; then digests of the caller's memory would watch
-            // bytes inference no longer reads.
-            OrtApi.AddSessionConfigEntry(so, "session.disable_prepacking", "1");
-            foreach (var (name, tensor) in options.Initializers)
-            {
-                OrtApi.AddInitializer(so, name, tensor.Value.DangerousGetHandle());
-            }
-        }
-
-        var session = OrtApi.CreateSessionFromArray(OnnxRuntime.Env, model, so);
-        foreach (var tensor in initializers)
-        {
-            tensor.AddRefForSession();
-        }
-
+        // Take a reference on every caller-owned tensor first: a disposed one fails here, before ORT sees its pointer.
+        var initializers = new List<NativeTensor>();
         try
         {
-            return new InferenceSession(session, new Dictionary<string, NativeTensor>(options.Initializers));
+            foreach (var tensor in options.Initializers.Values)
+            {
+                tensor.AddRefForSession();
+                initializers.Add(tensor);
+            }
+
+            if (initializers.Count > 0)
+            {
+                // Pre-packing copies weights into ORT-owned layouts; then digests of the caller's memory would watch
+                // bytes inference no longer reads.
+                OrtApi.AddSessionConfigEntry(so, "session.disable_prepacking", "1");
+                foreach (var (name, tensor) in options.Initializers)
+                {
+                    OrtApi.AddInitializer(so, name, tensor.Value.DangerousGetHandle());
+                }
+            }
+
+            var session = OrtApi.CreateSessionFromArray(OnnxRuntime.Env, model, so);
+            try
+            {
+                return new InferenceSession(session, new Dictionary<string, NativeTensor>(options.Initializers));
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
         }
         catch
         {
-            foreach (var tensor in initializers)
-            {
-                tensor.ReleaseFromSession();
-            }
-
-            session.Dispose();
+            initializers.ForEach(t => t.ReleaseFromSession());
             throw;
         }
     }

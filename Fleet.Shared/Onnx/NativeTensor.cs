@@ -106,12 +106,25 @@ public sealed unsafe class NativeTensor : IDisposable
     }
 
     /// <summary>Keeps the OrtValue and its memory alive for a session; balanced by <see cref="ReleaseFromSession"/>.</summary>
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     internal void AddRefForSession()
     {
-        var a = false;
-        var b = false;
-        _value.DangerousAddRef(ref a);
-        _buffer.DangerousAddRef(ref b);
+        var value = false;
+        var buffer = false;
+        try
+        {
+            _value.DangerousAddRef(ref value);
+            _buffer.DangerousAddRef(ref buffer);
+        }
+        catch (ObjectDisposedException)
+        {
+            if (value)
+            {
+                _value.DangerousRelease();
+            }
+
+            throw;
+        }
     }
 
     internal void ReleaseFromSession()

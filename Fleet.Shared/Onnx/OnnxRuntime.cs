@@ -115,8 +115,9 @@ public static unsafe class OnnxRuntime
 
     private static void Load(string path)
     {
-        var (table, version) = Probe(path);
+        var (table, version) = Probe(path, ApiVersion);
         OrtApi.SetTable((nint*)table);
+        SelfCheck(path, version);
         // Errors come back to the caller as exceptions; ORT's own log only needs the severe ones.
         const int LogSeverityError = 3;
         _env = OrtApi.CreateEnv(LogSeverityError, "fleet");
@@ -127,7 +128,7 @@ public static unsafe class OnnxRuntime
 
     /// <summary>Loads <paramref name="path"/> and checks it serves <see cref="ApiVersion"/>, without making it the process's runtime.</summary>
     /// <exception cref="OnnxRuntimeNotAvailableException">Missing, not loadable, not ORT, or too old.</exception>
-    internal static (nint Table, string Version) Probe(string path)
+    internal static (nint Table, string Version) Probe(string path, uint apiVersion = ApiVersion)
     {
         if (!File.Exists(path))
         {
@@ -153,13 +154,24 @@ public static unsafe class OnnxRuntime
         // struct OrtApiBase { const OrtApi* GetApi(uint32_t version); const char* GetVersionString(void); }
         var apiBase = ((delegate* unmanaged<nint*>)getApiBase)();
         var version = Marshal.PtrToStringUTF8(((delegate* unmanaged<nint>)apiBase[1])()) ?? "unknown";
-        var table = ((delegate* unmanaged<uint, nint*>)apiBase[0])(ApiVersion);
+        var table = ((delegate* unmanaged<uint, nint*>)apiBase[0])(apiVersion);
         if (table == null)
         {
             throw new OnnxRuntimeNotAvailableException(
-                $"ONNX Runtime {version} at {path} is too old: Fleet needs OrtApi version {ApiVersion} (ORT 1.{ApiVersion} or newer; {BundledVersion} is tested).");
+                $"ONNX Runtime {version} at {path} is too old: Fleet needs OrtApi version {apiVersion} (ORT 1.{apiVersion} or newer; {BundledVersion} is tested).");
         }
 
         return ((nint)table, version);
+    }
+
+    /// <summary>A status round trip through slots 0–2 and 93: a table that is not laid out as expected fails here, not later.</summary>
+    private static void SelfCheck(string path, string version)
+    {
+        var status = OrtApi.CreateStatus(OrtErrorCode.InvalidGraph, "fleet self-check");
+        var exception = OrtApi.ExceptionFromStatus(status);
+        if (exception.ErrorCode != OrtErrorCode.InvalidGraph || exception.OrtMessage != "fleet self-check")
+        {
+            throw new OnnxRuntimeNotAvailableException($"ONNX Runtime {version} at {path} failed the API-table self-check; its OrtApi layout is not the one this binding was written for.");
+        }
     }
 }

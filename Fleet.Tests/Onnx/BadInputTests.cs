@@ -112,4 +112,37 @@ public sealed class BadInputTests
         session.Dispose();
         Assert.Throws<ObjectDisposedException>(() => session.Run(model.Inputs));
     }
+
+    [Fact]
+    public void RandomByteMutations_OfAValidModel_ReadOrFailWithOnnxFormatExceptionOnly()
+    {
+        var model = OnnxTestModels.Get("Conv1d").Model;
+        var random = new Random(99);
+        for (var trial = 0; trial < 2000; trial++)
+        {
+            var mutated = model.ToArray();
+            for (var m = random.Next(1, 4); m > 0; m--)
+            {
+                mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
+            }
+
+            try
+            {
+                OnnxModelReader.Read(mutated);
+            }
+            catch (OnnxFormatException)
+            {
+                // The only acceptable failure.
+            }
+        }
+    }
+
+    [Fact]
+    public void DisposedCallerOwnedTensor_IsRefusedBeforeOrtSeesIt()
+    {
+        var model = OnnxTestModels.Get("MatMul");
+        var weights = CallerOwnedWeights.FromModel(OnnxModelReader.Read(model.Model));
+        weights.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => InferenceSession.Create(model.Model, weights.ApplyTo()));
+    }
 }

@@ -1,4 +1,5 @@
 using Fleet.Shared.Onnx;
+using System.Security.Cryptography;
 using Fleet.Shared.Onnx.Reading;
 
 namespace Fleet.Tests.Onnx;
@@ -49,5 +50,16 @@ public sealed class CallerOwnedInitializerTests
         GC.Collect();
         GC.WaitForPendingFinalizers();
         Assert.Equal(before, session.Run(model.Inputs)[0].Floats);
+    }
+
+    [Fact]
+    public void DigestOfCallerOwnedBytes_EqualsTheDigestInspectReportsFromTheFile()
+    {
+        var parsed = OnnxModelReader.Read(OnnxTestModels.Get("Mlp").Model);
+        using var weights = CallerOwnedWeights.FromModel(parsed);
+        foreach (var init in parsed.Graph.Initializers)
+        {
+            Assert.Equal(init.Sha256(), Convert.ToHexStringLower(SHA256.HashData(weights.Tensors[init.Name].AsBytes())));
+        }
     }
 }

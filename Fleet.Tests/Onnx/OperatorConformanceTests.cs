@@ -63,4 +63,31 @@ public sealed class OperatorConformanceTests
         context.Run();
         Assert.Equal(expected, context.Output(0).AsSpan<long>().ToArray());
     }
+
+    [Fact]
+    public void RunContextRun_AllocatesNoManagedMemory()
+    {
+        var model = OnnxTestModels.Get("Mlp");
+        using var session = InferenceSession.Create(model.Model);
+        using var context = session.CreateRunContext(batchSize: 3);
+        context.Run();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 200; i++)
+        {
+            context.Run();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void RunContext_AfterItsSessionIsDisposed_RefusesToRun()
+    {
+        var model = OnnxTestModels.Get("Relu");
+        var session = InferenceSession.Create(model.Model);
+        using var context = session.CreateRunContext(batchSize: 2);
+        context.Run();
+        session.Dispose();
+        Assert.Throws<ObjectDisposedException>(context.Run);
+    }
 }

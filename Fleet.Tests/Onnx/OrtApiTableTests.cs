@@ -83,4 +83,12 @@ public sealed unsafe class OrtApiTableTests
         var error = Assert.Throws<OnnxRuntimeNotAvailableException>(() => OnnxRuntime.Probe(libm));
         Assert.Contains("OrtGetApiBase", error.Message);
     }
+
+    [Fact]
+    public void Probe_AskingForAnApiVersionTheLibraryLacks_SaysItIsTooOld()
+    {
+        var error = Assert.Throws<OnnxRuntimeNotAvailableException>(() => OnnxRuntime.Probe(OnnxRuntime.LibraryPath!, apiVersion: 999));
+        Assert.Contains("too old", error.Message);
+        Assert.Contains("1.30.0", error.Message);
+    }
 }
