@@ -7,6 +7,7 @@ IBenchSuite[] suites =
 [
     new Fleet.Bench.Store.StoreBench(),
     new OnnxSuite(),
+    new HealthSuite(),
 ];
 
 if (args.Length == 0 || args[0] is "list" or "--help" or "-h")

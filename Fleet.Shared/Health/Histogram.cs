@@ -108,20 +108,16 @@ public sealed class Histogram
     /// <summary>Index of the bin <paramref name="value"/> falls in (clamped to the outer bins).</summary>
     public int BinOf(float value)
     {
-        // Binary search over the inner edges: bin i holds [edges[i], edges[i+1]).
+        // Branch-free binary search over the inner edges (bin i holds [edges[i], edges[i+1])): the
+        // conditional move avoids a mispredicted branch per level on noisy model outputs.
+        var edges = _edges;
         var lo = 0;
-        var hi = _counts.Length - 1;
-        while (lo < hi)
+        var n = _counts.Length;
+        while (n > 1)
         {
-            var mid = (lo + hi + 1) >> 1;
-            if (value >= _edges[mid])
-            {
-                lo = mid;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
+            var half = n >> 1;
+            lo = value >= edges[lo + half] ? lo + half : lo;
+            n -= half;
         }
 
         return lo;

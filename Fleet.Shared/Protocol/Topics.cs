@@ -54,6 +54,7 @@ public static class Topics
     /// <summary>Parses a topic; a failure value for anything outside the Fleet v1 tree.</summary>
     /// <param name="topic">The topic, possibly foreign.</param>
     /// <param name="shardCount">The fleet's shard count; the shard level must equal the device's shard.</param>
+    /// <remarks>Runs for every message the gateway receives, so it slices spans and allocates only the device id.</remarks>
     public static WireResult<TopicAddress> Parse(string? topic, int shardCount = Sharding.DefaultShardCount)
     {
         if (topic is null || shardCount <= 0)
@@ -61,26 +62,43 @@ public static class Topics
             return Unknown(topic);
         }
 
-        var levels = topic.Split('/');
-        if (levels.Length < 2 || levels[0] != "fleet" || levels[1] != "v1")
+        var rest = topic.AsSpan();
+        if (rest.StartsWith(GatewayPrefix, StringComparison.Ordinal))
         {
-            return Unknown(topic);
-        }
+            rest = rest[GatewayPrefix.Length..];
+            var slash = rest.IndexOf('/');
+            if (slash < 0)
+            {
+                return Unknown(topic);
+            }
 
-        if (levels.Length == 5 && levels[2] == "d")
-        {
-            var kind = levels[4] switch
+            var kind = rest[(slash + 1)..] switch
             {
                 "desired" => TopicKind.Desired,
                 "cmd" => TopicKind.Command,
                 _ => (TopicKind?)null,
             };
-            return kind is null ? Unknown(topic) : WithDevice(levels[3], kind.Value, null, shardCount);
+            return kind is null ? Unknown(topic) : WithDevice(rest[..slash], kind.Value, null, shardCount);
         }
 
-        if (levels.Length == 6 && levels[2] == "s")
+        if (rest.StartsWith(DevicePrefix, StringComparison.Ordinal))
         {
-            var kind = levels[5] switch
+            rest = rest[DevicePrefix.Length..];
+            var first = rest.IndexOf('/');
+            if (first < 0)
+            {
+                return Unknown(topic);
+            }
+
+            var shardText = rest[..first];
+            rest = rest[(first + 1)..];
+            var second = rest.IndexOf('/');
+            if (second < 0)
+            {
+                return Unknown(topic);
+            }
+
+            var kind = rest[(second + 1)..] switch
             {
                 "report" => TopicKind.Report,
                 "telemetry" => TopicKind.Telemetry,
@@ -90,22 +108,23 @@ public static class Topics
                 _ => (TopicKind?)null,
             };
             if (kind is null
-                || levels[3].Length is 0 or > 9
-                || !levels[3].All(char.IsAsciiDigit)
-                || (levels[3].Length > 1 && levels[3][0] == '0')
-                || !int.TryParse(levels[3], NumberStyles.None, CultureInfo.InvariantCulture, out var shard))
+                || shardText.Length is 0 or > 9
+                || shardText.ContainsAnyExceptInRange('0', '9')
+                || (shardText.Length > 1 && shardText[0] == '0')
+                || !int.TryParse(shardText, NumberStyles.None, CultureInfo.InvariantCulture, out var shard))
             {
                 return Unknown(topic);
             }
 
-            return WithDevice(levels[4], kind.Value, shard, shardCount);
+            return WithDevice(rest[..second], kind.Value, shard, shardCount);
         }
 
         return Unknown(topic);
     }
 
-    private static WireResult<TopicAddress> WithDevice(string deviceId, TopicKind kind, int? shard, int shardCount)
+    private static WireResult<TopicAddress> WithDevice(ReadOnlySpan<char> idText, TopicKind kind, int? shard, int shardCount)
     {
+        var deviceId = idText.ToString();
         if (DeviceId.Problem(deviceId) is { } problem)
         {
             return WireResult<TopicAddress>.Failure(WireErrorKind.InvalidDeviceId, problem);

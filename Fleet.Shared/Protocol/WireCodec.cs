@@ -123,11 +123,6 @@ public static class WireCodec
             // An abstract event with a missing or unknown "type" discriminator lands here.
             return WireResult<T>.Failure(WireErrorKind.Invalid, $"not a valid {typeof(T).Name}: {ex.Message}");
         }
-        catch (InvalidOperationException ex)
-        {
-            // A JsonElement member read from malformed nesting is reported this way by System.Text.Json.
-            return WireResult<T>.Failure(WireErrorKind.Invalid, $"not a valid {typeof(T).Name}: {ex.Message}");
-        }
     }
 
     private static JsonTypeInfo<T> TypeInfo<T>() =>

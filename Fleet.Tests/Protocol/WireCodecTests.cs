@@ -67,6 +67,10 @@ public sealed class WireCodecTests
     }
 
     [Fact]
+    public void LastWill_IsExactlyThePayloadTheProtocolDocuments() =>
+        Assert.Equal("""{"v":1,"state":"offline","reason":"lost"}""", Encoding.UTF8.GetString(WireCodec.Encode(StatusMessage.LastWill)));
+
+    [Fact]
     public void Encode_OfAnEvent_WritesItsTypeAndCamelCaseEnums()
     {
         var json = Encoding.UTF8.GetString(WireCodec.Encode(new HealEvent { Seq = 1, Id = "h", Diagnosis = Diagnosis.DataDrift, Outcome = HealOutcome.BudgetExhausted }));
