@@ -213,7 +213,7 @@ internal sealed class Watchdog
 
         LastSketch = TakeSketch();
         var verdict = new WindowVerdict(_windows, trigger, kl, klThreshold, shift, shiftThreshold, activation, p50, p99, healthyP99,
-            temperatureC, mismatches, digestDue, warm);
+            temperatureC, mismatches, digestDue, warm, !healthy);
         ResetWindow();
         return verdict;
     }

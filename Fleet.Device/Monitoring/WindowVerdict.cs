@@ -17,7 +17,8 @@ internal sealed record WindowVerdict(
     double? TemperatureC,
     IReadOnlyList<TensorMismatch> Mismatches,
     bool DigestChecked,
-    bool Warm)
+    bool Warm,
+    bool AnyExceeding)
 {
     public bool CallsForHeal => Trigger != HealTrigger.None;
 
