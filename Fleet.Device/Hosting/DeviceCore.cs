@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using Fleet.Device.Healing;
+using Fleet.Device.Inference;
+using Fleet.Device.Monitoring;
+using Fleet.Device.Simulation;
+
+namespace Fleet.Device.Hosting;
+
+/// <summary>
+/// The device's inference loop, one window at a time: infer, observe, close the window, heal when called for,
+/// swap the host when a rung replaced it. Single-threaded; the device's actor (or the bench) drives it.
+/// </summary>
+internal sealed class DeviceCore : IDisposable
+{
+    private const int SketchEvery = 8;
+    private readonly float[] _controls = new float[3];
+    private readonly Func<double?> _temperature;
+    private long _inferences;
+    private long _inferTicks;
+    private long _monitorTicks;
+
+    public DeviceCore(ModelHost host, Watchdog watchdog, Healer healer, ControlStream input, Func<double?> temperature)
+    {
+        Host = host;
+        Watchdog = watchdog;
+        Healer = healer;
+        Input = input;
+        _temperature = temperature;
+        Watchdog.UseBaseline(host.Package.Baseline);
+    }
+
+    public ModelHost Host { get; private set; }
+
+    public Watchdog Watchdog { get; }
+
+    public Healer Healer { get; }
+
+    public ControlStream Input { get; }
+
+    public ModelCatalog? Catalog { get; init; }
+
+    /// <summary>Extra latency injected per inference (simulated compute throttling), in microseconds.</summary>
+    public double InjectedLatencyUs { get; set; }
+
+    public long Inferences => _inferences;
+
+    /// <summary>Stopwatch ticks spent in inference and in monitoring (for the overhead figure).</summary>
+    public (long Inference, long Monitoring) Ticks => (_inferTicks, _monitorTicks);
+
+    /// <summary>The last output frame (the application's audio).</summary>
+    public ReadOnlySpan<float> LastFrame => Host.Output;
+
+    /// <summary>Runs inferences until the window is complete, then closes it and heals if called for.</summary>
+    public WindowOutcome RunWindow()
+    {
+        var hidden = Host.HiddenCount > 0 ? Host.HiddenCount - 1 : -1;
+        while (!Watchdog.WindowComplete)
+        {
+            Input.Next(_controls);
+            var t0 = Stopwatch.GetTimestamp();
+            Host.Infer(_controls);
+            var t1 = Stopwatch.GetTimestamp();
+            var latencyUs = (Stopwatch.GetElapsedTime(t0, t1).Ticks / 10.0) + InjectedLatencyUs;
+            Watchdog.Observe(_controls, Host.Output, hidden >= 0 ? Host.Hidden(hidden) : default, latencyUs);
+            if (_inferences % SketchEvery == 0)
+            {
+                Watchdog.Sketch(_controls);
+            }
+
+            _inferences++;
+            _monitorTicks += Stopwatch.GetTimestamp() - t1;
+            _inferTicks += t1 - t0;
+        }
+
+        var t2 = Stopwatch.GetTimestamp();
+        var verdict = Watchdog.CloseWindow(Host, _temperature());
+        _monitorTicks += Stopwatch.GetTimestamp() - t2;
+        Healer.Sketch = Watchdog.LastSketch;
+        var healStarted = Stopwatch.GetTimestamp();
+        var episode = Healer.OnWindow(verdict, Host);
+        var healTime = Stopwatch.GetElapsedTime(healStarted);
+        if (episode is not null)
+        {
+            Apply(episode);
+        }
+
+        return new WindowOutcome(verdict, episode, episode is null ? TimeSpan.Zero : healTime);
+    }
+
+    /// <summary>Adopts an episode's replacement host (if any) and restarts the k-of-n counts.</summary>
+    public void Apply(HealEpisode episode)
+    {
+        ArgumentNullException.ThrowIfNull(episode);
+        if (episode.Replacement is { } replacement)
+        {
+            Replace(replacement);
+        }
+
+        Watchdog.UseBaseline(Host.Package.Baseline);
+        Watchdog.ResetFilters();
+    }
+
+    /// <summary>Serves <paramref name="host"/> from now on; the old host is disposed.</summary>
+    public void Replace(ModelHost host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        if (ReferenceEquals(host, Host))
+        {
+            return;
+        }
+
+        var old = Host;
+        Host = host;
+        old.Dispose();
+        Watchdog.UseBaseline(host.Package.Baseline);
+        Watchdog.DiscardWindow();
+        Watchdog.ResetFilters();
+    }
+
+    public void Dispose() => Host.Dispose();
+}
