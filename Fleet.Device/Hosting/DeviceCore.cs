@@ -12,12 +12,14 @@ namespace Fleet.Device.Hosting;
 /// </summary>
 internal sealed class DeviceCore : IDisposable
 {
-    private const int SketchEvery = 8;
     private readonly float[] _controls = new float[3];
     private readonly Func<double?> _temperature;
+    private readonly int _sampleEvery;
+    private readonly int _windowSize;
     private long _inferences;
     private long _inferTicks;
     private long _monitorTicks;
+    private long _closeTicks;
 
     public DeviceCore(ModelHost host, Watchdog watchdog, Healer healer, ControlStream input, Func<double?> temperature)
     {
@@ -26,6 +28,8 @@ internal sealed class DeviceCore : IDisposable
         Healer = healer;
         Input = input;
         _temperature = temperature;
+        _sampleEvery = watchdog.Options.SampleEvery;
+        _windowSize = watchdog.Options.WindowSize;
         Watchdog.UseBaseline(host.Package.Baseline);
     }
 
@@ -47,34 +51,47 @@ internal sealed class DeviceCore : IDisposable
     /// <summary>Stopwatch ticks spent in inference and in monitoring (for the overhead figure).</summary>
     public (long Inference, long Monitoring) Ticks => (_inferTicks, _monitorTicks);
 
+    /// <summary>Stopwatch ticks spent closing windows (digests, KL, thresholds), part of the monitoring ticks.</summary>
+    public long CloseTicks => _closeTicks;
+
     /// <summary>The last output frame (the application's audio).</summary>
     public ReadOnlySpan<float> LastFrame => Host.Output;
 
-    /// <summary>Runs inferences until the window is complete, then closes it and heals if called for.</summary>
+    /// <summary>Runs one window of inferences (statistics on every SampleEvery-th), then closes it and heals if called for.</summary>
     public WindowOutcome RunWindow()
     {
         var hidden = Host.HiddenCount > 0 ? Host.HiddenCount - 1 : -1;
-        while (!Watchdog.WindowComplete)
+        var windowStarted = Stopwatch.GetTimestamp();
+        long monitoring = 0;
+        for (var i = 0; i < _windowSize; i++)
         {
             Input.Next(_controls);
+            if (_inferences++ % _sampleEvery != 0)
+            {
+                Host.Infer(_controls);
+                continue;
+            }
+
             var t0 = Stopwatch.GetTimestamp();
             Host.Infer(_controls);
             var t1 = Stopwatch.GetTimestamp();
             var latencyUs = (Stopwatch.GetElapsedTime(t0, t1).Ticks / 10.0) + InjectedLatencyUs;
-            Watchdog.Observe(_controls, Host.Output, hidden >= 0 ? Host.Hidden(hidden) : default, latencyUs);
-            if (_inferences % SketchEvery == 0)
-            {
-                Watchdog.Sketch(_controls);
-            }
-
-            _inferences++;
-            _monitorTicks += Stopwatch.GetTimestamp() - t1;
-            _inferTicks += t1 - t0;
+            Watchdog.Observe(_controls, latencyUs);
+            // Activation statistics need fewer samples than the output histogram.
+            Watchdog.ObserveOutputs(Host.Output, hidden >= 0 && _inferences % (4L * _sampleEvery) == 1 ? Host.Hidden(hidden) : default);
+            Watchdog.Sketch(_controls);
+            monitoring += Stopwatch.GetTimestamp() - t1;
         }
+
+        var windowTicks = Stopwatch.GetTimestamp() - windowStarted;
+        _monitorTicks += monitoring;
+        _inferTicks += windowTicks - monitoring;
 
         var t2 = Stopwatch.GetTimestamp();
         var verdict = Watchdog.CloseWindow(Host, _temperature());
-        _monitorTicks += Stopwatch.GetTimestamp() - t2;
+        var closeTicks = Stopwatch.GetTimestamp() - t2;
+        _monitorTicks += closeTicks;
+        _closeTicks += closeTicks;
         Healer.Sketch = Watchdog.LastSketch;
         var healStarted = Stopwatch.GetTimestamp();
         var episode = Healer.OnWindow(verdict, Host);
@@ -85,6 +102,16 @@ internal sealed class DeviceCore : IDisposable
         }
 
         return new WindowOutcome(verdict, episode, episode is null ? TimeSpan.Zero : healTime);
+    }
+
+    /// <summary>Runs <paramref name="count"/> inferences with no observation at all: the baseline monitoring overhead is measured against.</summary>
+    public void RunUnmonitored(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            Input.Next(_controls);
+            Host.Infer(_controls);
+        }
     }
 
     /// <summary>Adopts an episode's replacement host (if any) and restarts the k-of-n counts.</summary>

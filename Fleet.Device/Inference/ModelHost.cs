@@ -27,6 +27,9 @@ internal sealed class ModelHost : IDisposable
     private readonly int _inputWidth;
     private readonly int _outputWidth;
     private readonly int[] _hiddenWidths;
+    private readonly NativeTensor _input;
+    private NativeTensor _output;
+    private readonly NativeTensor[] _hidden;
 
     private ModelHost(ModelPackage package, ModelSource source, string sha256, CallerOwnedWeights weights, InferenceSession session, Dictionary<string, float[]> snapshot)
     {
@@ -42,6 +45,9 @@ internal sealed class ModelHost : IDisposable
         _inputWidth = (int)session.Inputs[0].ElementCount();
         _outputWidth = (int)session.Outputs.First(o => o.Name == Package.Golden.OutputName).ElementCount();
         GoldenDigest = new ModelDigest(snapshot.Select(s => WeightDigest.Compute(s.Key, s.Value)));
+        _input = _run.Input(0);
+        _output = _run.Output(Package.Golden.OutputName);
+        _hidden = _hiddenOutputs.Select(_run.Output).ToArray();
     }
 
     /// <summary>The package this host runs (after an un-prune: the dense parent it adopted).</summary>
@@ -96,15 +102,15 @@ internal sealed class ModelHost : IDisposable
     /// <summary>Runs one inference; the output frame and hidden activations stay readable until the next run.</summary>
     public void Infer(ReadOnlySpan<float> controls)
     {
-        controls[.._inputWidth].CopyTo(_run.Input(0).AsSpan<float>());
+        controls[.._inputWidth].CopyTo(_input.AsSpan<float>());
         _run.Run();
     }
 
     /// <summary>The output frame of the last run.</summary>
-    public ReadOnlySpan<float> Output => _run.Output(Package.Golden.OutputName).AsSpan<float>()[.._outputWidth];
+    public ReadOnlySpan<float> Output => _output.AsSpan<float>()[.._outputWidth];
 
     /// <summary>Hidden activation <paramref name="index"/> of the last run.</summary>
-    public ReadOnlySpan<float> Hidden(int index) => _run.Output(_hiddenOutputs[index]).AsSpan<float>()[.._hiddenWidths[index]];
+    public ReadOnlySpan<float> Hidden(int index) => _hidden[index].AsSpan<float>()[.._hiddenWidths[index]];
 
     /// <summary>Runs the golden set through the live session.</summary>
     public GoldenResult Validate() => GoldenValidator.Validate(_session, Package.Golden);
@@ -180,6 +186,7 @@ internal sealed class ModelHost : IDisposable
 
         Package = parent;
         Sha256 = parentSha256;
+        _output = _run.Output(parent.Golden.OutputName);
         GoldenDigest = new ModelDigest(_snapshot.Select(s => WeightDigest.Compute(s.Key, s.Value)));
         return null;
     }

@@ -71,8 +71,6 @@ internal sealed class Watchdog
 
     public bool IsWarm => _healthyWindows >= _options.WarmUpWindows;
 
-    public bool WindowComplete => _inWindow >= _options.WindowSize;
-
     public double KlThreshold => KlOverride ?? _kl.Current;
 
     public double InputShiftThreshold => InputShiftOverride ?? _shift.Current;
@@ -103,40 +101,50 @@ internal sealed class Watchdog
         _scale = bins / (baseline.Max - baseline.Min);
     }
 
-    /// <summary>Records one inference: its controls, output frame, a hidden activation vector and its latency.</summary>
-    public void Observe(ReadOnlySpan<float> controls, ReadOnlySpan<float> output, ReadOnlySpan<float> hidden, double latencyMicroseconds)
+    /// <summary>Records a sampled inference's controls and latency.</summary>
+    public void Observe(ReadOnlySpan<float> controls, double latencyMicroseconds)
     {
         if (_featureCount == 0)
         {
             StartInputs(controls.Length);
         }
 
-        var min = _baseline!.Min;
-        var last = _outputCounts.Length - 1;
-        foreach (var v in output)
+        var row = controls[.._featureCount];
+        for (var f = 0; f < row.Length; f++)
         {
-            // NaN compares false everywhere and lands in bin 0, as BaselineHistogram does.
-            var bin = (int)((v - min) * _scale);
-            _outputCounts[bin < 0 || float.IsNaN(v) ? 0 : bin > last ? last : bin]++;
-        }
-
-        for (var f = 0; f < _featureCount; f++)
-        {
-            var x = controls[f];
+            var x = row[f];
             _inputSum[f] += x;
             _inputSumSquares[f] += (double)x * x;
         }
 
         if (_drift is null)
         {
-            foreach (var x in controls[.._featureCount])
+            foreach (var x in row)
             {
                 _baselineRows.Add(x);
             }
         }
         else
         {
-            _drift.Add(controls[.._featureCount]);
+            _drift.Add(row);
+        }
+
+        _latency.RecordMicroseconds(latencyMicroseconds);
+        _inWindow++;
+    }
+
+    /// <summary>Records a sampled inference's output frame and hidden activations.</summary>
+    public void ObserveOutputs(ReadOnlySpan<float> output, ReadOnlySpan<float> hidden)
+    {
+        var min = _baseline!.Min;
+        var scale = _scale;
+        var counts = _outputCounts;
+        var last = counts.Length - 1;
+        foreach (var v in output)
+        {
+            // NaN (and ±∞) land in an edge bin, as BaselineHistogram does.
+            var bin = (int)((v - min) * scale);
+            counts[Math.Clamp(float.IsNaN(v) ? 0 : bin, 0, last)]++;
         }
 
         if (!hidden.IsEmpty)
@@ -148,9 +156,6 @@ internal sealed class Watchdog
                 _hiddenBaseline.Add(hidden);
             }
         }
-
-        _latency.RecordMicroseconds(latencyMicroseconds);
-        _inWindow++;
     }
 
     /// <summary>Adds a control vector to the coarse input histograms (called for a sample of inferences).</summary>
@@ -176,14 +181,15 @@ internal sealed class Watchdog
         var activation = _hiddenBaseline.Count > 0 ? _hidden.Summary().AnomalyScore(_hiddenBaseline.Summary()) : 0;
         var p50 = _latency.P50Microseconds;
         var p99 = _latency.P99Microseconds;
-        var healthyP99 = _healthyLatency.Count > 0 ? _healthyLatency.Value : double.NaN;
+        // Medians, not tails: throttling slows every inference, while a busy neighbour only stretches a few.
+        var healthyP50 = _healthyLatency.Count > 0 ? _healthyLatency.Value : double.NaN;
         var klThreshold = KlThreshold;
         var shiftThreshold = InputShiftThreshold;
 
         var klExceeds = kl > klThreshold || double.IsNaN(kl);
         var shiftExceeds = _drift is not null && shift > shiftThreshold;
         var activationExceeds = _hiddenBaseline.Count > 0 && activation > _activations.Current;
-        var latencyExceeds = (healthyP99 > 0 && p99 > _options.LatencyRatio * healthyP99) || temperatureC >= _options.TemperatureLimitC;
+        var latencyExceeds = (healthyP50 > 0 && p50 > _options.LatencyRatio * healthyP50) || temperatureC >= _options.TemperatureLimitC;
 
         var warm = IsWarm;
         var trigger = HealTrigger.None;
@@ -208,11 +214,11 @@ internal sealed class Watchdog
         var healthy = mismatches.Count == 0 && !klExceeds && !shiftExceeds && !activationExceeds && !latencyExceeds;
         if (healthy || !warm)
         {
-            Learn(kl, shift, activation, p99);
+            Learn(kl, shift, activation, p50);
         }
 
         LastSketch = TakeSketch();
-        var verdict = new WindowVerdict(_windows, trigger, kl, klThreshold, shift, shiftThreshold, activation, p50, p99, healthyP99,
+        var verdict = new WindowVerdict(_windows, trigger, kl, klThreshold, shift, shiftThreshold, activation, p50, p99, healthyP50,
             temperatureC, mismatches, digestDue, warm, !healthy);
         ResetWindow();
         return verdict;
@@ -230,7 +236,7 @@ internal sealed class Watchdog
     /// <summary>Discards the current partial window (after a model switch its outputs describe the old model).</summary>
     public void DiscardWindow() => ResetWindow();
 
-    private void Learn(double kl, double shift, double activation, double p99)
+    private void Learn(double kl, double shift, double activation, double p50)
     {
         _healthyWindows++;
         _kl.Observe(kl);
@@ -249,9 +255,9 @@ internal sealed class Watchdog
             _activations.Observe(activation);
         }
 
-        if (!double.IsNaN(p99))
+        if (!double.IsNaN(p50))
         {
-            _healthyLatency.Add(p99);
+            _healthyLatency.Add(p50);
         }
     }
 

@@ -13,6 +13,7 @@ namespace Fleet.Device.Monitoring;
 /// <param name="Activations">Dynamic threshold of the hidden-activation anomaly score.</param>
 /// <param name="LatencyRatio">p99 latency above this multiple of the healthy p99 counts as exceeding.</param>
 /// <param name="TemperatureLimitC">Temperature at or above this counts as exceeding.</param>
+/// <param name="SampleEvery">One inference in this many enters the window statistics (inputs, output frame, hidden activations, latency); digests always cover every weight.</param>
 internal sealed record WatchdogOptions(
     int WindowSize,
     int DigestPeriodWindows,
@@ -23,10 +24,11 @@ internal sealed record WatchdogOptions(
     DynamicThresholdOptions InputShift,
     DynamicThresholdOptions Activations,
     double LatencyRatio,
-    double TemperatureLimitC)
+    double TemperatureLimitC,
+    int SampleEvery = 8)
 {
     public static WatchdogOptions Default { get; } = new(
-        WindowSize: 100,
+        WindowSize: 200,
         DigestPeriodWindows: 1,
         WarmUpWindows: 10,
         PersistenceRequired: 2,
@@ -40,6 +42,7 @@ internal sealed record WatchdogOptions(
     public WatchdogOptions Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(WindowSize, 10, nameof(WindowSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(WindowSize / Math.Max(1, SampleEvery), 10, nameof(SampleEvery));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(DigestPeriodWindows, nameof(DigestPeriodWindows));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(WarmUpWindows, nameof(WarmUpWindows));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(PersistenceRequired, nameof(PersistenceRequired));
@@ -52,6 +55,7 @@ internal sealed record WatchdogOptions(
         InputShift.Validate();
         Activations.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LatencyRatio, 1.0, nameof(LatencyRatio));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(SampleEvery, nameof(SampleEvery));
         return this;
     }
 }

@@ -13,7 +13,7 @@ internal sealed record WindowVerdict(
     double ActivationScore,
     double LatencyP50Us,
     double LatencyP99Us,
-    double HealthyLatencyP99Us,
+    double HealthyLatencyP50Us,
     double? TemperatureC,
     IReadOnlyList<TensorMismatch> Mismatches,
     bool DigestChecked,
@@ -23,5 +23,6 @@ internal sealed record WindowVerdict(
     public bool CallsForHeal => Trigger != HealTrigger.None;
 
     /// <summary>Evidence for the diagnoser.</summary>
-    public DiagnosisInput Evidence() => new(Mismatches.Count, InputShift, LatencyP99Us, HealthyLatencyP99Us, TemperatureC);
+    /// <remarks>The latency evidence is the window median against the healthy median (robust to a busy neighbour).</remarks>
+    public DiagnosisInput Evidence() => new(Mismatches.Count, InputShift, LatencyP50Us, HealthyLatencyP50Us, TemperatureC);
 }
