@@ -1,7 +1,10 @@
 namespace Fleet.Device.Hosting;
 
 /// <summary>
-/// What the agent keeps across restarts besides the weight store and the queue: the seq reservation and epoch,
-/// and the desired-state bookkeeping (<c>{data}/agent.json</c>, written atomically).
+/// Desired-state bookkeeping kept across restarts (<c>{data}/agent.json</c>): the highest desired version processed,
+/// the refusal to report, and the thresholds in force.
 /// </summary>
-internal sealed record AgentState(long Epoch, long SeqReserved, long DesiredVersion, long? CannotApplyVersion, string? CannotApplyReason);
+internal sealed record AgentState(long DesiredVersion, long? CannotApplyVersion, string? CannotApplyReason, double? KlMax, double? InputShiftMax)
+{
+    public static AgentState Fresh { get; } = new(0, null, null, null, null);
+}

@@ -16,6 +16,7 @@ internal sealed class DeviceCore : IDisposable
     private readonly Func<double?> _temperature;
     private readonly int _sampleEvery;
     private readonly int _windowSize;
+    private int _position;
     private long _inferences;
     private long _inferTicks;
     private long _monitorTicks;
@@ -57,13 +58,28 @@ internal sealed class DeviceCore : IDisposable
     /// <summary>The last output frame (the application's audio).</summary>
     public ReadOnlySpan<float> LastFrame => Host.Output;
 
-    /// <summary>Runs one window of inferences (statistics on every SampleEvery-th), then closes it and heals if called for.</summary>
+    /// <summary>Runs one whole window of inferences, then closes it.</summary>
     public WindowOutcome RunWindow()
     {
+        WindowOutcome? outcome;
+        while ((outcome = RunFrames(_windowSize)) is null)
+        {
+        }
+
+        return outcome;
+    }
+
+    /// <summary>
+    /// Runs up to <paramref name="count"/> inferences (statistics on every SampleEvery-th); when the window fills,
+    /// closes it, heals if called for, and returns the outcome (frames past the window's end are not run).
+    /// </summary>
+    public WindowOutcome? RunFrames(int count)
+    {
         var hidden = Host.HiddenCount > 0 ? Host.HiddenCount - 1 : -1;
-        var windowStarted = Stopwatch.GetTimestamp();
+        var started = Stopwatch.GetTimestamp();
         long monitoring = 0;
-        for (var i = 0; i < _windowSize; i++)
+        var frames = Math.Min(count, _windowSize - _position);
+        for (var i = 0; i < frames; i++)
         {
             Input.Next(_controls);
             if (_inferences++ % _sampleEvery != 0)
@@ -83,10 +99,15 @@ internal sealed class DeviceCore : IDisposable
             monitoring += Stopwatch.GetTimestamp() - t1;
         }
 
-        var windowTicks = Stopwatch.GetTimestamp() - windowStarted;
+        _position += frames;
         _monitorTicks += monitoring;
-        _inferTicks += windowTicks - monitoring;
+        _inferTicks += Stopwatch.GetTimestamp() - started - monitoring;
+        if (_position < _windowSize)
+        {
+            return null;
+        }
 
+        _position = 0;
         var t2 = Stopwatch.GetTimestamp();
         var verdict = Watchdog.CloseWindow(Host, _temperature());
         var closeTicks = Stopwatch.GetTimestamp() - t2;
@@ -142,6 +163,7 @@ internal sealed class DeviceCore : IDisposable
         Watchdog.UseBaseline(host.Package.Baseline);
         Watchdog.DiscardWindow();
         Watchdog.ResetFilters();
+        _position = 0;
     }
 
     public void Dispose() => Host.Dispose();
