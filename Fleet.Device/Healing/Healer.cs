@@ -12,8 +12,9 @@ namespace Fleet.Device.Healing;
 /// for that diagnosis, and describe it as a heal event (and an insight when the fleet can learn from it).
 /// </summary>
 /// <remarks>
-/// A cause the ladder cannot remove (data drift, an unhealable model, a refused budget) is latched: the same
-/// trigger is ignored until a window shows no signal above its threshold, so one persistent fault is one episode.
+/// A cause the ladder cannot remove (data drift, compute, an unhealable model) is latched: the same diagnosis is
+/// ignored until a window shows no signal above its threshold, so one persistent fault is one episode. A refused
+/// budget is reported once and then stays quiet until the budget allows a heal again.
 /// </remarks>
 internal sealed class Healer
 {
@@ -25,7 +26,8 @@ internal sealed class Healer
     private readonly HealBudget _budget;
     private readonly string _idPrefix;
     private long _episodes;
-    private HealTrigger _latched;
+    private Diagnosis? _latched;
+    private DateTimeOffset _refusedUntil;
 
     public Healer(RemediationOptions options, DiagnoserOptions diagnoser, ModelCatalog catalog, TimeProvider time)
     {
@@ -41,8 +43,8 @@ internal sealed class Healer
     /// <summary>Heal episodes run since the agent started.</summary>
     public long Episodes => _episodes;
 
-    /// <summary>The trigger being ignored because its cause outlives any heal, or None.</summary>
-    public HealTrigger Latched => _latched;
+    /// <summary>The diagnosis being ignored because its cause outlives any heal (drift, an unhealable model), or null.</summary>
+    public Diagnosis? Latched => _latched;
 
     public HealBudget Budget => _budget;
 
@@ -50,17 +52,25 @@ internal sealed class Healer
     public HealEpisode? OnWindow(WindowVerdict verdict, ModelHost host)
     {
         ArgumentNullException.ThrowIfNull(verdict);
-        if (_latched != HealTrigger.None && !verdict.AnyExceeding)
+        if (_latched is not null && !verdict.AnyExceeding)
         {
-            _latched = HealTrigger.None;
+            _latched = null;
         }
 
-        if (!verdict.CallsForHeal || (verdict.Trigger == _latched && verdict.Trigger != HealTrigger.Digest))
+        var trigger = verdict.Trigger;
+        if (trigger == HealTrigger.None || _time.GetUtcNow() < _refusedUntil)
+        {
+            // A refused budget was reported once; nothing more until it allows a heal again.
+            return null;
+        }
+
+        // A digest mismatch is never latched away: a new flipped bit is a new fault.
+        if (trigger != HealTrigger.Digest && Diagnoser.Diagnose(verdict.Evidence(), _diagnoser).Diagnosis == _latched)
         {
             return null;
         }
 
-        return Heal(verdict.Trigger, verdict, host);
+        return Heal(trigger, verdict, host);
     }
 
     /// <summary>Runs one episode for <paramref name="trigger"/> (also used by commands).</summary>
@@ -86,7 +96,7 @@ internal sealed class Healer
         }
         else if (_budget.TryAcquire() is { IsAllowed: false } refusal)
         {
-            _latched = trigger;
+            _refusedUntil = refusal.RetryAt;
             var refused = Event(id, diagnosis.Diagnosis, trigger, [], HealOutcome.BudgetExhausted, host, refusal.Reason);
             return new HealEpisode(refused, Insight(diagnosis.Diagnosis, evidence, host, HealOutcome.BudgetExhausted), null, _time.GetElapsedTime(started));
         }
@@ -98,7 +108,7 @@ internal sealed class Healer
         var healedCause = result.Outcome == HealOutcome.Healed && diagnosis.Diagnosis is Diagnosis.Hardware;
         if (!healedCause)
         {
-            _latched = trigger;
+            _latched = diagnosis.Diagnosis;
         }
 
         var served = result.Replacement ?? host;

@@ -24,7 +24,7 @@ internal sealed record RemediationOptions(
         },
         SafetyOnDrift: true,
         DriftQualityFloor: 1.0,
-        Budget: new HealBudgetOptions(3, TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30)));
+        Budget: new HealBudgetOptions(6, TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10)));
 
     public RemediationOptions Validate()
     {

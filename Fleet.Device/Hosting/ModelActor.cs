@@ -29,6 +29,7 @@ internal sealed partial class ModelActor : ReceiveActor
     private long _lastTick;
     private long _fetching;
     private HealOutcome? _lastOutcome;
+    private DeviceHealth _reportedHealth;
 
     public ModelActor(DeviceRuntime runtime)
     {
@@ -103,7 +104,6 @@ internal sealed partial class ModelActor : ReceiveActor
 
             if (episode.Insight is { } insight)
             {
-                _lastOutcome ??= insight.Outcome;
                 Publish(insight);
             }
 
@@ -114,9 +114,8 @@ internal sealed partial class ModelActor : ReceiveActor
 
             Report();
         }
-        else if (_lastOutcome is not null && _core.Healer.Latched == HealTrigger.None)
+        else if (Health() != _reportedHealth)
         {
-            _lastOutcome = null;
             Report();
         }
 
@@ -145,19 +144,22 @@ internal sealed partial class ModelActor : ReceiveActor
         });
     }
 
-    private DeviceHealth Health() =>
-        _lastOutcome == HealOutcome.Unhealable && _core.Healer.Latched != HealTrigger.None ? DeviceHealth.Unhealable
-        : _core.Healer.Latched != HealTrigger.None ? DeviceHealth.Degraded
+    private DeviceHealth Health() => _core.Healer.Latched is null ? DeviceHealth.Healthy : LatchedHealth();
+
+    private DeviceHealth LatchedHealth() =>
+        _lastOutcome == HealOutcome.Unhealable && _core.Healer.Latched is not null ? DeviceHealth.Unhealable
+        : _core.Healer.Latched is not null ? DeviceHealth.Degraded
         : DeviceHealth.Healthy;
 
     private void Report()
     {
         var card = _core.Host.Package.Card;
+        _reportedHealth = Health();
         _runtime.Uplink.Report(new ReportMessage
         {
             DesiredVersion = _state.DesiredVersion,
             Model = new ModelInfo { Id = card.Id, Version = card.ModelVersion, Sha256 = _core.Host.Sha256, Source = _core.Host.Source },
-            Health = Health(),
+            Health = _reportedHealth,
             Thresholds = new ThresholdSettings { KlMax = Math.Round(_core.Watchdog.KlThreshold, 5), InputShiftMax = Math.Round(_core.Watchdog.InputShiftThreshold, 5) },
             CannotApply = _state.CannotApplyVersion is { } v ? new CannotApply { Version = v, Reason = _state.CannotApplyReason ?? "" } : null,
         });

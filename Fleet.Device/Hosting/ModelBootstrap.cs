@@ -23,16 +23,12 @@ internal static class ModelBootstrap
             ModelPackageWriter.Write(ModelPackage.FromReference(set.Safety, "vocoder-safety", FactoryVersion, parent: null)));
     }
 
-    /// <summary>Sets the factory, safety, active and known-good pointers if they are unset.</summary>
+    /// <summary>Installs the factory and safety packages (repairing damaged copies) and sets any pointer that is unset.</summary>
     public static string? EnsureInstalled(ModelCatalog catalog, byte[]? factoryPackage = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
+        // Installing is idempotent, and re-putting the built-in packages repairs their artifacts if the disk damaged them.
         var store = catalog.Store;
-        if (store.ReadPointer(StorePointer.Factory).IsSuccess && store.ReadPointer(StorePointer.Active).IsSuccess)
-        {
-            return null;
-        }
-
         var (factory, safety) = ReferencePackages();
         factory = factoryPackage ?? factory;
         foreach (var (bytes, pointers) in new[]
@@ -65,12 +61,16 @@ internal static class ModelBootstrap
         return null;
     }
 
-    /// <summary>Starts the active model, falling back to known-good and then the factory default.</summary>
+    /// <summary>Starts the active model, falling back to known-good, the factory default and the safety model.</summary>
     public static (ModelHost? Host, string? Problem) StartActive(ModelCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         var problems = new List<string>();
-        foreach (var (pointer, source) in new[] { (StorePointer.Active, ModelSource.Active), (StorePointer.KnownGood, ModelSource.KnownGood), (StorePointer.Factory, ModelSource.Factory) })
+        foreach (var (pointer, source) in new[]
+        {
+            (StorePointer.Active, ModelSource.Active), (StorePointer.KnownGood, ModelSource.KnownGood),
+            (StorePointer.Factory, ModelSource.Factory), (StorePointer.Safety, ModelSource.Safety),
+        })
         {
             var (host, problem) = ModelCatalog.Start(catalog.Load(pointer), source);
             if (host is not null)

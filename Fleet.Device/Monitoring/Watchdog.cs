@@ -192,24 +192,23 @@ internal sealed class Watchdog
         var latencyExceeds = (healthyP50 > 0 && p50 > _options.LatencyRatio * healthyP50) || temperatureC >= _options.TemperatureLimitC;
 
         var warm = IsWarm;
-        var trigger = HealTrigger.None;
+        var firing = new List<HealTrigger>(2);
         if (mismatches.Count > 0)
         {
-            trigger = HealTrigger.Digest;
+            firing.Add(HealTrigger.Digest);
         }
-        else if (warm)
+
+        if (warm)
         {
-            // Every filter sees every window, so k-of-n counts stay true whichever signal fires first.
-            var klFires = _klFilter.Observe(klExceeds);
-            var shiftFires = _shiftFilter.Observe(shiftExceeds);
-            var activationFires = _activationFilter.Observe(activationExceeds);
-            var latencyFires = _latencyFilter.Observe(latencyExceeds);
-            trigger = shiftFires ? HealTrigger.Drift
-                : latencyFires ? HealTrigger.Latency
-                : klFires ? HealTrigger.Kl
-                : activationFires ? HealTrigger.Activations
-                : HealTrigger.None;
+            // Every filter sees every window, so k-of-n counts stay true whichever signal fires first;
+            // the order is the diagnostic precedence (inputs and compute explain a quality drop, not the reverse).
+            AddIf(firing, _shiftFilter.Observe(shiftExceeds), HealTrigger.Drift);
+            AddIf(firing, _latencyFilter.Observe(latencyExceeds), HealTrigger.Latency);
+            AddIf(firing, _klFilter.Observe(klExceeds), HealTrigger.Kl);
+            AddIf(firing, _activationFilter.Observe(activationExceeds), HealTrigger.Activations);
         }
+
+        var trigger = firing.Count > 0 ? firing[0] : HealTrigger.None;
 
         var healthy = mismatches.Count == 0 && !klExceeds && !shiftExceeds && !activationExceeds && !latencyExceeds;
         if (healthy || !warm)
@@ -219,7 +218,7 @@ internal sealed class Watchdog
 
         LastSketch = TakeSketch();
         var verdict = new WindowVerdict(_windows, trigger, kl, klThreshold, shift, shiftThreshold, activation, p50, p99, healthyP50,
-            temperatureC, mismatches, digestDue, warm, !healthy);
+            temperatureC, mismatches, digestDue, warm, !healthy, firing);
         ResetWindow();
         return verdict;
     }
@@ -235,6 +234,14 @@ internal sealed class Watchdog
 
     /// <summary>Discards the current partial window (after a model switch its outputs describe the old model).</summary>
     public void DiscardWindow() => ResetWindow();
+
+    private static void AddIf(List<HealTrigger> firing, bool fires, HealTrigger trigger)
+    {
+        if (fires)
+        {
+            firing.Add(trigger);
+        }
+    }
 
     private void Learn(double kl, double shift, double activation, double p50)
     {

@@ -18,7 +18,8 @@ internal sealed record WindowVerdict(
     IReadOnlyList<TensorMismatch> Mismatches,
     bool DigestChecked,
     bool Warm,
-    bool AnyExceeding)
+    bool AnyExceeding,
+    IReadOnlyList<HealTrigger> Firing)
 {
     public bool CallsForHeal => Trigger != HealTrigger.None;
 
