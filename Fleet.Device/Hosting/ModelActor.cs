@@ -30,6 +30,7 @@ internal sealed partial class ModelActor : ReceiveActor
     private long _fetching;
     private HealOutcome? _lastOutcome;
     private DeviceHealth _reportedHealth;
+    private bool _returnWhenClear;
 
     public ModelActor(DeviceRuntime runtime)
     {
@@ -109,7 +110,25 @@ internal sealed partial class ModelActor : ReceiveActor
 
             if (episode.Replacement is not null)
             {
-                Catalog.Store.SetPointer(StorePointer.Active, _core.Host.StoreKey);
+                if (_core.Host.Source is ModelSource.Active or ModelSource.KnownGood)
+                {
+                    Catalog.Store.SetPointer(StorePointer.Active, _core.Host.StoreKey);
+                }
+
+                // A fallback forced by a passing cause (heat, drifted inputs) ends when the cause does.
+                _returnWhenClear = episode.Heal?.Diagnosis is Diagnosis.Compute or Diagnosis.DataDrift;
+            }
+
+            Report();
+        }
+        else if (_returnWhenClear && _core.Healer.Latched is null)
+        {
+            _returnWhenClear = false;
+            var (host, _) = ModelBootstrap.StartActive(Catalog);
+            if (host is not null)
+            {
+                _core.Replace(host);
+                DeviceLog.ModelStarted(_runtime.Logger, _runtime.DeviceId, host.StoreKey, "back from the fallback");
             }
 
             Report();
