@@ -70,6 +70,23 @@ public sealed class DeviceAgentTests(MosquittoFixture broker) : IClassFixture<Mo
     }
 
     [Fact]
+    public async Task HealDuringTheSoak_RollsTheUpdateBackAutomatically()
+    {
+        await using var agent = await AgentHarness.StartAsync(broker, soakWindows: 400);
+        var bytes = ModelPackageWriter.Write(ModelPackage.FromReference(ReferenceModels.Build().Vocoder, "vocoder", "1.4.0", parent: "1.0.0"));
+        await agent.PublishDesiredAsync(Desired(agent, 1, "1.4.0", bytes, agent.Serve("vocoder-1.4.0.zip", bytes)));
+        await agent.WaitAsync(() => agent.LastReport is { DesiredVersion: 1, Model.Version: "1.4.0" }, "the activated 1.4.0");
+
+        var fault = await agent.CommandAsync(CommandNames.InjectFault, "{\"fault\":\"bitflip:sign\"}");
+        Assert.True(fault.Ok, fault.Error);
+        var update = await agent.WaitForEventAsync<UpdateEvent>(e => e.DesiredVersion == 1);
+
+        Assert.Equal((UpdateOutcome.RolledBack, "1.4.0"), (update.Outcome, update.ModelVersion));
+        Assert.Contains("during the soak", update.Reason);
+        await agent.WaitAsync(() => agent.LastReport is { Model.Version: "1.0.0" }, "a report of the previous model");
+    }
+
+    [Fact]
     public async Task InjectedCrash_RestartsTheModelActor_WhichCarriesOnFromTheStore()
     {
         await using var agent = await AgentHarness.StartAsync(broker);
