@@ -43,9 +43,15 @@ internal sealed class WeightStore
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         var store = new WeightStore(Path.GetFullPath(root));
+        var created = !Directory.Exists(store.RefsDirectory);
         foreach (var directory in new[] { store.Root, store.ObjectsDirectory, store.VersionsDirectory, store.RefsDirectory })
         {
             Directory.CreateDirectory(directory);
+        }
+
+        if (created)
+        {
+            DirectorySync.Flush(store.Root);
         }
 
         store.RemoveTempFiles();
