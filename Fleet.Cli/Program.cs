@@ -1,10 +1,6 @@
 using System.CommandLine;
 using Fleet.Cli.Demo;
 using Fleet.Cli.Models;
-
-var root = new RootCommand("fleet — operate a fleet of self-healing edge ML devices");
-root.Add(DemoCommand.Create());
-root.Add(ModelCommand.Create());
 using Fleet.Cli.Mqtt;
 
 // mosquitto-style options use -h for the host, so `fleet mqtt` parses its own arguments.
@@ -21,5 +17,6 @@ if (args is ["mqtt", ..])
 
 var root = new RootCommand("fleet — operate a fleet of self-healing edge ML devices");
 root.Add(DemoCommand.Create());
+root.Add(ModelCommand.Create());
 root.Add(new Command("mqtt", "publish and subscribe like mosquitto_pub/mosquitto_sub (fleet mqtt pub|sub --help)"));
 return await root.Parse(args).InvokeAsync();
