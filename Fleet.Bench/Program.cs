@@ -4,6 +4,7 @@ using Fleet.Bench;
 
 IBenchSuite[] suites =
 [
+    new Fleet.Bench.Suites.MqttSuite(),
 ];
 
 if (args.Length == 0 || args[0] is "list" or "--help" or "-h")
