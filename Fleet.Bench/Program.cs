@@ -8,6 +8,7 @@ IBenchSuite[] suites =
     new Fleet.Bench.Store.StoreBench(),
     new OnnxSuite(),
     new HealthSuite(),
+    new Fleet.Bench.Suites.ActorsSuite(),
 ];
 
 if (args.Length == 0 || args[0] is "list" or "--help" or "-h")

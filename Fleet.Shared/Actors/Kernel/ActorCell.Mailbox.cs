@@ -82,9 +82,16 @@ internal sealed partial class ActorCell
         finally
         {
             _running = previous;
-            Interlocked.Exchange(ref _scheduled, 0);
         }
 
+        // Still busy: queue the next turn without releasing the flag (fairness, not a handoff).
+        if (HasPendingWork())
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            return;
+        }
+
+        Interlocked.Exchange(ref _scheduled, 0);
         if (HasPendingWork())
         {
             TrySchedule();
@@ -134,7 +141,9 @@ internal sealed partial class ActorCell
     {
         if (Volatile.Read(ref _scheduled) == 0 && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            // From inside an actor turn, the woken actor runs next on this thread (warm caches, no wake-up);
+            // idle threads steal from the local queue, so no actor waits behind a busy one.
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: _running is not null);
         }
     }
 
