@@ -105,6 +105,25 @@ public sealed class SupervisionTests : ActorTestBase
     }
 
     [Fact]
+    public async Task Escalate_ThenResumeOfTheSupervisor_ResumesTheFailedChildWithItsState()
+    {
+        var probe = CreateProbe();
+        var top = System.ActorOf(Props.Create(() => new SupervisorActor()).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Resume)), "top");
+        var middleProps = Props.Create(() => new SupervisorActor(probe.Ref, "middle")).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Escalate));
+        var middle = await top.Ask<IActorRef>(new SupervisorActor.Spawn(middleProps, "middle"), TestProbe.Patience);
+        var child = await middle.Ask<IActorRef>(new SupervisorActor.Spawn(Props.Create(() => new CounterActor(probe.Ref, "c")), "c"), TestProbe.Patience);
+        child.Tell("inc", null);
+
+        child.Tell("boom", null);
+        child.Tell("inc", null);
+
+        await probe.FishForMessageAsync<string>(m => m == "c:received:boom");
+        Assert.Equal(2, await child.Ask<int>(CounterActor.Get.Instance, TestProbe.Patience));
+        await SettleAsync(middle);
+        Assert.False(probe.HasMessages);
+    }
+
+    [Fact]
     public async Task AllForOne_RestartsSiblings()
     {
         var probe = CreateProbe();

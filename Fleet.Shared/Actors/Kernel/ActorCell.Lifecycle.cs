@@ -81,7 +81,11 @@ internal sealed partial class ActorCell
             }
         }
 
-        System.EventStream.Unsubscribe(Self);
+        if (System.EventStream.HasSubscribers)
+        {
+            System.EventStream.Unsubscribe(Self);
+        }
+
         System.ActorStopped();
         _state = state?.Children is { } closedChildren ? new CellState { Children = closedChildren } : null;
         if (_parent is null)

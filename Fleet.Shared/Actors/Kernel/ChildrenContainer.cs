@@ -1,10 +1,14 @@
+using System.Globalization;
+
 namespace Fleet.Shared.Actors.Kernel;
 
-/// <summary>Live children by name. Locked, because top-level actors are created from any thread.</summary>
+/// <summary>Live children: named ones by name, generated-name ones by uid (no name string is ever built for them).
+/// Locked, because top-level actors are created from any thread.</summary>
 internal sealed class ChildrenContainer
 {
-    private readonly Dictionary<string, ActorCell> _byName = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private Dictionary<string, ActorCell>? _named;
+    private Dictionary<long, ActorCell>? _generated;
     private bool _closed;
 
     public int Count
@@ -13,7 +17,7 @@ internal sealed class ChildrenContainer
         {
             lock (_gate)
             {
-                return _byName.Count;
+                return (_named?.Count ?? 0) + (_generated?.Count ?? 0);
             }
         }
     }
@@ -29,7 +33,9 @@ internal sealed class ChildrenContainer
                 throw new InvalidOperationException($"{child.Path.Parent} is stopping and accepts no new children.");
             }
 
-            return _byName.TryAdd(child.Name, child);
+            return child.HasGeneratedName
+                ? (_generated ??= []).TryAdd(child.Uid, child)
+                : (_named ??= new(StringComparer.Ordinal)).TryAdd(child.Name, child);
         }
     }
 
@@ -37,9 +43,13 @@ internal sealed class ChildrenContainer
     {
         lock (_gate)
         {
-            if (_byName.TryGetValue(child.Name, out var current) && ReferenceEquals(current, child))
+            if (child.HasGeneratedName)
             {
-                _byName.Remove(child.Name);
+                _generated?.Remove(child.Uid);
+            }
+            else if (_named is not null && _named.TryGetValue(child.Name, out var current) && ReferenceEquals(current, child))
+            {
+                _named.Remove(child.Name);
             }
         }
     }
@@ -48,7 +58,11 @@ internal sealed class ChildrenContainer
     {
         lock (_gate)
         {
-            return _byName.TryGetValue(child.Name, out var current) && ReferenceEquals(current, child);
+            ActorCell? current = null;
+            var found = child.HasGeneratedName
+                ? _generated?.TryGetValue(child.Uid, out current)
+                : _named?.TryGetValue(child.Name, out current);
+            return found == true && ReferenceEquals(current, child);
         }
     }
 
@@ -56,7 +70,14 @@ internal sealed class ChildrenContainer
     {
         lock (_gate)
         {
-            return _byName.GetValueOrDefault(name);
+            if (name.StartsWith('$'))
+            {
+                return long.TryParse(name.AsSpan(1), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var uid)
+                    ? _generated?.GetValueOrDefault(uid)
+                    : null;
+            }
+
+            return _named?.GetValueOrDefault(name);
         }
     }
 
@@ -64,7 +85,7 @@ internal sealed class ChildrenContainer
     {
         lock (_gate)
         {
-            return [.. _byName.Values];
+            return SnapshotLocked();
         }
     }
 
@@ -74,7 +95,15 @@ internal sealed class ChildrenContainer
         lock (_gate)
         {
             _closed = true;
-            return [.. _byName.Values];
+            return SnapshotLocked();
         }
+    }
+
+    private ActorCell[] SnapshotLocked()
+    {
+        var all = new ActorCell[(_named?.Count ?? 0) + (_generated?.Count ?? 0)];
+        _named?.Values.CopyTo(all, 0);
+        _generated?.Values.CopyTo(all, _named?.Count ?? 0);
+        return all;
     }
 }

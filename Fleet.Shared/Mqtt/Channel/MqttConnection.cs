@@ -195,8 +195,16 @@ internal sealed partial class MqttConnection : IAsyncDisposable
     {
         Close(MqttCloseReason.ClientDisconnected, null, null);
         await Task.WhenAll(_readTask, _writeTask, _keepAliveTask).ConfigureAwait(false);
-        await _reader.CompleteAsync().ConfigureAwait(false);
-        await _writer.CompleteAsync().ConfigureAwait(false);
+        try
+        {
+            await _reader.CompleteAsync().ConfigureAwait(false);
+            await _writer.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!ex.IsFatal())
+        {
+            // Completing flushes what was never sent into an already closed stream; nothing is lost that matters.
+        }
+
         _encoder.Dispose();
         _cts.Dispose();
     }
