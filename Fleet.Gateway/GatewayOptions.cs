@@ -12,6 +12,17 @@ internal sealed record GatewayOptions
     /// <summary>Broker port; 0 with a managed broker picks a free loopback port.</summary>
     public int BrokerPort { get; init; }
 
+    /// <summary>Managed broker only: refuse anonymous clients; devices log in with provisioned passwords and are confined by ACL.</summary>
+    public bool BrokerAuthentication { get; init; }
+
+    /// <summary>External broker: the user and password of the gateway's sessions.</summary>
+    public string? BrokerUser { get; init; }
+
+    public string? BrokerPassword { get; init; }
+
+    /// <summary>The broker host written into device bundles (default: the host the gateway uses).</summary>
+    public string? BrokerPublicHost { get; init; }
+
     /// <summary>Shards per fleet (docs/PROTOCOL.md); fixed for the life of a fleet.</summary>
     public int ShardCount { get; init; } = Shared.Protocol.Sharding.DefaultShardCount;
 

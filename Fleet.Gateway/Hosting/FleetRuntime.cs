@@ -51,6 +51,8 @@ internal sealed class FleetRuntime(
                 Host = broker.Host,
                 Port = broker.Port,
                 ClientId = "fleet-gw-out-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                UserName = broker.UserName,
+                Password = broker.Password,
                 AutoReconnect = true,
             },
             _logger,
@@ -78,7 +80,7 @@ internal sealed class FleetRuntime(
         // (see ARCHITECTURE.md); the per-shard session is also the unit a shard hand-off moves.
         for (var shard = 0; shard < options.ShardCount; shard++)
         {
-            _sessions.Add(new ShardSession(shard, options.ShardCount, broker.Host, broker.Port, Devices, Counters, loggerFactory.CreateLogger<ShardSession>()));
+            _sessions.Add(new ShardSession(shard, options.ShardCount, broker, Devices, Counters, loggerFactory.CreateLogger<ShardSession>()));
         }
 
         try

@@ -43,6 +43,7 @@ internal static class GatewayApp
         builder.Services.AddSingleton<FleetRuntime>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FleetRuntime>());
         builder.Services.AddSingleton(sp => new ModelRegistry(options, sp.GetRequiredService<FleetStoreService>()));
+        builder.Services.AddSingleton<Provisioning.DeviceProvisioner>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
 
         var app = builder.Build();

@@ -34,7 +34,7 @@ internal sealed class ShardSession : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly MqttClient _client;
 
-    public ShardSession(int shard, int shardCount, string host, int port, IActorRef region, TwinCounters counters, ILogger logger)
+    public ShardSession(int shard, int shardCount, Broker.EmbeddedBroker broker, IActorRef region, TwinCounters counters, ILogger logger)
     {
         _shard = shard;
         _shardCount = shardCount;
@@ -44,8 +44,10 @@ internal sealed class ShardSession : IAsyncDisposable
         _client = new MqttClient(
             new MqttClientOptions
             {
-                Host = host,
-                Port = port,
+                Host = broker.Host,
+                Port = broker.Port,
+                UserName = broker.UserName,
+                Password = broker.Password,
                 ClientId = ClientIdFor(shard),
                 CleanStart = false,
                 SessionExpiryInterval = SessionExpirySeconds,

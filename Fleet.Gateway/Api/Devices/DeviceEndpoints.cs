@@ -23,6 +23,25 @@ internal static class DeviceEndpoints
         devices.MapPost("/{id}/commands", CommandAsync).RequireAuthorization(AuthSetup.Operate);
         devices.MapPost("/{id}/quarantine", QuarantineAsync).RequireAuthorization(AuthSetup.Operate);
         devices.MapPost("/{id}/release", ReleaseAsync).RequireAuthorization(AuthSetup.Operate);
+        devices.MapPost("/{id}/provision", ProvisionAsync).RequireAuthorization(AuthSetup.Operate);
+    }
+
+    private static async Task<IResult> ProvisionAsync(string id, bool? rotate, ClaimsPrincipal user, Provisioning.DeviceProvisioner provisioner, CancellationToken cancellationToken)
+    {
+        if (DeviceId.Problem(id) is { } problem)
+        {
+            return ApiProblems.Invalid("id", problem);
+        }
+
+        if (id == Provisioning.BrokerAuthFiles.GatewayUser)
+        {
+            return ApiProblems.Invalid("id", "that id is the gateway's own broker user");
+        }
+
+        var (status, bundle) = await provisioner.ProvisionAsync(id, rotate ?? false, user.Identity?.Name ?? "?", cancellationToken).ConfigureAwait(false);
+        return status == Provisioning.ProvisionStatus.AlreadyProvisioned
+            ? ApiProblems.Conflict($"device {id} already exists; pass rotate=true to issue new credentials")
+            : Results.Created($"/api/v1/devices/{id}", bundle);
     }
 
     private static async Task<IResult> ListAsync(

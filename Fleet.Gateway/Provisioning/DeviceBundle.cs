@@ -1,0 +1,28 @@
+using System.Text.Json.Serialization;
+
+namespace Fleet.Gateway.Provisioning;
+
+/// <summary>
+/// What a device needs to join the fleet, written by <c>fleet devices provision</c> as <c>device.json</c>:
+/// its id, where the broker is, its credentials (shown once) and the fleet key that signs models.
+/// </summary>
+internal sealed record DeviceBundle(
+    [property: JsonPropertyName("v")] int V,
+    [property: JsonPropertyName("deviceId")] string DeviceId,
+    [property: JsonPropertyName("shard")] int Shard,
+    [property: JsonPropertyName("shardCount")] int ShardCount,
+    [property: JsonPropertyName("broker")] BundleBroker Broker,
+    [property: JsonPropertyName("credentials")] BundleCredentials? Credentials,
+    [property: JsonPropertyName("gatewayUrl")] string GatewayUrl,
+    [property: JsonPropertyName("fleetPublicKey")] string FleetPublicKey);
+
+/// <summary>The broker endpoint in a bundle.</summary>
+internal sealed record BundleBroker(
+    [property: JsonPropertyName("host")] string Host,
+    [property: JsonPropertyName("port")] int Port);
+
+/// <summary>Username/password credentials in a bundle (username = device id).</summary>
+internal sealed record BundleCredentials(
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("username")] string UserName,
+    [property: JsonPropertyName("password")] string Password);
