@@ -9,6 +9,7 @@ IBenchSuite[] suites =
     new OnnxSuite(),
     new HealthSuite(),
     new Fleet.Bench.Suites.ActorsSuite(),
+    new GatewaySuite(),
 ];
 
 if (args.Length == 0 || args[0] is "list" or "--help" or "-h")
