@@ -36,6 +36,22 @@ public sealed class DeviceApiTests(GatewayFixture gateway) : IClassFixture<Gatew
     }
 
     [Fact]
+    public async Task Metrics_ExposeIngestCounters_TwinsLoaded_AndDevicesByHealth()
+    {
+        var id = "metrics-" + Guid.NewGuid().ToString("N")[..8];
+        await using var device = await TestDevice.ConnectAsync(gateway.BrokerPort, id);
+        await device.ReportAsync(health: "unhealable");
+        await gateway.DeviceWhenAsync(id, d => d.GetProperty("device").GetProperty("health").GetString() == "unhealable", "the report");
+
+        using var anonymous = gateway.Host.Client();
+        await Eventually.TrueAsync(async () => (await anonymous.GetStringAsync("/metrics")).Contains("fleet_devices{health=\"unhealable\"}", StringComparison.Ordinal), "devices by health");
+        var text = await anonymous.GetStringAsync("/metrics");
+        Assert.Matches(@"(?m)^fleet_ingest_reports_total [1-9]", text);
+        Assert.Matches(@"(?m)^fleet_twins_loaded [1-9]", text);
+        Assert.Contains("fleet_ingress_shards_connected 64", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReadOnlyToken_CanRead()
     {
         Assert.Equal(HttpStatusCode.OK, (await gateway.Reader.GetAsync("/api/v1/devices")).StatusCode);
