@@ -256,7 +256,7 @@ internal static class DeviceEndpoints
         {
             return await reply.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (Exception ex) when (ex is TimeoutException or TwinStoppedException)
         {
             return default;
         }
