@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Fleet.Cli.Demo;
-using Fleet.Cli.Models;
 using Fleet.Cli.Mqtt;
 
 // mosquitto-style options use -h for the host, so `fleet mqtt` parses its own arguments.
@@ -15,8 +13,6 @@ if (args is ["mqtt", ..])
     return await MqttCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error, cancel.Token);
 }
 
-var root = new RootCommand("fleet — operate a fleet of self-healing edge ML devices");
-root.Add(DemoCommand.Create());
-root.Add(ModelCommand.Create());
+var root = Fleet.Cli.CliRoot.Create();
 root.Add(new Command("mqtt", "publish and subscribe like mosquitto_pub/mosquitto_sub (fleet mqtt pub|sub --help)"));
 return await root.Parse(args).InvokeAsync();
