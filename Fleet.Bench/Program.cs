@@ -11,6 +11,7 @@ IBenchSuite[] suites =
     new Fleet.Bench.Suites.ActorsSuite(),
     new Fleet.Bench.Suites.MqttSuite(),
     new GatewaySuite(),
+    new HealingSuite(),
 ];
 
 if (args.Length == 0 || args[0] is "list" or "--help" or "-h")
