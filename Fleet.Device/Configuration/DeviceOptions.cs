@@ -1,57 +1,58 @@
 namespace Fleet.Device.Configuration;
 
 /// <summary>The agent's configuration: JSON file, then FLEET_DEVICE_* environment, then command line.</summary>
+/// <remarks>Settable (not init) so the source-generated JSON reader keeps the defaults of absent properties.</remarks>
 internal sealed record DeviceOptions
 {
-    public string? DeviceId { get; init; }
+    public string? DeviceId { get; set; }
 
-    public string BrokerHost { get; init; } = "127.0.0.1";
+    public string BrokerHost { get; set; } = "127.0.0.1";
 
-    public int BrokerPort { get; init; } = 1883;
+    public int BrokerPort { get; set; } = 1883;
 
-    public string DataDirectory { get; init; } = "fleet-device-data";
+    public string DataDirectory { get; set; } = "fleet-device-data";
 
     /// <summary>PEM of the fleet's public signing key; without it no model update is accepted.</summary>
-    public string? FleetKeyPath { get; init; }
+    public string? FleetKeyPath { get; set; }
 
-    public bool Tls { get; init; }
+    public bool Tls { get; set; }
 
-    public string? CaFile { get; init; }
+    public string? CaFile { get; set; }
 
-    public string? ClientCertificate { get; init; }
+    public string? ClientCertificate { get; set; }
 
-    public string? ClientKey { get; init; }
+    public string? ClientKey { get; set; }
 
-    public string? Username { get; init; }
+    public string? Username { get; set; }
 
-    public string? Password { get; init; }
+    public string? Password { get; set; }
 
     /// <summary>0 = one real device; N = N simulated devices in this process.</summary>
-    public int Simulate { get; init; }
+    public int Simulate { get; set; }
 
     /// <summary>Fault schedule for simulated devices, e.g. <c>bitflip:exponent@30s,drift@60s</c> or <c>random:0.02</c>.</summary>
-    public string? Faults { get; init; }
+    public string? Faults { get; set; }
 
-    public string IdPrefix { get; init; } = "sim";
+    public string IdPrefix { get; set; } = "sim";
 
     /// <summary>Inference frames per second per device.</summary>
-    public double FramesPerSecond { get; init; } = 20;
+    public double FramesPerSecond { get; set; } = 20;
 
-    public int WindowSize { get; init; } = 100;
+    public int WindowSize { get; set; } = 100;
 
-    public int DigestPeriodWindows { get; init; } = 1;
+    public int DigestPeriodWindows { get; set; } = 1;
 
     /// <summary>Windows without a heal after which an update is committed as known-good.</summary>
-    public int SoakWindows { get; init; } = 3;
+    public int SoakWindows { get; set; } = 3;
 
     /// <summary>Telemetry every this many windows.</summary>
-    public int TelemetryEveryWindows { get; init; } = 1;
+    public int TelemetryEveryWindows { get; set; } = 1;
 
     /// <summary>A model package to install as the factory default instead of the bundled reference vocoder.</summary>
-    public string? FactoryPackage { get; init; }
+    public string? FactoryPackage { get; set; }
 
     /// <summary>Root of the hardware sensor files (sysfs/procfs); simulated devices get their own.</summary>
-    public string SensorRoot { get; init; } = "/";
+    public string SensorRoot { get; set; } = "/";
 
     public string? Problem()
     {
@@ -62,7 +63,7 @@ internal sealed record DeviceOptions
 
         if (DeviceId is not null && Shared.Protocol.DeviceId.Problem(DeviceId) is { } idProblem)
         {
-            return idProblem;
+            return $"device id '{DeviceId}': {idProblem}";
         }
 
         if (Simulate is < 0 or > 10_000)
