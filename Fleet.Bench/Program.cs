@@ -12,8 +12,6 @@ IBenchSuite[] suites =
     new Fleet.Bench.Suites.MqttSuite(),
     new GatewaySuite(),
     new HealingSuite(),
-    new GatewaySuite(),
-    new Fleet.Bench.Suites.MqttSuite(),
 ];
 
 if (args.Length == 0 || args[0] is "list" or "--help" or "-h")
