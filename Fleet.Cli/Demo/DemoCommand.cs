@@ -84,7 +84,7 @@ internal static class DemoCommand
             Console.WriteLine($"Starting {settings.Devices} simulated devices (faults: {settings.Faults}) …");
             devices = ChildProcess.Start("devices", deviceBinary,
                 ["--simulate", settings.Devices.ToString(CultureInfo.InvariantCulture), "--broker", $"127.0.0.1:{brokerPort.ToString(CultureInfo.InvariantCulture)}",
-                 "--data", Path.Combine(dataDirectory, "devices"), "--fleet-key", keyPath, "--id-prefix", "demo-", "--faults", settings.Faults],
+                 "--data", Path.Combine(dataDirectory, "devices"), "--fleet-key", keyPath, "--id-prefix", "demo", "--faults", settings.Faults],
                 devicesLog, verbose);
         }
 
