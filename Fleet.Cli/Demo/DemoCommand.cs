@@ -75,18 +75,19 @@ internal static class DemoCommand
         var credentials = DemoCredentials.Read(Path.Combine(dataDirectory, "credentials"));
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", credentials.Operator);
 
-        ChildProcess? devices = null;
         var devicesLog = Path.Combine(dataDirectory, "devices.log");
+        var keyPath = Path.Combine(dataDirectory, "fleet-key.pub.pem");
         if (settings.Devices > 0)
         {
-            var keyPath = Path.Combine(dataDirectory, "fleet-key.pub.pem");
             await File.WriteAllTextAsync(keyPath, await http.GetStringAsync("/api/v1/fleet/key", cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             Console.WriteLine($"Starting {settings.Devices} simulated devices (faults: {settings.Faults}) …");
-            devices = ChildProcess.Start("devices", deviceBinary,
-                ["--simulate", settings.Devices.ToString(CultureInfo.InvariantCulture), "--broker", $"127.0.0.1:{brokerPort.ToString(CultureInfo.InvariantCulture)}",
-                 "--data", Path.Combine(dataDirectory, "devices"), "--fleet-key", keyPath, "--id-prefix", "demo", "--faults", settings.Faults],
-                devicesLog, verbose);
         }
+
+        // Declared after the gateway so it is disposed first: devices stop before their broker does.
+        await using var devices = settings.Devices == 0 ? null : ChildProcess.Start("devices", deviceBinary,
+            ["--simulate", settings.Devices.ToString(CultureInfo.InvariantCulture), "--broker", $"127.0.0.1:{brokerPort.ToString(CultureInfo.InvariantCulture)}",
+             "--data", Path.Combine(dataDirectory, "devices"), "--fleet-key", keyPath, "--id-prefix", "demo", "--faults", settings.Faults],
+            devicesLog, verbose);
 
         Console.WriteLine();
         Console.WriteLine("Fleet is up. Where to look:");
@@ -131,11 +132,6 @@ internal static class DemoCommand
         }
 
         Console.WriteLine("Stopping …");
-        if (devices is not null)
-        {
-            await devices.DisposeAsync().ConfigureAwait(false);
-        }
-
         return 0;
     }
 
