@@ -8,6 +8,9 @@ IBenchSuite[] suites =
     new Fleet.Bench.Store.StoreBench(),
     new OnnxSuite(),
     new HealthSuite(),
+    new Fleet.Bench.Suites.ActorsSuite(),
+    new Fleet.Bench.Suites.MqttSuite(),
+    new GatewaySuite(),
     new HealingSuite(),
 ];
 

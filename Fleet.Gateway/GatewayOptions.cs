@@ -12,8 +12,34 @@ internal sealed record GatewayOptions
     /// <summary>Broker port; 0 with a managed broker picks a free loopback port.</summary>
     public int BrokerPort { get; init; }
 
+    /// <summary>Managed broker only: refuse anonymous clients; devices log in with provisioned passwords and are confined by ACL.</summary>
+    public bool BrokerAuthentication { get; init; }
+
+    /// <summary>External broker: the user and password of the gateway's sessions.</summary>
+    public string? BrokerUser { get; init; }
+
+    public string? BrokerPassword { get; init; }
+
+    /// <summary>The broker host written into device bundles (default: the host the gateway uses).</summary>
+    public string? BrokerPublicHost { get; init; }
+
     /// <summary>Shards per fleet (docs/PROTOCOL.md); fixed for the life of a fleet.</summary>
     public int ShardCount { get; init; } = Shared.Protocol.Sharding.DefaultShardCount;
+
+    /// <summary>The fleet store (<c>Fleet:Store:Provider</c> sqlite by default, under the data directory).</summary>
+    public Store.FleetStoreOptions Store { get; init; } = new();
+
+    /// <summary>The per-device model restart budget (<c>Fleet:ModelSupervision</c>).</summary>
+    public Supervision.ModelSupervisionPolicy ModelSupervision { get; init; } = new();
+
+    /// <summary>When a shared failure signature becomes a fleet incident (<c>Fleet:Incidents</c>).</summary>
+    public Supervision.FleetIncidentPolicy Incidents { get; init; } = new();
+
+    /// <summary>The URL devices use to reach this gateway's HTTP API (model downloads); null uses the first listening address.</summary>
+    public string? PublicUrl { get; init; }
+
+    /// <summary>How long a command waits for the device's answer unless the request says otherwise.</summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Validates the options, returning every problem found.</summary>
     public IReadOnlyList<string> Validate()
@@ -37,6 +63,19 @@ internal sealed record GatewayOptions
         if (ShardCount is < 1 or > 4096)
         {
             problems.Add($"Fleet:ShardCount {ShardCount} must be between 1 and 4096.");
+        }
+
+        problems.AddRange(Store.Validate());
+        problems.AddRange(ModelSupervision.Validate());
+        problems.AddRange(Incidents.Validate());
+        if (PublicUrl is not null && !Uri.TryCreate(PublicUrl, UriKind.Absolute, out _))
+        {
+            problems.Add($"Fleet:PublicUrl '{PublicUrl}' is not an absolute URL.");
+        }
+
+        if (CommandTimeout <= TimeSpan.Zero)
+        {
+            problems.Add("Fleet:CommandTimeout must be positive.");
         }
 
         return problems;

@@ -12,6 +12,11 @@ try
     await app.RunAsync();
     return 0;
 }
+catch (GatewayStartupException ex)
+{
+    await Console.Error.WriteLineAsync("fleet-gateway: " + ex.Message);
+    return 3;
+}
 catch (Fleet.Shared.Servers.MosquittoUnavailableException ex)
 {
     await Console.Error.WriteLineAsync("fleet-gateway: " + ex.Message);

@@ -18,7 +18,7 @@ namespace Fleet.Device.Storage;
 /// set once; overwriting it, or removing the factory version, is refused.</para>
 /// <para>One writer at a time (the device agent); reads may run concurrently with it.</para>
 /// </remarks>
-internal sealed class WeightStore
+internal sealed partial class WeightStore
 {
     private const string ManifestExtension = ".json";
 
@@ -43,9 +43,15 @@ internal sealed class WeightStore
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         var store = new WeightStore(Path.GetFullPath(root));
+        var created = !Directory.Exists(store.RefsDirectory);
         foreach (var directory in new[] { store.Root, store.ObjectsDirectory, store.VersionsDirectory, store.RefsDirectory })
         {
             Directory.CreateDirectory(directory);
+        }
+
+        if (created)
+        {
+            DirectorySync.Flush(store.Root);
         }
 
         store.RemoveTempFiles();
@@ -224,149 +230,6 @@ internal sealed class WeightStore
             .Select(p => Path.GetFileNameWithoutExtension(p))
             .Where(v => VersionNameProblem(v) is null)
             .Order(StringComparer.Ordinal)];
-
-    /// <summary>The version <paramref name="pointer"/> names, or NotFound when it is unset.</summary>
-    public StoreResult<string> ReadPointer(StorePointer pointer)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(PointerPath(pointer), Encoding.UTF8).Trim();
-        }
-        catch (FileNotFoundException)
-        {
-            return StoreResult<string>.Failure(StoreErrorKind.NotFound, $"the {PointerName(pointer)} pointer is not set");
-        }
-
-        return VersionNameProblem(text) is null
-            ? StoreResult<string>.Success(text)
-            : StoreResult<string>.Failure(StoreErrorKind.Corrupt, $"the {PointerName(pointer)} pointer is corrupt");
-    }
-
-    /// <summary>The manifest <paramref name="pointer"/> names, with both its objects verified.</summary>
-    public StoreResult<StoredVersion> Resolve(StorePointer pointer)
-    {
-        var name = ReadPointer(pointer);
-        if (!name.IsSuccess)
-        {
-            return name.Cast<StoredVersion>();
-        }
-
-        var version = GetVersion(name.Value);
-        if (!version.IsSuccess)
-        {
-            return version;
-        }
-
-        foreach (var sha in new[] { version.Value.ArtifactSha256, version.Value.GoldenSha256 })
-        {
-            var check = VerifyArtifact(sha);
-            if (!check.IsSuccess)
-            {
-                return check.Cast<StoredVersion>();
-            }
-        }
-
-        return version;
-    }
-
-    /// <summary>Points <paramref name="pointer"/> at an existing version. The factory pointer can be set only once.</summary>
-    public StoreResult<string> SetPointer(StorePointer pointer, string version)
-    {
-        var manifest = GetVersion(version);
-        if (!manifest.IsSuccess)
-        {
-            return manifest.Cast<string>();
-        }
-
-        var content = Encoding.UTF8.GetBytes(version + "\n");
-        if (pointer != StorePointer.Factory)
-        {
-            AtomicFile.Write(PointerPath(pointer), content);
-            return StoreResult<string>.Success(version);
-        }
-
-        if (ReadPointer(StorePointer.Factory) is { IsSuccess: true } existing)
-        {
-            return FactoryProtected(existing.Value);
-        }
-
-        try
-        {
-            // Rename without replace: if two writers race, only one factory default wins.
-            AtomicFile.Write(PointerPath(pointer), content, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(PointerPath(pointer)))
-        {
-            return FactoryProtected(ReadPointer(StorePointer.Factory).Value ?? "another version");
-        }
-
-        return StoreResult<string>.Success(version);
-    }
-
-    /// <summary>Removes a version's manifest; refused while a pointer names it. Its objects go at the next <see cref="CollectGarbage"/>.</summary>
-    public StoreResult<string> RemoveVersion(string version)
-    {
-        foreach (var pointer in Enum.GetValues<StorePointer>())
-        {
-            if (ReadPointer(pointer) is { IsSuccess: true } named && named.Value == version)
-            {
-                return pointer == StorePointer.Factory
-                    ? FactoryProtected(version)
-                    : StoreResult<string>.Failure(StoreErrorKind.InUse, $"version {version} is the {PointerName(pointer)} version and cannot be removed");
-            }
-        }
-
-        var manifest = GetVersion(version);
-        if (!manifest.IsSuccess && manifest.Error.Kind != StoreErrorKind.Corrupt)
-        {
-            return manifest.Cast<string>();
-        }
-
-        File.Delete(ManifestPath(version));
-        DirectorySync.Flush(VersionsDirectory);
-        return StoreResult<string>.Success(version);
-    }
-
-    /// <summary>Deletes objects no manifest names, and temp files of interrupted writes.</summary>
-    /// <remarks>Must not run while the same process is between storing an object and adding its manifest.</remarks>
-    public GarbageCollection CollectGarbage()
-    {
-        var referenced = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var name in ListVersions())
-        {
-            if (GetVersion(name) is { IsSuccess: true } v)
-            {
-                referenced.Add(v.Value.ArtifactSha256);
-                referenced.Add(v.Value.GoldenSha256);
-            }
-            else
-            {
-                // A manifest we cannot read might name anything: keep every object rather than guess.
-                return new GarbageCollection(0, 0, RemoveTempFiles());
-            }
-        }
-
-        int removed = 0;
-        long freed = 0;
-        foreach (var path in Directory.EnumerateFiles(ObjectsDirectory))
-        {
-            var name = Path.GetFileName(path);
-            if (IsSha256(name) && !referenced.Contains(name))
-            {
-                freed += new FileInfo(path).Length;
-                File.Delete(path);
-                removed++;
-            }
-        }
-
-        if (removed > 0)
-        {
-            DirectorySync.Flush(ObjectsDirectory);
-        }
-
-        return new GarbageCollection(removed, freed, RemoveTempFiles());
-    }
 
     /// <summary>Why <paramref name="version"/> cannot name a version, or null: 1–128 of <c>A-Z a-z 0-9 . _ + -</c>, starting with a letter or digit.</summary>
     public static string? VersionNameProblem(string? version)

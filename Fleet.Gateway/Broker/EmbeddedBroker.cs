@@ -1,3 +1,4 @@
+using Fleet.Gateway.Provisioning;
 using Fleet.Shared.Servers;
 
 namespace Fleet.Gateway.Broker;
@@ -19,6 +20,20 @@ internal sealed class EmbeddedBroker(GatewayOptions options, ILogger<EmbeddedBro
     /// <summary>Whether this gateway runs the broker itself.</summary>
     public bool IsManaged => _broker is not null;
 
+    /// <summary>The password and ACL files, when the managed broker authenticates clients (<c>Fleet:BrokerAuthentication</c>).</summary>
+    public BrokerAuthFiles? AuthFiles { get; private set; }
+
+    /// <summary>The user the gateway's own sessions log in as; null with an anonymous broker.</summary>
+    public string? UserName => AuthFiles is null ? options.BrokerUser : BrokerAuthFiles.GatewayUser;
+
+    public string? Password => AuthFiles?.GatewayPassword ?? options.BrokerPassword;
+
+    /// <summary>Where devices reach the broker (the bundle's broker host).</summary>
+    public string PublicHost => options.BrokerPublicHost ?? Host;
+
+    /// <summary>Makes the managed broker re-read its password and ACL files (SIGHUP); false when there is none to signal.</summary>
+    public bool Reload() => _broker?.Reload() ?? false;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (options.BrokerHost is not null)
@@ -29,9 +44,18 @@ internal sealed class EmbeddedBroker(GatewayOptions options, ILogger<EmbeddedBro
 
         var directory = Path.Combine(options.DataDirectory, "broker");
         Directory.CreateDirectory(directory);
-        _broker = await MosquittoBroker.StartAsync(
-            new MosquittoOptions { Port = options.BrokerPort, Persistence = true, WorkingDirectory = directory },
-            cancellationToken).ConfigureAwait(false);
+        var brokerOptions = new MosquittoOptions { Port = options.BrokerPort, Persistence = true, WorkingDirectory = directory };
+        if (options.BrokerAuthentication)
+        {
+            AuthFiles = await BrokerAuthFiles.PrepareAsync(options.DataDirectory, cancellationToken).ConfigureAwait(false);
+            brokerOptions = brokerOptions with
+            {
+                AllowAnonymous = false,
+                ExtraConfig = [$"password_file {AuthFiles.PasswordFile}", $"acl_file {AuthFiles.AclFile}"],
+            };
+        }
+
+        _broker = await MosquittoBroker.StartAsync(brokerOptions, cancellationToken).ConfigureAwait(false);
         Host = _broker.Host;
         Port = _broker.Port;
         GatewayLog.ManagedBrokerStarted(logger, Host, Port, _broker.LogFile);

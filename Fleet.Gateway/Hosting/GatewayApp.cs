@@ -2,6 +2,8 @@ using Fleet.Gateway.Api;
 using Fleet.Gateway.Api.Auth;
 using Fleet.Gateway.Api.Metrics;
 using Fleet.Gateway.Broker;
+using Fleet.Gateway.Api.Models;
+using Fleet.Gateway.Api.Devices;
 using Serilog;
 
 namespace Fleet.Gateway.Hosting;
@@ -29,11 +31,20 @@ internal static class GatewayApp
         }
 
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddFleetAuth(options.DataDirectory);
         builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<MetricsRegistry>();
         builder.Services.AddSingleton<EmbeddedBroker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
+        builder.Services.AddSingleton<FleetStoreService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FleetStoreService>());
+        builder.Services.AddSingleton<GatewayUrls>();
+        builder.Services.AddSingleton<FleetRuntime>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FleetRuntime>());
+        builder.Services.AddSingleton(sp => new ModelRegistry(options, sp.GetRequiredService<FleetStoreService>()));
+        builder.Services.AddSingleton<Provisioning.DeviceProvisioner>();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
 
         var app = builder.Build();
         app.UseStatusCodePages();
@@ -42,6 +53,9 @@ internal static class GatewayApp
         app.MapHealth();
         app.MapIdentity();
         app.MapMetrics();
+        app.MapDevices();
+        app.MapFleet();
+        app.MapModels();
         return (app, []);
     }
 }

@@ -1,6 +1,6 @@
 namespace Fleet.Gateway;
 
-/// <summary>Gateway log messages; event ids 1000–1999 belong to the gateway.</summary>
+/// <summary>Gateway log messages; event ids 1000–1999 belong to the gateway (1000s hosting, 1100s ingress and twins, 1200s supervision, 1300s API).</summary>
 internal static partial class GatewayLog
 {
     [LoggerMessage(1000, LogLevel.Information, "Managed Mosquitto listening on {Host}:{Port} (log: {LogFile})")]
@@ -8,4 +8,40 @@ internal static partial class GatewayLog
 
     [LoggerMessage(1001, LogLevel.Information, "Using external broker {Host}:{Port}")]
     public static partial void UsingExternalBroker(ILogger logger, string host, int port);
+
+    [LoggerMessage(1002, LogLevel.Information, "Fleet store open: {Where}, schema version {Version}")]
+    public static partial void StoreOpened(ILogger logger, string where, int version);
+
+    [LoggerMessage(1003, LogLevel.Information, "Ingress: {Shards} shard sessions on {Host}:{Port}")]
+    public static partial void IngressStarted(ILogger logger, int shards, string host, int port);
+
+    [LoggerMessage(1004, LogLevel.Warning, "Fleet summary refresh failed")]
+    public static partial void SummaryFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1005, LogLevel.Information, "Broker credentials regenerated ({Devices} devices); Mosquitto reloaded")]
+    public static partial void BrokerReloaded(ILogger logger, int devices);
+
+    [LoggerMessage(1100, LogLevel.Warning, "Rejected message on {Topic}: {Reason}")]
+    public static partial void TopicRejected(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(1101, LogLevel.Warning, "Rejected {Kind} from {DeviceId}: {Reason}")]
+    public static partial void MessageRejected(ILogger logger, string deviceId, string kind, string reason);
+
+    [LoggerMessage(1102, LogLevel.Warning, "Twin {DeviceId} did not persist {Topic} in time; acknowledging anyway")]
+    public static partial void PersistTimedOut(ILogger logger, string deviceId, string topic);
+
+    [LoggerMessage(1103, LogLevel.Error, "Twin {DeviceId} failed to persist {Topic}")]
+    public static partial void PersistFailed(ILogger logger, string deviceId, string topic, Exception exception);
+
+    [LoggerMessage(1104, LogLevel.Warning, "Twin {DeviceId} restarted after: {Reason}; rehydrated from the store")]
+    public static partial void TwinRestarted(ILogger logger, string deviceId, string reason);
+
+    [LoggerMessage(1200, LogLevel.Warning, "Device {DeviceId} quarantined: {Reason}")]
+    public static partial void DeviceQuarantined(ILogger logger, string deviceId, string reason);
+
+    [LoggerMessage(1201, LogLevel.Warning, "Fleet incident {IncidentId}: {Diagnosis} on model {ModelVersion} across {Devices} devices; action: {Action}")]
+    public static partial void IncidentRaised(ILogger logger, string incidentId, string diagnosis, string modelVersion, int devices, string action);
+
+    [LoggerMessage(1202, LogLevel.Error, "Fleet incident handling failed")]
+    public static partial void IncidentFailed(ILogger logger, Exception exception);
 }

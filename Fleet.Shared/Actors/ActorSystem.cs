@@ -1,4 +1,3 @@
-using System.Globalization;
 using Fleet.Shared.Actors.Kernel;
 using Fleet.Shared.Actors.Supervision;
 
@@ -17,7 +16,6 @@ public sealed class ActorSystem : IAsyncDisposable
     private readonly ActorCell _guardian;
     private readonly DeadLetterActorRef _deadLetters;
     private long _nextUid;
-    private long _nextName;
     private long _liveActors;
     private long _deadLetterCount;
     private long _mailboxRejected;
@@ -118,8 +116,6 @@ public sealed class ActorSystem : IAsyncDisposable
     public override string ToString() => "fleet://" + Name;
 
     internal long NextUid() => Interlocked.Increment(ref _nextUid);
-
-    internal string NextName() => "$" + Interlocked.Increment(ref _nextName).ToString("x", CultureInfo.InvariantCulture);
 
     internal void ActorStarted() => Interlocked.Increment(ref _liveActors);
 

@@ -62,7 +62,7 @@ public sealed class EventStream
 
     private bool RemoveWhere(Func<Subscription, bool> match)
     {
-        if (!HasSubscribers)
+        if (!Volatile.Read(ref _subscriptions).Any(match))
         {
             return false;
         }

@@ -5,10 +5,11 @@ namespace Fleet.Shared.Health;
 /// <para>Five markers track the minimum, the target percentile, two points around it and the maximum;
 /// each observation moves them by a piecewise-parabolic interpolation. Memory is five doubles and every
 /// <see cref="Add"/> is O(1) with no allocation.</para>
-/// <para>Error: P² has no worst-case bound. On smooth unimodal distributions the estimate is usually
-/// within 1–2% of the true quantile after a few hundred samples (the tests hold p50/p90/p99 of uniform,
-/// normal and exponential streams of 20 000 samples to 2.5% of the distribution's spread around the
-/// quantile); it is poor on multimodal data and for the first few dozen samples. Until five samples
+/// <para>Error: P² has no worst-case bound. Measured as rank error — the fraction of the stream below
+/// the estimate, minus the quantile — over 20 seeds of uniform, normal, exponential and log-normal
+/// streams, p50/p90/p99 were within 0.25% after 20 000 samples and within 3% after 500 (the tests
+/// hold 0.5% at 20 000). In value terms that is under 3.5% relative error at p99 of the heavy-tailed
+/// streams. It is poor on multimodal data and for the first few dozen samples. Until five samples
 /// have arrived the value is the exact nearest-rank percentile of those seen. NaN is ignored.</para>
 /// </remarks>
 public sealed class StreamingPercentile

@@ -153,6 +153,27 @@ public static class WeightDigest
         return scratch[..found].ToArray();
     }
 
+    /// <summary>Copies the given chunks from <paramref name="golden"/> into <paramref name="live"/>; returns the floats copied.</summary>
+    /// <remarks>The repair step of "restore corrupted tensors": only the chunks that differ are touched.</remarks>
+    public static int RestoreChunks(Span<float> live, ReadOnlySpan<float> golden, TensorDigest digest, ReadOnlySpan<int> chunks)
+    {
+        ArgumentNullException.ThrowIfNull(digest);
+        if (live.Length * sizeof(float) != digest.ByteLength || golden.Length != live.Length)
+        {
+            throw new ArgumentException($"Tensor '{digest.Name}': live, golden and digest sizes differ.", nameof(golden));
+        }
+
+        var copied = 0;
+        foreach (var chunk in chunks)
+        {
+            var range = digest.ChunkElements(chunk);
+            golden[range].CopyTo(live[range]);
+            copied += range.End.Value - range.Start.Value;
+        }
+
+        return copied;
+    }
+
     private static ulong LittleEndian(ulong word) => BitConverter.IsLittleEndian ? word : BinaryPrimitives.ReverseEndianness(word);
 
     internal static ulong Combine(ReadOnlySpan<ulong> chunks) => DigestChunk(MemoryMarshal.AsBytes(chunks));

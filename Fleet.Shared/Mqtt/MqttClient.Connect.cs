@@ -129,6 +129,7 @@ public sealed partial class MqttClient : IMqttConnectionHandler
             if (!result.SessionPresent)
             {
                 _incomingQos2.Clear();
+                _releasedQos2.Clear();
             }
 
             foreach (var entry in _outgoing.Values.OrderBy(e => e.Sequence))
@@ -233,6 +234,7 @@ public sealed partial class MqttClient : IMqttConnectionHandler
             }
         }
 
+        FlushCompletions();
         if (requests is not null)
         {
             foreach (var request in requests)

@@ -10,6 +10,13 @@ public sealed partial class MqttClient
 {
     void IMqttConnectionHandler.OnPacket(MqttConnection connection, MqttPacket packet)
     {
+        // A closed connection's read loop may still be draining its buffer while the next connection
+        // runs; acting on those stale packets could deliver a QoS 2 message a second time.
+        if (connection.IsClosed)
+        {
+            return;
+        }
+
         switch (packet)
         {
             case MqttPublishPacket publish:
@@ -55,6 +62,21 @@ public sealed partial class MqttClient
         {
             lock (_gate)
             {
+                if (connection.IsClosed)
+                {
+                    return;
+                }
+
+                var contentHash = ContentHash(message);
+                if (!_incomingQos2.ContainsKey(publish.PacketId) && publish.Duplicate
+                    && _releasedQos2.TryGetValue(publish.PacketId, out var releasedHash) && releasedHash == contentHash)
+                {
+                    // A redelivery (DUP) of a message whose PUBREL was already processed: the soak test saw
+                    // this after rapid reconnects. Acknowledge again, never deliver twice.
+                    connection.Enqueue(MqttOutgoing.ForAck(MqttPacketType.PubRec, publish.PacketId));
+                    return;
+                }
+
                 ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(_incomingQos2, publish.PacketId, out var exists);
                 state.Generation = connection.Generation;
                 if (exists)
@@ -67,6 +89,9 @@ public sealed partial class MqttClient
 
                     return;
                 }
+
+                state.ContentHash = contentHash;
+                _releasedQos2.Remove(publish.PacketId);
             }
         }
 
@@ -78,11 +103,28 @@ public sealed partial class MqttClient
         bool known;
         lock (_gate)
         {
-            known = _incomingQos2.Remove(release.PacketId);
+            if (connection.IsClosed)
+            {
+                return;
+            }
+
+            known = _incomingQos2.Remove(release.PacketId, out var state);
+            if (known)
+            {
+                _releasedQos2[release.PacketId] = state.ContentHash;
+            }
         }
 
         var code = known || connection.Version != MqttProtocolVersion.V500 ? (byte)0 : (byte)MqttPubRelReasonCode.PacketIdentifierNotFound;
         connection.Enqueue(MqttOutgoing.ForAck(MqttPacketType.PubComp, release.PacketId, code));
+    }
+
+    private static int ContentHash(MqttApplicationMessage message)
+    {
+        var hash = new HashCode();
+        hash.Add(message.Topic, StringComparer.Ordinal);
+        hash.AddBytes(message.Payload.Span);
+        return hash.ToHashCode();
     }
 
     private async Task RunDispatcherAsync()

@@ -29,12 +29,14 @@ public sealed partial class MqttClient : IAsyncDisposable
     private readonly Dictionary<ushort, MqttOutgoingPublish> _outgoing = [];
     private readonly Stack<MqttOutgoingPublish> _pool = new();
     private readonly Dictionary<ushort, MqttIncomingQos2State> _incomingQos2 = [];
+    private readonly Dictionary<ushort, int> _releasedQos2 = [];
     private readonly Dictionary<ushort, TaskCompletionSource<MqttSubAckPacket>> _pendingRequests = [];
     private readonly Dictionary<string, (MqttTopicSubscription Subscription, uint? Identifier)> _subscriptions = new(StringComparer.Ordinal);
     private readonly Channel<MqttIncomingMessage> _inbox = System.Threading.Channels.Channel.CreateUnbounded<MqttIncomingMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<Func<MqttApplicationMessage, bool>> _interceptors = [];
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Task _dispatcher;
+    private List<(MqttOutgoingPublish Entry, MqttPublishResult Result)> _completions = [];
     private MqttConnection? _connection;
     private MqttConnection? _connecting;
     private TaskCompletionSource<MqttConnAckPacket>? _connAck;

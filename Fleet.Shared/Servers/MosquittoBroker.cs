@@ -130,6 +130,10 @@ public sealed class MosquittoBroker : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Signals the broker to reload its configuration (SIGHUP: password file and ACLs are re-read; listeners stay).</summary>
+    /// <returns>False when the broker is not running.</returns>
+    public bool Reload() => _process is { HasExited: false } process && NativeSignals.HangUp(process.Id);
+
     /// <summary>Stops the broker (SIGTERM so it saves its state, then kill) without deleting its directory, so it can be restarted.</summary>
     public async Task StopAsync()
     {

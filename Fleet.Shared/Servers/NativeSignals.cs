@@ -5,7 +5,11 @@ namespace Fleet.Shared.Servers;
 /// <summary>POSIX signals for child processes; .NET's Process API offers only SIGKILL.</summary>
 internal static partial class NativeSignals
 {
+    private const int SigHup = 1;
     private const int SigTerm = 15;
+
+    /// <summary>Sends SIGHUP (Mosquitto reloads its password and ACL files); returns false when the process no longer exists.</summary>
+    public static bool HangUp(int pid) => Kill(pid, SigHup) == 0;
 
     /// <summary>Sends SIGTERM; returns false when the process no longer exists.</summary>
     public static bool Terminate(int pid) => Kill(pid, SigTerm) == 0;

@@ -147,6 +147,32 @@ public sealed class ActorBasicsTests : ActorTestBase
         Assert.Equal(actor, unhandled.Recipient);
     }
 
+    [Fact]
+    public async Task Children_AreListedAndFoundByName_IncludingGeneratedNames()
+    {
+        var parent = System.ActorOf(Props.Create(() => new ParentActor()), "parent");
+
+        var named = await parent.Ask<IActorRef>("spawn:kid", TestProbe.Patience);
+        var generated = await parent.Ask<IActorRef>("spawn", TestProbe.Patience);
+
+        Assert.StartsWith("$", generated.Path.Name, StringComparison.Ordinal);
+        Assert.Equal(named, await parent.Ask<IActorRef>("find:kid", TestProbe.Patience));
+        Assert.Equal(generated, await parent.Ask<IActorRef>("find:" + generated.Path.Name, TestProbe.Patience));
+        Assert.Equal(2, await parent.Ask<int>("count", TestProbe.Patience));
+    }
+
+    [Fact]
+    public async Task PipeTo_DeliversTheResult_OrAFailureStatus()
+    {
+        var probe = CreateProbe();
+
+        await Task.FromResult("done").PipeTo(probe.Ref);
+        await Task.FromException<string>(new InvalidOperationException("bad")).PipeTo(probe.Ref);
+
+        Assert.Equal("done", await probe.ExpectMsgAsync<string>());
+        Assert.Equal("bad", (await probe.ExpectMsgAsync<Status.Failure>()).Cause.Message);
+    }
+
     private IActorRef? TryCreate(string name)
     {
         try
@@ -156,6 +182,28 @@ public sealed class ActorBasicsTests : ActorTestBase
         catch (InvalidActorNameException)
         {
             return null;
+        }
+    }
+
+    private sealed class ParentActor : ActorBase
+    {
+        protected override void OnReceive(object message)
+        {
+            switch (message)
+            {
+                case "spawn":
+                    Sender.Tell(Context.ActorOf(Props.Create(() => new EchoActor(null))));
+                    break;
+                case string spawn when spawn.StartsWith("spawn:", StringComparison.Ordinal):
+                    Sender.Tell(Context.ActorOf(Props.Create(() => new EchoActor(null)), spawn["spawn:".Length..]));
+                    break;
+                case string find when find.StartsWith("find:", StringComparison.Ordinal):
+                    Sender.Tell((object?)Context.Child(find["find:".Length..]) ?? "none");
+                    break;
+                case "count":
+                    Sender.Tell(Context.Children.Count);
+                    break;
+            }
         }
     }
 

@@ -105,6 +105,25 @@ public sealed class SupervisionTests : ActorTestBase
     }
 
     [Fact]
+    public async Task Escalate_ThenResumeOfTheSupervisor_ResumesTheFailedChildWithItsState()
+    {
+        var probe = CreateProbe();
+        var top = System.ActorOf(Props.Create(() => new SupervisorActor()).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Resume)), "top");
+        var middleProps = Props.Create(() => new SupervisorActor(probe.Ref, "middle")).WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Escalate));
+        var middle = await top.Ask<IActorRef>(new SupervisorActor.Spawn(middleProps, "middle"), TestProbe.Patience);
+        var child = await middle.Ask<IActorRef>(new SupervisorActor.Spawn(Props.Create(() => new CounterActor(probe.Ref, "c")), "c"), TestProbe.Patience);
+        child.Tell("inc", null);
+
+        child.Tell("boom", null);
+        child.Tell("inc", null);
+
+        await probe.FishForMessageAsync<string>(m => m == "c:received:boom");
+        Assert.Equal(2, await child.Ask<int>(CounterActor.Get.Instance, TestProbe.Patience));
+        await SettleAsync(middle);
+        Assert.False(probe.HasMessages);
+    }
+
+    [Fact]
     public async Task AllForOne_RestartsSiblings()
     {
         var probe = CreateProbe();
@@ -119,6 +138,41 @@ public sealed class SupervisionTests : ActorTestBase
 
         await probe.FishForMessageAsync<string>(m => m == "b:restarted");
         Assert.Equal(0, await b.Ask<int>(CounterActor.Get.Instance, TestProbe.Patience));
+    }
+
+    [Fact]
+    public async Task Restart_StopsTheChildrenOfTheFailedInstance_BeforeTheFreshInstanceStarts()
+    {
+        var probe = CreateProbe();
+        var family = System.ActorOf(Props.Create(() => new FamilyActor(probe.Ref)), "family");
+        await probe.ExpectMsgAsync("family:started");
+        await probe.ExpectMsgAsync("kid:started");
+
+        family.Tell("boom", null);
+
+        await probe.ExpectMsgAsync("family:pre-restart");
+        await probe.ExpectMsgAsync("kid:stopped");
+        await probe.ExpectMsgAsync("family:started");
+        await probe.ExpectMsgAsync("kid:started");
+    }
+
+    [Fact]
+    public async Task AllForOne_Stop_StopsEveryChild()
+    {
+        var probe = CreateProbe();
+        var parent = System.ActorOf(Props.Create(() => new SupervisorActor()).WithSupervisorStrategy(new AllForOneStrategy(_ => Directive.Stop)), "parent");
+        var a = await parent.Ask<IActorRef>(new SupervisorActor.Spawn(Props.Create(() => new CounterActor(probe.Ref, "a")), "a"), TestProbe.Patience);
+        await parent.Ask<IActorRef>(new SupervisorActor.Spawn(Props.Create(() => new CounterActor(probe.Ref, "b")), "b"), TestProbe.Patience);
+
+        a.Tell("boom", null);
+
+        var stopped = new HashSet<string>();
+        while (stopped.Count < 2)
+        {
+            stopped.Add(await probe.FishForMessageAsync<string>(m => m.EndsWith(":stopped", StringComparison.Ordinal)));
+        }
+
+        Assert.Equal(["a:stopped", "b:stopped"], stopped.Order());
     }
 
     [Fact]
@@ -206,6 +260,19 @@ public sealed class SupervisionTests : ActorTestBase
                     break;
             }
         }
+    }
+
+    private sealed class FamilyActor(IActorRef probe) : ActorBase
+    {
+        protected override void PreStart()
+        {
+            probe.Tell("family:started");
+            Context.ActorOf(Props.Create(() => new CounterActor(probe, "kid")), "kid");
+        }
+
+        protected override void PreRestart(Exception reason, object? message) => probe.Tell("family:pre-restart");
+
+        protected override void OnReceive(object message) => throw new InvalidOperationException(message.ToString());
     }
 
     private sealed class FailingStartActor : ActorBase

@@ -69,6 +69,24 @@ public sealed class WeightDigestTests
     }
 
     [Fact]
+    public void RestoreChunks_RepairsScatteredFlipsAndTouchesNothingElse()
+    {
+        var golden = Weights(20_000, 8);
+        var digest = WeightDigest.Compute("w", golden);
+        var live = (float[])golden.Clone();
+        live[10] = 0;
+        live[7_000] = -live[7_000];
+        live[19_999] = float.PositiveInfinity;
+        var changed = WeightDigest.FindChangedChunks(live, digest);
+        Assert.Equal([0, 6, 19], changed);
+
+        var copied = WeightDigest.RestoreChunks(live, golden, digest, changed);
+
+        Assert.Equal(1024 + 1024 + (20_000 - (19 * 1024)), copied);
+        Assert.Equal(golden, live);
+    }
+
+    [Fact]
     public void ModelDigest_FindMismatches_NamesTheTensorAndChunk_AndFlagsMissingOrResizedTensors()
     {
         var a = Weights(2_048, 4);

@@ -7,6 +7,9 @@ internal interface IModelStore
 
     Task<ModelRecord?> GetAsync(string modelId, string version, CancellationToken cancellationToken);
 
+    /// <summary>Ids of every registered model, in ordinal order.</summary>
+    Task<IReadOnlyList<string>> ListModelIdsAsync(CancellationToken cancellationToken);
+
     /// <summary>Every version of a model, newest first.</summary>
     Task<IReadOnlyList<ModelRecord>> ListVersionsAsync(string modelId, CancellationToken cancellationToken);
 

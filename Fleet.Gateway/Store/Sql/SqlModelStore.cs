@@ -71,6 +71,9 @@ internal sealed class SqlModelStore(StoreDatabase db) : IModelStore
         return [.. rows.OrderByDescending(m => m.Created).ThenByDescending(m => m.Version, StringComparer.Ordinal)];
     }
 
+    public async Task<IReadOnlyList<string>> ListModelIdsAsync(CancellationToken cancellationToken) =>
+        await db.QueryAsync("SELECT DISTINCT model_id FROM models ORDER BY model_id", _ => { }, r => r.String(0), cancellationToken).ConfigureAwait(false);
+
     public async Task<IReadOnlyList<ModelRecord>> GetLineageAsync(string modelId, string version, CancellationToken cancellationToken)
     {
         var id = StoreGuard.Id(modelId);

@@ -15,11 +15,7 @@ internal sealed partial class ActorCell
     public IActorRef ActorOf(Props props, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(props);
-        if (name is null)
-        {
-            name = System.NextName();
-        }
-        else if (name.Length == 0 || name[0] == '$' || name.Contains('/', StringComparison.Ordinal))
+        if (name is not null && (name.Length == 0 || name[0] == '$' || name.Contains('/', StringComparison.Ordinal)))
         {
             throw new InvalidActorNameException($"'{name}' is not a valid actor name: it must be non-empty, not start with '$' and not contain '/'.");
         }
@@ -34,7 +30,7 @@ internal sealed partial class ActorCell
         var child = new ActorCell(System, this, props, name);
         if (!children.TryAdd(child))
         {
-            throw new InvalidActorNameException($"{Path}/{name} is already taken by a live actor.");
+            throw new InvalidActorNameException($"{Path}/{child.Name} is already taken by a live actor.");
         }
 
         child.Start();

@@ -41,8 +41,20 @@ internal sealed partial class ActorCell
             return;
         }
 
-        var strategy = SupervisorStrategy;
-        var directive = strategy.Decide(cause);
+        SupervisorStrategy strategy;
+        Directive directive;
+        try
+        {
+            strategy = SupervisorStrategy;
+            directive = strategy.Decide(cause);
+        }
+        catch (Exception ex) when (!ex.IsFatal())
+        {
+            child.PublishError(cause, "The supervisor strategy threw; escalating its exception.");
+            Escalate(ex);
+            return;
+        }
+
         switch (directive)
         {
             case Directive.Resume:
@@ -105,13 +117,12 @@ internal sealed partial class ActorCell
 
     private void Escalate(Exception cause)
     {
-        if ((_flags & CellFlags.Suspended) != 0)
-        {
-            return;
-        }
-
+        var alreadySuspended = (_flags & CellFlags.Suspended) != 0;
         _flags |= CellFlags.Suspended | CellFlags.Escalated;
-        ReportFailure(cause);
+        if (!alreadySuspended)
+        {
+            ReportFailure(cause);
+        }
     }
 
     private void HandleResume()

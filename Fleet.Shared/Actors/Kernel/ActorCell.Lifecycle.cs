@@ -61,6 +61,10 @@ internal sealed partial class ActorCell
         var state = _state;
         state?.Stash?.ClearStash();
         CloseMailboxes();
+
+        // The parent first: its name slot is free before any watcher (the parent included) sees Terminated,
+        // so a watcher may re-create the child under the same name at once.
+        _parent?.PostSystem(new SystemMessage(SystemMessageKind.ChildTerminated, this));
         if (state?.Watchers is { } watchers)
         {
             foreach (var watcher in watchers)
@@ -77,16 +81,16 @@ internal sealed partial class ActorCell
             }
         }
 
-        System.EventStream.Unsubscribe(Self);
+        if (System.EventStream.HasSubscribers)
+        {
+            System.EventStream.Unsubscribe(Self);
+        }
+
         System.ActorStopped();
         _state = state?.Children is { } closedChildren ? new CellState { Children = closedChildren } : null;
         if (_parent is null)
         {
             System.OnGuardianTerminated();
-        }
-        else
-        {
-            _parent.PostSystem(new SystemMessage(SystemMessageKind.ChildTerminated, this));
         }
     }
 }

@@ -16,11 +16,16 @@ internal sealed partial class ActorCell
     private bool CanProcessUserMessages =>
         (_flags & (CellFlags.Created | CellFlags.Suspended | CellFlags.Terminating | CellFlags.Terminated)) == CellFlags.Created;
 
-    public void Post(object message, IActorRef? sender)
+    public void Post(object message, IActorRef? sender) => Post(message, sender, bypassCapacity: false);
+
+    /// <param name="message">The message.</param>
+    /// <param name="sender">Its sender.</param>
+    /// <param name="bypassCapacity">Kernel notifications (Terminated) are never rejected by a bounded mailbox.</param>
+    public void Post(object message, IActorRef? sender, bool bypassCapacity)
     {
         if (_bounded is not null)
         {
-            PostBounded(message, sender);
+            PostBounded(message, sender, bypassCapacity);
             return;
         }
 
@@ -82,9 +87,16 @@ internal sealed partial class ActorCell
         finally
         {
             _running = previous;
-            Interlocked.Exchange(ref _scheduled, 0);
         }
 
+        // Still busy: queue the next turn without releasing the flag (fairness, not a handoff).
+        if (HasPendingWork())
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            return;
+        }
+
+        Interlocked.Exchange(ref _scheduled, 0);
         if (HasPendingWork())
         {
             TrySchedule();
@@ -134,7 +146,9 @@ internal sealed partial class ActorCell
     {
         if (Volatile.Read(ref _scheduled) == 0 && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            // From inside an actor turn, the woken actor runs next on this thread (warm caches, no wake-up);
+            // idle threads steal from the local queue, so no actor waits behind a busy one.
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: _running is not null);
         }
     }
 
@@ -187,10 +201,10 @@ internal sealed partial class ActorCell
         return reversed;
     }
 
-    private void PostBounded(object message, IActorRef? sender)
+    private void PostBounded(object message, IActorRef? sender, bool bypassCapacity)
     {
         var envelope = new Envelope(message, sender);
-        switch (_bounded!.Enqueue(envelope, out var displaced))
+        switch (_bounded!.Enqueue(envelope, out var displaced, bypassCapacity))
         {
             case BoundedQueue.Outcome.Closed:
                 ToDeadLetters(envelope, DeadLetterReason.RecipientTerminated);

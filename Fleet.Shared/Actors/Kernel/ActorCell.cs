@@ -1,3 +1,4 @@
+using System.Globalization;
 using Fleet.Shared.Actors.Supervision;
 
 namespace Fleet.Shared.Actors.Kernel;
@@ -19,18 +20,20 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
     private readonly ActorCell? _parent;
     private readonly Props _props;
     private readonly BoundedQueue? _bounded;
+    private readonly string? _name;
     private ActorPath? _path;
     private ActorBase? _actor;
     private Envelope? _current;
     private CellState? _state;
     private CellFlags _flags;
 
-    public ActorCell(ActorSystem system, ActorCell? parent, Props props, string name)
+    // A null name is generated from the uid when first needed: most actors are never asked for theirs.
+    public ActorCell(ActorSystem system, ActorCell? parent, Props props, string? name)
     {
         System = system;
         _parent = parent;
         _props = props;
-        Name = name;
+        _name = name;
         Uid = system.NextUid();
         Self = new LocalActorRef(this);
         if (props.Mailbox.Capacity is { } capacity)
@@ -46,7 +49,15 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
 
     public ActorSystem System { get; }
 
-    public string Name { get; }
+    /// <summary>Sibling links for generated-name children; guarded by the parent's <see cref="ChildrenContainer"/> lock.</summary>
+    public ActorCell? PreviousSibling { get; set; }
+
+    /// <inheritdoc cref="PreviousSibling"/>
+    public ActorCell? NextSibling { get; set; }
+
+    public string Name => _name ?? GeneratedName(Uid);
+
+    public bool HasGeneratedName => _name is null;
 
     public long Uid { get; }
 
@@ -104,6 +115,8 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
     }
 
     public override string ToString() => Path.ToString();
+
+    public static string GeneratedName(long uid) => "$" + uid.ToString("x", CultureInfo.InvariantCulture);
 
     private ActorBase NewInstance()
     {

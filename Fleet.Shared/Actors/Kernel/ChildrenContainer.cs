@@ -1,10 +1,16 @@
+using System.Globalization;
+
 namespace Fleet.Shared.Actors.Kernel;
 
-/// <summary>Live children by name. Locked, because top-level actors are created from any thread.</summary>
+/// <summary>Live children: named ones in a dictionary by name; generated-name ones in an intrusive doubly-linked list
+/// through the cells (no name string, no dictionary slot, no large array to regrow when a parent has a million).
+/// Locked, because top-level actors are created from any thread.</summary>
 internal sealed class ChildrenContainer
 {
-    private readonly Dictionary<string, ActorCell> _byName = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private Dictionary<string, ActorCell>? _named;
+    private ActorCell? _generatedHead;
+    private int _generatedCount;
     private bool _closed;
 
     public int Count
@@ -13,7 +19,7 @@ internal sealed class ChildrenContainer
         {
             lock (_gate)
             {
-                return _byName.Count;
+                return (_named?.Count ?? 0) + _generatedCount;
             }
         }
     }
@@ -29,7 +35,20 @@ internal sealed class ChildrenContainer
                 throw new InvalidOperationException($"{child.Path.Parent} is stopping and accepts no new children.");
             }
 
-            return _byName.TryAdd(child.Name, child);
+            if (!child.HasGeneratedName)
+            {
+                return (_named ??= new(StringComparer.Ordinal)).TryAdd(child.Name, child);
+            }
+
+            child.NextSibling = _generatedHead;
+            if (_generatedHead is not null)
+            {
+                _generatedHead.PreviousSibling = child;
+            }
+
+            _generatedHead = child;
+            _generatedCount++;
+            return true;
         }
     }
 
@@ -37,9 +56,16 @@ internal sealed class ChildrenContainer
     {
         lock (_gate)
         {
-            if (_byName.TryGetValue(child.Name, out var current) && ReferenceEquals(current, child))
+            if (child.HasGeneratedName)
             {
-                _byName.Remove(child.Name);
+                if (IsLinked(child))
+                {
+                    Unlink(child);
+                }
+            }
+            else if (_named is not null && _named.TryGetValue(child.Name, out var current) && ReferenceEquals(current, child))
+            {
+                _named.Remove(child.Name);
             }
         }
     }
@@ -48,7 +74,12 @@ internal sealed class ChildrenContainer
     {
         lock (_gate)
         {
-            return _byName.TryGetValue(child.Name, out var current) && ReferenceEquals(current, child);
+            if (child.HasGeneratedName)
+            {
+                return IsLinked(child);
+            }
+
+            return _named is not null && _named.TryGetValue(child.Name, out var current) && ReferenceEquals(current, child);
         }
     }
 
@@ -56,7 +87,26 @@ internal sealed class ChildrenContainer
     {
         lock (_gate)
         {
-            return _byName.GetValueOrDefault(name);
+            if (name.StartsWith('$'))
+            {
+                if (!long.TryParse(name.AsSpan(1), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var uid))
+                {
+                    return null;
+                }
+
+                // Generated names are rarely looked up; a scan keeps every child smaller instead.
+                for (var child = _generatedHead; child is not null; child = child.NextSibling)
+                {
+                    if (child.Uid == uid)
+                    {
+                        return child;
+                    }
+                }
+
+                return null;
+            }
+
+            return _named?.GetValueOrDefault(name);
         }
     }
 
@@ -64,7 +114,7 @@ internal sealed class ChildrenContainer
     {
         lock (_gate)
         {
-            return [.. _byName.Values];
+            return SnapshotLocked();
         }
     }
 
@@ -74,7 +124,44 @@ internal sealed class ChildrenContainer
         lock (_gate)
         {
             _closed = true;
-            return [.. _byName.Values];
+            return SnapshotLocked();
         }
+    }
+
+    private ActorCell[] SnapshotLocked()
+    {
+        var all = new ActorCell[(_named?.Count ?? 0) + _generatedCount];
+        _named?.Values.CopyTo(all, 0);
+        var i = _named?.Count ?? 0;
+        for (var child = _generatedHead; child is not null; child = child.NextSibling)
+        {
+            all[i++] = child;
+        }
+
+        return all;
+    }
+
+    private bool IsLinked(ActorCell child) =>
+        child.PreviousSibling is not null || child.NextSibling is not null || ReferenceEquals(_generatedHead, child);
+
+    private void Unlink(ActorCell child)
+    {
+        if (child.PreviousSibling is { } previous)
+        {
+            previous.NextSibling = child.NextSibling;
+        }
+        else
+        {
+            _generatedHead = child.NextSibling;
+        }
+
+        if (child.NextSibling is { } next)
+        {
+            next.PreviousSibling = child.PreviousSibling;
+        }
+
+        child.PreviousSibling = null;
+        child.NextSibling = null;
+        _generatedCount--;
     }
 }

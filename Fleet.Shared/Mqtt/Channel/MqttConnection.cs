@@ -36,13 +36,13 @@ internal sealed partial class MqttConnection : IAsyncDisposable
     private int _closed;
     private long _lastSent;
     private long _pingSentAt;
-    private bool _pingOutstanding;
+    private volatile bool _pingOutstanding;
 
     public MqttConnection(Stream stream, MqttProtocolVersion version, ushort topicAliasMaximum, uint maximumIncomingPacketSize, int generation, TimeProvider time)
     {
         _stream = stream;
-        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 65536, minimumReadSize: 4096, leaveOpen: true));
-        _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 65536, leaveOpen: true));
+        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 8192, minimumReadSize: 2048, leaveOpen: true));
+        _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 8192, leaveOpen: true));
         _encoder = new MqttPacketEncoder(version);
         _decoder = new MqttPacketDecoder(version, topicAliasMaximum);
         _maximumIncomingPacketSize = maximumIncomingPacketSize;
@@ -195,8 +195,16 @@ internal sealed partial class MqttConnection : IAsyncDisposable
     {
         Close(MqttCloseReason.ClientDisconnected, null, null);
         await Task.WhenAll(_readTask, _writeTask, _keepAliveTask).ConfigureAwait(false);
-        await _reader.CompleteAsync().ConfigureAwait(false);
-        await _writer.CompleteAsync().ConfigureAwait(false);
+        try
+        {
+            await _reader.CompleteAsync().ConfigureAwait(false);
+            await _writer.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!ex.IsFatal())
+        {
+            // Completing flushes what was never sent into an already closed stream; nothing is lost that matters.
+        }
+
         _encoder.Dispose();
         _cts.Dispose();
     }

@@ -8,4 +8,5 @@ internal struct MqttIncomingQos2State
 {
     public bool Handled;
     public int Generation;
+    public int ContentHash;
 }

@@ -3,10 +3,12 @@ namespace Fleet.Tests.Actors.Support;
 /// <summary>Waits for a condition with a generous timeout instead of sleeping a fixed time.</summary>
 internal static class Wait
 {
-    public static async Task UntilAsync(Func<bool> condition, string because)
+    public static Task UntilAsync(Func<bool> condition, string because) => UntilAsync(() => Task.FromResult(condition()), because);
+
+    public static async Task UntilAsync(Func<Task<bool>> condition, string because)
     {
         using var cts = new CancellationTokenSource(TestProbe.Patience);
-        while (!condition())
+        while (!await condition())
         {
             try
             {

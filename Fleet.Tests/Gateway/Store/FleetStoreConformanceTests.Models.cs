@@ -24,6 +24,17 @@ public abstract partial class FleetStoreConformanceTests
     }
 
     [Fact]
+    public async Task ListModelIds_NamesEachModelOnceInOrdinalOrder()
+    {
+        Assert.Empty(await Store.Models.ListModelIdsAsync(Ct));
+        await Store.Models.AddAsync(new NewModel("vocoder", "1.0.0", "aa"), Ct);
+        await Store.Models.AddAsync(new NewModel("vocoder", "1.1.0", "bb", ParentVersion: "1.0.0"), Ct);
+        await Store.Models.AddAsync(new NewModel("safety", "1.0.0", "cc"), Ct);
+
+        Assert.Equal(["safety", "vocoder"], await Store.Models.ListModelIdsAsync(Ct));
+    }
+
+    [Fact]
     public async Task AddModel_SameVersionTwice_ReportsAlreadyExists()
     {
         Assert.Equal(ModelAddStatus.Added, await Store.Models.AddAsync(new NewModel("vocoder", "1.0.0", "aa"), Ct));

@@ -1,0 +1,159 @@
+using System.Globalization;
+using Fleet.Shared.Mqtt;
+using Fleet.Shared.Mqtt.Channel;
+using Fleet.Shared.Mqtt.Packets;
+
+namespace Fleet.Cli.Mqtt;
+
+/// <summary>mosquitto_pub / mosquitto_sub style options, parsed by hand because <c>-h</c> is the host, not help.</summary>
+internal sealed class MqttCliOptions
+{
+    public string Host { get; private set; } = "localhost";
+    public int? Port { get; private set; }
+    public string? ClientId { get; private set; }
+    public string? UserName { get; private set; }
+    public string? Password { get; private set; }
+    public MqttProtocolVersion Version { get; private set; } = MqttProtocolVersion.V311;
+    public int KeepAlive { get; private set; } = 60;
+    public bool CleanSession { get; private set; } = true;
+    public uint? SessionExpiry { get; private set; }
+    public string? CaFile { get; private set; }
+    public string? CertFile { get; private set; }
+    public string? KeyFile { get; private set; }
+    public bool Insecure { get; private set; }
+    public MqttQualityOfService Qos { get; private set; }
+    public List<string> Topics { get; } = [];
+    public List<string> FilterOut { get; } = [];
+    public List<string> Unsubscribe { get; } = [];
+    public string? Message { get; private set; }
+    public string? File { get; private set; }
+    public bool Lines { get; private set; }
+    public bool NullMessage { get; private set; }
+    public bool Stdin { get; private set; }
+    public bool Retain { get; private set; }
+    public int Repeat { get; private set; } = 1;
+    public int? Count { get; private set; }
+    public int? TimeoutSeconds { get; private set; }
+    public bool Verbose { get; private set; }
+    public bool NoNewline { get; private set; }
+    public bool NoRetained { get; private set; }
+    public bool Help { get; private set; }
+    public List<MqttUserProperty> PublishUserProperties { get; } = [];
+    public List<MqttUserProperty> ConnectUserProperties { get; } = [];
+    public string? ContentType { get; private set; }
+    public string? ResponseTopic { get; private set; }
+    public string? CorrelationData { get; private set; }
+    public uint? MessageExpiry { get; private set; }
+    public MqttPayloadFormat? PayloadFormat { get; private set; }
+
+    /// <summary>Parses <paramref name="args"/>; returns an error message or null.</summary>
+    public static (MqttCliOptions Options, string? Error) Parse(IReadOnlyList<string> args)
+    {
+        var o = new MqttCliOptions();
+        try
+        {
+            for (var i = 0; i < args.Count; i++)
+            {
+                string Next() => ++i < args.Count ? args[i] : throw new FormatException($"{args[i - 1]} needs a value");
+                switch (args[i])
+                {
+                    case "--help": o.Help = true; break;
+                    case "-h" or "--host": o.Host = Next(); break;
+                    case "-p" or "--port": o.Port = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "-i" or "--id": o.ClientId = Next(); break;
+                    case "-u" or "--username": o.UserName = Next(); break;
+                    case "-P" or "--pw": o.Password = Next(); break;
+                    case "-V" or "--protocol-version": o.Version = ParseVersion(Next()); break;
+                    case "-k" or "--keepalive": o.KeepAlive = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "-c" or "--disable-clean-session": o.CleanSession = false; break;
+                    case "-x" or "--session-expiry-interval": o.SessionExpiry = uint.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "--cafile": o.CaFile = Next(); break;
+                    case "--cert": o.CertFile = Next(); break;
+                    case "--key": o.KeyFile = Next(); break;
+                    case "--insecure": o.Insecure = true; break;
+                    case "-q" or "--qos": o.Qos = ParseQos(Next()); break;
+                    case "-t" or "--topic": o.Topics.Add(Next()); break;
+                    case "-T" or "--filter-out": o.FilterOut.Add(Next()); break;
+                    case "-U" or "--unsubscribe": o.Unsubscribe.Add(Next()); break;
+                    case "-m" or "--message": o.Message = Next(); break;
+                    case "-f" or "--file": o.File = Next(); break;
+                    case "-l" or "--stdin-line": o.Lines = true; break;
+                    case "-n" or "--null-message": o.NullMessage = true; break;
+                    case "-s" or "--stdin-file": o.Stdin = true; break;
+                    case "-r" or "--retain": o.Retain = true; break;
+                    case "--repeat": o.Repeat = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "-C" or "--count": o.Count = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "-W" or "--timeout": o.TimeoutSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "-v" or "--verbose": o.Verbose = true; break;
+                    case "-N": o.NoNewline = true; break;
+                    case "-R": o.NoRetained = true; break;
+                    case "-d" or "--debug" or "--quiet": break;
+                    case "-D" or "--property": o.ParseProperty(Next(), Next(), Next); break;
+                    default: throw new FormatException($"unknown option '{args[i]}'");
+                }
+            }
+        }
+        catch (FormatException ex)
+        {
+            return (o, ex.Message);
+        }
+        catch (OverflowException ex)
+        {
+            return (o, ex.Message);
+        }
+
+        return (o, null);
+    }
+
+    public MqttClientOptions ToClientOptions() => new()
+    {
+        Host = Host,
+        Port = Port ?? (CaFile is not null || CertFile is not null || Insecure ? 8883 : 1883),
+        ClientId = ClientId ?? "fleet-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+        ProtocolVersion = Version,
+        UserName = UserName,
+        Password = Password,
+        KeepAlive = TimeSpan.FromSeconds(KeepAlive),
+        CleanStart = CleanSession,
+        SessionExpiryInterval = SessionExpiry ?? (CleanSession ? 0 : uint.MaxValue),
+        UserProperties = ConnectUserProperties.Count > 0 ? ConnectUserProperties : null,
+        Tls = CaFile is null && CertFile is null && !Insecure ? null : new MqttTlsOptions
+        {
+            CaFile = CaFile,
+            ClientCertificateFile = CertFile,
+            ClientKeyFile = KeyFile,
+            AllowUntrustedCertificates = Insecure,
+        },
+    };
+
+    private static MqttProtocolVersion ParseVersion(string value) => value switch
+    {
+        "311" or "mqttv311" => MqttProtocolVersion.V311,
+        "5" or "mqttv5" => MqttProtocolVersion.V500,
+        _ => throw new FormatException($"-V must be 311, mqttv311, 5 or mqttv5, not '{value}'"),
+    };
+
+    private static MqttQualityOfService ParseQos(string value) => value switch
+    {
+        "0" => MqttQualityOfService.AtMostOnce,
+        "1" => MqttQualityOfService.AtLeastOnce,
+        "2" => MqttQualityOfService.ExactlyOnce,
+        _ => throw new FormatException($"-q must be 0, 1 or 2, not '{value}'"),
+    };
+
+    private void ParseProperty(string command, string name, Func<string> next)
+    {
+        switch (command, name)
+        {
+            case ("publish", "user-property"): PublishUserProperties.Add(new MqttUserProperty(next(), next())); break;
+            case ("connect", "user-property"): ConnectUserProperties.Add(new MqttUserProperty(next(), next())); break;
+            case ("publish", "content-type"): ContentType = next(); break;
+            case ("publish", "response-topic"): ResponseTopic = next(); break;
+            case ("publish", "correlation-data"): CorrelationData = next(); break;
+            case ("publish", "message-expiry-interval"): MessageExpiry = uint.Parse(next(), CultureInfo.InvariantCulture); break;
+            case ("publish", "payload-format-indicator"): PayloadFormat = (MqttPayloadFormat)byte.Parse(next(), CultureInfo.InvariantCulture); break;
+            case ("connect", "session-expiry-interval"): SessionExpiry = uint.Parse(next(), CultureInfo.InvariantCulture); break;
+            default: throw new FormatException($"unsupported property -D {command} {name}");
+        }
+    }
+}

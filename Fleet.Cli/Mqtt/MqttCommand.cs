@@ -1,0 +1,87 @@
+using Fleet.Shared.Mqtt;
+using Fleet.Shared.Mqtt.Channel;
+using Fleet.Shared.Mqtt.Packets;
+
+namespace Fleet.Cli.Mqtt;
+
+/// <summary><c>fleet mqtt pub|sub</c>: mosquitto_pub / mosquitto_sub work-alikes on Fleet's MQTT client.</summary>
+internal static class MqttCommand
+{
+    public const string Usage = """
+        usage: fleet mqtt pub -t TOPIC (-m MSG | -f FILE | -l | -n | -s) [options]
+               fleet mqtt sub -t FILTER [-t FILTER …] [options]
+        connection: -h HOST  -p PORT  -i ID  -u USER  -P PASSWORD  -V 311|5|mqttv311|mqttv5
+                    -k KEEPALIVE  -c (keep session)  -x SESSION_EXPIRY  -D connect user-property K V
+        TLS:        --cafile FILE  --cert FILE  --key FILE  --insecure
+        pub:        -q QOS  -r (retain)  --repeat N  -D publish (user-property K V | content-type T |
+                    response-topic T | correlation-data D | message-expiry-interval S | payload-format-indicator 0|1)
+        sub:        -q QOS  -C COUNT  -W SECONDS  -v (print topic)  -N (no newline)  -R (skip retained)
+                    -T FILTER (filter out)  -U FILTER (unsubscribe)
+        """;
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (args.Count == 0 || args[0] is not ("pub" or "sub"))
+        {
+            await stderr.WriteLineAsync(Usage + MqttExitCode.Help).ConfigureAwait(false);
+            return args.Count > 0 && args[0] == "--help" ? MqttExitCode.Ok : MqttExitCode.Usage;
+        }
+
+        var (options, error) = MqttCliOptions.Parse([.. args.Skip(1)]);
+        if (options.Help)
+        {
+            await stdout.WriteLineAsync(Usage + MqttExitCode.Help).ConfigureAwait(false);
+            return MqttExitCode.Ok;
+        }
+
+        error ??= options.Topics.Count == 0 && !(args[0] == "sub" && options.Unsubscribe.Count > 0) ? "no topic given (-t)" : null;
+        if (error is not null)
+        {
+            await stderr.WriteLineAsync($"fleet mqtt {args[0]}: {error}\n{Usage}").ConfigureAwait(false);
+            return MqttExitCode.Usage;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (options.TimeoutSeconds is { } seconds)
+        {
+            timeout.CancelAfter(TimeSpan.FromSeconds(seconds));
+        }
+
+        try
+        {
+            return args[0] == "pub"
+                ? await MqttPublisher.RunAsync(options, stdin, stderr, timeout.Token).ConfigureAwait(false)
+                : await MqttSubscriber.RunAsync(options, stdout, stderr, timeout.Token).ConfigureAwait(false);
+        }
+        catch (MqttTransportException ex)
+        {
+            await stderr.WriteLineAsync($"fleet mqtt {args[0]}: {ex.Message}").ConfigureAwait(false);
+            return ex.IsTlsFailure ? MqttExitCode.TlsError : MqttExitCode.ConnectionLost;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            await stderr.WriteLineAsync($"fleet mqtt {args[0]}: timed out").ConfigureAwait(false);
+            return MqttExitCode.Timeout;
+        }
+        catch (Exception ex) when (ex is ArgumentException or IOException or MqttClientNotConnectedException)
+        {
+            await stderr.WriteLineAsync($"fleet mqtt {args[0]}: {ex.Message}").ConfigureAwait(false);
+            return ex is ArgumentException ? MqttExitCode.Usage : MqttExitCode.ConnectionLost;
+        }
+    }
+
+    /// <summary>Connects; a refusal becomes the exit code that names it.</summary>
+    internal static async Task<(MqttClient? Client, int ExitCode)> ConnectAsync(MqttCliOptions options, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var client = new MqttClient(options.ToClientOptions());
+        var result = await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        if (result.IsSuccess)
+        {
+            return (client, MqttExitCode.Ok);
+        }
+
+        await client.DisposeAsync().ConfigureAwait(false);
+        await stderr.WriteLineAsync($"Connection error: {result.ResultCode}{(result.ReasonString is null ? "" : ": " + result.ReasonString)}").ConfigureAwait(false);
+        return (null, result.ResultCode == MqttConnectReasonCode.NotAuthorized ? MqttExitCode.NotAuthorized : MqttExitCode.Refused);
+    }
+}

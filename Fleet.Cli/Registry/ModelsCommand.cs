@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Net.Http.Headers;
+using Fleet.Cli.Connection;
+using Spectre.Console;
+
+namespace Fleet.Cli.Registry;
+
+/// <summary><c>fleet models list|push</c>: the gateway's model registry.</summary>
+internal static class ModelsCommand
+{
+    public static Command Create()
+    {
+        var models = new Command("models", "The gateway's model registry");
+        models.Add(List());
+        models.Add(Push());
+        return models.WithConnection();
+    }
+
+    private static Command List()
+    {
+        var command = new Command("list", "Registered model versions");
+        command.SetAction((parse, ct) => CliCommon.RunAsync(parse, async (client, output) =>
+        {
+            var list = await client.GetAsync("/api/v1/models", ct).ConfigureAwait(false);
+            if (output.Json)
+            {
+                output.WriteJson(list);
+                return;
+            }
+
+            var table = new Table().AddColumns("Model", "Version", "Parent", "SHA-256", "Created");
+            foreach (var m in list.GetProperty("items").EnumerateArray())
+            {
+                table.AddRow(Markup.Escape(CliOutput.Text(m, "id")), Markup.Escape(CliOutput.Text(m, "version")), Markup.Escape(CliOutput.Text(m, "parentVersion")),
+                    CliOutput.Text(m, "sha256")[..12] + "…", Markup.Escape(CliOutput.Text(m, "created")));
+            }
+
+            output.Console.Write(table);
+        }, ct));
+        return command;
+    }
+
+    private static Command Push()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "The model artifact (.onnx)" };
+        var id = new Option<string>("--id") { Description = "Model id", Required = true };
+        var version = new Option<string>("--version") { Description = "Model version", Required = true };
+        var parent = new Option<string?>("--parent") { Description = "The version this one derives from (the rollback target)" };
+        var command = new Command("push", "Upload a model version; the gateway hashes and signs it with the fleet key") { file, id, version, parent };
+        command.SetAction((parse, ct) => CliCommon.RunAsync(parse, async (client, output) =>
+        {
+            var artifact = parse.GetValue(file)!;
+            if (!artifact.Exists)
+            {
+                throw new CliException($"{artifact.FullName} does not exist");
+            }
+
+            var content = new ByteArrayContent(await File.ReadAllBytesAsync(artifact.FullName, ct).ConfigureAwait(false));
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            var path = $"/api/v1/models/{Uri.EscapeDataString(parse.GetValue(id)!)}/{Uri.EscapeDataString(parse.GetValue(version)!)}"
+                + (parse.GetValue(parent) is { } p ? "?parent=" + Uri.EscapeDataString(p) : "");
+            var model = await client.SendAsync(HttpMethod.Put, path, content, ct).ConfigureAwait(false);
+            if (output.Json)
+            {
+                output.WriteJson(model);
+                return;
+            }
+
+            output.Writer.WriteLine($"pushed {CliOutput.Text(model, "id")} {CliOutput.Text(model, "version")} sha256 {CliOutput.Text(model, "sha256")} (signed)");
+        }, ct));
+        return command;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Fleet.Gateway.Api.Auth;
+using Fleet.Gateway.Hosting;
+using Fleet.Gateway.Store.Models;
+using Fleet.Shared.Protocol;
+
+namespace Fleet.Gateway.Api.Models;
+
+/// <summary>The model registry: upload (signed with the fleet key), list, get, download; and the fleet's public key.</summary>
+internal static class ModelEndpoints
+{
+    private const int MaxArtifactBytes = 256 * 1024 * 1024;
+
+    public static void MapModels(this IEndpointRouteBuilder app)
+    {
+        var models = app.MapGroup("/api/v1/models");
+        models.MapGet("", ListAsync).RequireAuthorization(AuthSetup.Read);
+        models.MapGet("/{id}", VersionsAsync).RequireAuthorization(AuthSetup.Read);
+        models.MapGet("/{id}/{version}", GetAsync).RequireAuthorization(AuthSetup.Read);
+
+        // Devices download artifacts without an API token: the signature, checked against the fleet key, is what they trust.
+        models.MapGet("/{id}/{version}/artifact", ArtifactAsync).AllowAnonymous();
+        models.MapPut("/{id}/{version}", UploadAsync).RequireAuthorization(AuthSetup.Operate);
+        app.MapGet("/api/v1/fleet/key", (ModelRegistry registry) => Results.Text(registry.PublicKeyPem, "application/x-pem-file")).AllowAnonymous();
+    }
+
+    private static async Task<IResult> ListAsync(FleetStoreService store, GatewayUrls urls, CancellationToken cancellationToken)
+    {
+        var items = new List<object>();
+        foreach (var id in await store.Store.Models.ListModelIdsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var model in await store.Store.Models.ListVersionsAsync(id, cancellationToken).ConfigureAwait(false))
+            {
+                items.Add(View(model, urls));
+            }
+        }
+
+        return Results.Ok(new { items });
+    }
+
+    private static async Task<IResult> VersionsAsync(string id, FleetStoreService store, GatewayUrls urls, CancellationToken cancellationToken)
+    {
+        var versions = await store.Store.Models.ListVersionsAsync(id, cancellationToken).ConfigureAwait(false);
+        return versions.Count == 0 ? ApiProblems.NotFound($"model {id} is not registered") : Results.Ok(new { items = versions.Select(m => View(m, urls)) });
+    }
+
+    private static async Task<IResult> GetAsync(string id, string version, FleetStoreService store, GatewayUrls urls, CancellationToken cancellationToken) =>
+        await store.Store.Models.GetAsync(id, version, cancellationToken).ConfigureAwait(false) is { } model
+            ? Results.Ok(View(model, urls))
+            : ApiProblems.NotFound($"model {id} {version} is not registered");
+
+    private static async Task<IResult> ArtifactAsync(string id, string version, FleetStoreService store, ModelRegistry registry, CancellationToken cancellationToken)
+    {
+        if (await store.Store.Models.GetAsync(id, version, cancellationToken).ConfigureAwait(false) is not { } model
+            || await registry.ReadArtifactAsync(model, cancellationToken).ConfigureAwait(false) is not { } bytes)
+        {
+            return ApiProblems.NotFound($"model {id} {version} has no artifact here");
+        }
+
+        return Results.File(bytes, "application/octet-stream", $"{id}-{version}.onnx");
+    }
+
+    private static async Task<IResult> UploadAsync(
+        string id, string version, string? parent, HttpRequest request, ClaimsPrincipal user, ModelRegistry registry, FleetStoreService store, GatewayUrls urls, CancellationToken cancellationToken)
+    {
+        if (DeviceId.Problem(id) is { } idProblem)
+        {
+            return ApiProblems.Invalid("id", "model id: " + idProblem);
+        }
+
+        if (DeviceId.Problem(version) is { } versionProblem)
+        {
+            return ApiProblems.Invalid("version", "version: " + versionProblem);
+        }
+
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (buffer.Length == 0 || buffer.Length > MaxArtifactBytes)
+        {
+            return ApiProblems.Invalid("body", $"the artifact must be 1 byte to {MaxArtifactBytes} bytes (got {buffer.Length})");
+        }
+
+        var (status, model) = await registry.AddAsync(id, version, parent, buffer.ToArray(), cancellationToken).ConfigureAwait(false);
+        switch (status)
+        {
+            case ModelAddStatus.AlreadyExists:
+                return ApiProblems.Conflict($"model {id} {version} is already registered");
+            case ModelAddStatus.ParentMissing:
+                return ApiProblems.Invalid("parent", $"parent version {parent} of {id} is not registered");
+        }
+
+        var details = JsonSerializer.Serialize(new Dictionary<string, string?> { ["sha256"] = model!.Sha256, ["parent"] = parent });
+        await store.Store.Audit.AppendAsync(user.Identity?.Name ?? "?", "model.upload", $"model/{id}/{version}", details, cancellationToken).ConfigureAwait(false);
+        return Results.Created($"/api/v1/models/{id}/{version}", View(model, urls));
+    }
+
+    private static object View(ModelRecord model, GatewayUrls urls) => new
+    {
+        id = model.ModelId,
+        version = model.Version,
+        sha256 = model.Sha256,
+        signature = model.Signature,
+        parentVersion = model.ParentVersion,
+        created = model.Created,
+        url = urls.Artifact(model.ModelId, model.Version),
+    };
+}

@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+using Fleet.Gateway.Hosting;
+using Fleet.Gateway.Store.Models;
+using Fleet.Shared.Security;
+
+namespace Fleet.Gateway.Api.Models;
+
+/// <summary>
+/// Model uploads: artifacts are hashed, signed with the fleet key (<c>{data}/fleet-key.pem</c>, created on
+/// first use) and kept under <c>{data}/models/{id}/{version}.onnx</c>; the registry row is the store's.
+/// </summary>
+internal sealed class ModelRegistry(GatewayOptions options, FleetStoreService storeService) : IDisposable
+{
+    private readonly Lazy<ECDsa> _key = new(() => FleetKey.LoadOrCreatePrivate(Path.Combine(options.DataDirectory, "fleet-key.pem")));
+
+    public string PublicKeyPem => FleetKey.PublicPem(_key.Value);
+
+    public async Task<(ModelAddStatus Status, ModelRecord? Model)> AddAsync(string modelId, string version, string? parentVersion, byte[] artifact, CancellationToken cancellationToken)
+    {
+        var store = storeService.Store;
+        if (await store.Models.GetAsync(modelId, version, cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            return (ModelAddStatus.AlreadyExists, existing);
+        }
+
+        var sha256 = ModelSignature.Sha256Hex(artifact);
+        var signature = ModelSignature.Sign(_key.Value, artifact);
+        var directory = Path.Combine(Path.GetFullPath(options.DataDirectory), "models", modelId);
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, version + ".onnx");
+        var temp = path + ".tmp";
+        await File.WriteAllBytesAsync(temp, artifact, cancellationToken).ConfigureAwait(false);
+        File.Move(temp, path, overwrite: true);
+        var status = await store.Models.AddAsync(
+            new NewModel(modelId, version, sha256, signature, parentVersion, ArtifactPath: path), cancellationToken).ConfigureAwait(false);
+        return (status, status == ModelAddStatus.Added ? await store.Models.GetAsync(modelId, version, cancellationToken).ConfigureAwait(false) : null);
+    }
+
+    public async Task<byte[]?> ReadArtifactAsync(ModelRecord model, CancellationToken cancellationToken)
+    {
+        if (model.ArtifactPath is { } path)
+        {
+            return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false) : null;
+        }
+
+        return await storeService.Store.Models.GetArtifactAsync(model.ModelId, model.Version, cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        if (_key.IsValueCreated)
+        {
+            _key.Value.Dispose();
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using Fleet.Gateway.Api.Metrics;
+using Fleet.Gateway.Broker;
+using Fleet.Gateway.Ingress;
+using Fleet.Gateway.Store;
+using Fleet.Gateway.Store.Devices;
+using Fleet.Gateway.Supervision;
+using Fleet.Gateway.Twins;
+using Fleet.Shared.Actors;
+using Fleet.Shared.Actors.Supervision;
+using Fleet.Shared.Actors.Sharding;
+using Fleet.Shared.Mqtt;
+
+namespace Fleet.Gateway.Hosting;
+
+/// <summary>
+/// The gateway's supervision tree and MQTT sessions: the actor system, the device shard region (twins and
+/// their model supervisors), the fleet supervisor, the outbound publisher and one ingress session per shard.
+/// </summary>
+internal sealed class FleetRuntime(
+    GatewayOptions options,
+    FleetStoreService storeService,
+    EmbeddedBroker broker,
+    GatewayUrls urls,
+    MetricsRegistry metrics,
+    TimeProvider timeProvider,
+    ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<FleetRuntime>();
+    private readonly List<ShardSession> _sessions = [];
+    private ActorSystem? _system;
+    private DevicePublisher? _publisher;
+    private FleetSummary? _summary;
+    private Timer? _summaryTimer;
+
+    /// <summary>Routes <see cref="ITwinMessage"/>s to twins.</summary>
+    public IActorRef Devices { get; private set; } = null!;
+
+    public TwinCounters Counters { get; } = new(metrics);
+
+    public IFleetStore Store => storeService.Store;
+
+    /// <summary>Shards whose ingress session is connected.</summary>
+    public int ConnectedShards => _sessions.Count(s => s.IsConnected);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _system = ActorSystem.Create("fleet-gateway", new ActorSystemOptions { TimeProvider = timeProvider });
+        _system.ActorOf(Props.Create(() => new UndeliveredTwinMessages()), "undelivered-twin-messages");
+        var publisherClient = new MqttClient(
+            new MqttClientOptions
+            {
+                Host = broker.Host,
+                Port = broker.Port,
+                ClientId = "fleet-gw-out-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                UserName = broker.UserName,
+                Password = broker.Password,
+                AutoReconnect = true,
+            },
+            _logger,
+            timeProvider);
+        var connected = await publisherClient.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        if (!connected.IsSuccess)
+        {
+            throw new GatewayStartupException($"the broker at {broker.Host}:{broker.Port} refused the gateway's session: {connected.ResultCode}");
+        }
+
+        _publisher = new DevicePublisher(publisherClient, options.ShardCount);
+        var services = new TwinServices(Store, _publisher, Counters, options, timeProvider, loggerFactory.CreateLogger<DeviceTwin>());
+        Devices = ShardRegion.Start(_system, new ShardRegionSettings
+        {
+            TypeName = "device",
+            EntityProps = id => DeviceTwin.Props(id, services),
+            MessageExtractor = new DeviceMessageExtractor(options.ShardCount),
+            EntitySupervisorStrategy = new OneForOneStrategy(10, TimeSpan.FromMinutes(1), SupervisorStrategy.DefaultDecider, Directive.Stop),
+        });
+        services.FleetSupervisor = _system.ActorOf(
+            Props.Create(() => new FleetSupervisor(Store, options.Incidents, timeProvider, Devices, urls.Artifact, loggerFactory.CreateLogger<FleetSupervisor>())),
+            "fleet-supervisor");
+
+        // One persistent session per shard: measured against one multiplexed session in `fleet bench gateway`
+        // (see ARCHITECTURE.md); the per-shard session is also the unit a shard hand-off moves.
+        for (var shard = 0; shard < options.ShardCount; shard++)
+        {
+            _sessions.Add(new ShardSession(shard, options.ShardCount, broker, Devices, Counters, loggerFactory.CreateLogger<ShardSession>()));
+        }
+
+        try
+        {
+            await Task.WhenAll(_sessions.Select(s => s.StartAsync(cancellationToken))).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && !ex.IsFatal())
+        {
+            throw new GatewayStartupException($"ingress could not open its shard sessions on {broker.Host}:{broker.Port}: {ex.Message}", ex);
+        }
+
+        RegisterGauges();
+        _summaryTimer = new Timer(_ => _ = RefreshSummaryAsync(), null, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        GatewayLog.IngressStarted(_logger, options.ShardCount, broker.Host, broker.Port);
+    }
+
+    private void RegisterGauges()
+    {
+        metrics.Gauge("fleet_ingress_shards_connected", "Shard sessions connected to the broker", () => ConnectedShards);
+        metrics.Gauge("fleet_devices", "Registered devices by health (refreshed every 5 s)", () =>
+            _summary is { } summary ? summary.ByHealth.Select(h => (MetricsRegistry.Labels(("health", h.Key)), (double)h.Value)) : []);
+        metrics.Gauge("fleet_devices_online", "Devices online (refreshed every 5 s)", () => _summary?.Online ?? 0);
+        metrics.Gauge("fleet_devices_quarantined", "Devices quarantined (refreshed every 5 s)", () => _summary?.Quarantined ?? 0);
+    }
+
+    private async Task RefreshSummaryAsync()
+    {
+        try
+        {
+            _summary = await Store.Devices.GetSummaryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!ex.IsFatal())
+        {
+            GatewayLog.SummaryFailed(_logger, ex);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_summaryTimer is not null)
+        {
+            await _summaryTimer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var session in _sessions)
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _sessions.Clear();
+        if (_system is not null)
+        {
+            await _system.TerminateAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_publisher is not null)
+        {
+            await _publisher.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+}

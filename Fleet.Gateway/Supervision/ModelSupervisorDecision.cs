@@ -1,0 +1,6 @@
+using Fleet.Gateway.Twins;
+
+namespace Fleet.Gateway.Supervision;
+
+/// <summary>What the model supervisor orders its twin to do: send <see cref="Command"/>, or quarantine the device.</summary>
+internal sealed record ModelSupervisorDecision(string? Command, bool Quarantine, string Reason, ModelSupervisorState State);

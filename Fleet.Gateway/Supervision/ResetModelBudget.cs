@@ -1,0 +1,11 @@
+namespace Fleet.Gateway.Supervision;
+
+/// <summary>An operator released the device: the model supervisor starts with a full budget.</summary>
+internal sealed class ResetModelBudget
+{
+    public static readonly ResetModelBudget Instance = new();
+
+    private ResetModelBudget()
+    {
+    }
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text.Json;
+using Fleet.Gateway.Supervision;
+using Fleet.Shared.Actors;
+using Fleet.Shared.Protocol;
+
+namespace Fleet.Gateway.Twins;
+
+internal sealed partial class DeviceTwin
+{
+    private long _commandCounter;
+
+    private void OnSendCommand(SendCommand command)
+    {
+        var request = new CommandRequest
+        {
+            Id = string.Create(CultureInfo.InvariantCulture, $"c-{_services.Time.GetUtcNow().ToUnixTimeMilliseconds():x}-{++_commandCounter}"),
+            Name = command.Name,
+            Args = command.Args,
+        };
+        (_pendingCommands ??= new Dictionary<string, TaskCompletionSource<CommandResult>>(StringComparer.Ordinal))[request.Id] = command.Reply;
+        Timers.StartSingleTimer(("command", request.Id), new TwinInternal.CommandExpired(request.Id), _services.Options.CommandTimeout * 3);
+        var id = _deviceId;
+        var publisher = _services.Publisher;
+        var reply = command.Reply;
+        _tail = PublishCommandAsync(_tail, publisher, id, request, reply);
+    }
+
+    private static async Task PublishCommandAsync(Task previous, DevicePublisher publisher, string id, CommandRequest request, TaskCompletionSource<CommandResult> reply)
+    {
+        await previous.ConfigureAwait(false);
+        try
+        {
+            await publisher.PublishCommandAsync(id, request, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!ex.IsFatal())
+        {
+            // A command that cannot be sent fails its caller; the twin itself is fine.
+            reply.TrySetException(ex);
+        }
+    }
+
+    private void OnCommandResult(DeviceMessage message)
+    {
+        _services.Counters.CommandResults.Increment();
+        var decoded = WireCodec.DecodeCommandResult(message.Payload.Span);
+        if (!decoded.IsSuccess)
+        {
+            Reject(message, decoded.Error.Message);
+            return;
+        }
+
+        var result = decoded.Value;
+        if (_pendingCommands is not null && _pendingCommands.Remove(result.Id, out var pending))
+        {
+            Timers.Cancel(("command", result.Id));
+            pending.TrySetResult(result);
+        }
+
+        message.Persisted?.TrySetResult();
+    }
+
+    private void OnSetQuarantine(SetQuarantine request)
+    {
+        if (!_registered)
+        {
+            request.Reply.TrySetResult(false);
+            return;
+        }
+
+        _quarantined = request.Reason is not null;
+        _quarantineReason = request.Reason;
+        if (!_quarantined && _modelSupervisor is not null)
+        {
+            // A release gives the device a fresh restart budget.
+            _modelSupervisor.Tell(ResetModelBudget.Instance, Self);
+            _supervision = null;
+        }
+        var id = _deviceId;
+        var reason = request.Reason;
+        var actor = request.Actor;
+        var reply = request.Reply;
+        Persist(async store =>
+        {
+            var changed = await store.Devices.SetQuarantineAsync(id, reason, CancellationToken.None).ConfigureAwait(false);
+            var details = JsonSerializer.Serialize(new Dictionary<string, string?> { ["reason"] = reason });
+            await store.Audit.AppendAsync(actor, reason is null ? "device.release" : "device.quarantine", id, details, CancellationToken.None).ConfigureAwait(false);
+            reply.TrySetResult(changed);
+        });
+    }
+
+    private void OnSupervisorDecision(ModelSupervisorDecision decision)
+    {
+        _supervision = decision.State;
+        if (decision.Command is { } name)
+        {
+            // The supervisor's own commands are fire-and-forget: the device's next report and events tell the outcome.
+            OnSendCommand(new SendCommand(_deviceId, name, null, new TaskCompletionSource<CommandResult>(TaskCreationOptions.RunContinuationsAsynchronously)));
+            var id = _deviceId;
+            Persist(store => store.Audit.AppendAsync("model-supervisor", "device.command." + name, id, JsonSerializer.Serialize(new Dictionary<string, string> { ["reason"] = decision.Reason }), CancellationToken.None));
+        }
+
+        if (decision.Quarantine && !_quarantined)
+        {
+            OnSetQuarantine(new SetQuarantine(_deviceId, decision.Reason, "model-supervisor", new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)));
+            _services.FleetSupervisor?.Tell(new DeviceEscalated(_deviceId, decision.Reason));
+        }
+    }
+
+    private TwinSnapshot Snapshot()
+    {
+        var desiredModel = _desiredMessage?.Model?.Version;
+        var reportedModel = _report?.Model?.Version;
+        var desiredVersion = _desired?.Version ?? 0;
+        var reportedDesired = _report?.DesiredVersion ?? 0;
+        var refusal = _report?.CannotApply is { } cannot && cannot.Version >= desiredVersion && desiredVersion > 0 ? cannot.Reason : null;
+        var inSync = reportedDesired >= desiredVersion && refusal is null;
+        var last = _metrics?.Last;
+        return new TwinSnapshot(
+            _deviceId,
+            _shard,
+            _registered,
+            _online,
+            _lastSeen,
+            _quarantined,
+            _quarantineReason,
+            desiredVersion,
+            _desired?.Json,
+            _reported?.Json,
+            new TwinDelta(inSync, inSync ? 0 : desiredVersion, reportedDesired, desiredModel, reportedModel, refusal),
+            new TwinHealth(_reported?.Health, last?.Kl, _metrics?.KlMean, last?.KlThreshold, last?.LatencyP99Us, _metrics?.LatencyP99Mean, last?.Heals, _metrics?.Count ?? 0),
+            _lastUpdateJson,
+            _lastValidationJson,
+            _supervision);
+    }
+}

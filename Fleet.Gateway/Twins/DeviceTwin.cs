@@ -1,0 +1,212 @@
+using Fleet.Gateway.Store;
+using Fleet.Gateway.Supervision;
+using Fleet.Shared.Actors;
+using Fleet.Shared.Actors.Supervision;
+using Fleet.Shared.Protocol;
+using StoredDesired = Fleet.Gateway.Store.Twins.DesiredState;
+using StoredReported = Fleet.Gateway.Store.Twins.ReportedState;
+
+namespace Fleet.Gateway.Twins;
+
+/// <summary>
+/// One device's twin: reported and desired state, presence, rolling health, the delta and its
+/// reconciliation. An entity of the device <see cref="Fleet.Shared.Actors.Sharding.ShardRegion"/>; rehydrates
+/// from the store on every start (first message, restart after a crash).
+/// </summary>
+/// <remarks>
+/// Store writes leave the actor as an ordered chain of tasks (<see cref="Persist"/>): the actor's state
+/// changes at once, the store follows in order, and a QoS 1 message is acknowledged only after its write.
+/// A failed write fails the twin (its supervisor restarts it from the store). Derived from
+/// <see cref="ActorBase"/> with a switch, not <see cref="ReceiveActor"/>, so an idle twin holds no handler tables.
+/// </remarks>
+internal sealed partial class DeviceTwin : ActorBase
+{
+    private static readonly TimeSpan TouchInterval = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan RepublishInterval = TimeSpan.FromSeconds(30);
+
+    private readonly string _deviceId;
+    private readonly int _shard;
+    private readonly TwinServices _services;
+    private Task _tail = Task.CompletedTask;
+    private bool _loaded;
+    private bool _registered;
+    private bool _online;
+    private DateTimeOffset? _lastSeen;
+    private DateTimeOffset _lastTouched;
+    private bool _quarantined;
+    private string? _quarantineReason;
+    private StoredDesired? _desired;
+    private DesiredState? _desiredMessage;
+    private StoredReported? _reported;
+    private ReportMessage? _report;
+    private SeqMark _reportMark;
+    private SeqMark _eventMark;
+    private SeqMark _telemetryMark;
+    private SeqMark _statusMark;
+    private TwinMetrics? _metrics;
+    private long _republishedFor = -1;
+    private DateTimeOffset _republishedAt;
+    private Dictionary<string, TaskCompletionSource<CommandResult>>? _pendingCommands;
+    private IActorRef? _modelSupervisor;
+    private ModelSupervisorState? _supervision;
+    private string? _lastUpdateJson;
+    private string? _lastValidationJson;
+
+    public DeviceTwin(string deviceId, TwinServices services)
+    {
+        _deviceId = deviceId;
+        _services = services;
+        _shard = Sharding.ShardOf(deviceId, services.Options.ShardCount);
+    }
+
+    public static Props Props(string deviceId, TwinServices services) => Fleet.Shared.Actors.Props.Create(() => new DeviceTwin(deviceId, services));
+
+    private IFleetStore Store => _services.Store;
+
+    protected override void PreStart()
+    {
+        _services.Counters.TwinStarted();
+        var store = Store;
+        var id = _deviceId;
+        LoadAsync(store, id).PipeTo(Self);
+    }
+
+    protected override void PostStop()
+    {
+        _services.Counters.TwinStopped();
+        if (_pendingCommands is not null)
+        {
+            foreach (var pending in _pendingCommands.Values)
+            {
+                pending.TrySetException(new OperationCanceledException("the twin stopped before the device answered"));
+            }
+        }
+    }
+
+    protected override void PostRestart(Exception reason)
+    {
+        _services.Counters.TwinRestarts.Increment();
+        GatewayLog.TwinRestarted(_services.Logger, _deviceId, reason.Message);
+        base.PostRestart(reason);
+    }
+
+    protected override SupervisorStrategy GetSupervisorStrategy() => ModelSupervisor.ParentStrategy;
+
+    protected override void OnReceive(object message)
+    {
+        if (!_loaded)
+        {
+            switch (message)
+            {
+                case TwinInternal.Loaded loaded:
+                    OnLoaded(loaded);
+                    Stash.UnstashAll();
+                    return;
+                case Status.Failure failure:
+                    throw new TwinPersistenceException($"loading twin {_deviceId} failed", failure.Cause);
+                default:
+                    Stash.Stash();
+                    return;
+            }
+        }
+
+        switch (message)
+        {
+            case DeviceMessage device:
+                OnDeviceMessage(device);
+                break;
+            case GetTwin get:
+                get.Reply.TrySetResult(Snapshot());
+                break;
+            case SetDesired set:
+                OnSetDesired(set);
+                break;
+            case SendCommand command:
+                OnSendCommand(command);
+                break;
+            case SetQuarantine quarantine:
+                OnSetQuarantine(quarantine);
+                break;
+            case ModelSupervisorDecision decision:
+                OnSupervisorDecision(decision);
+                break;
+            case TwinInternal.DesiredStored stored:
+                _desired = stored.Desired;
+                _desiredMessage = DecodeDesired(stored.Desired);
+                break;
+            case TwinInternal.HealStored heal:
+                OnHealStored(heal.Event);
+                break;
+            case TwinInternal.CommandExpired expired:
+                _pendingCommands?.Remove(expired.CommandId);
+                break;
+            case TwinInternal.PersistFailed failed:
+                throw new TwinPersistenceException($"twin {_deviceId}: a store write or publication failed", failed.Cause);
+            case CrashTwin:
+                throw new InjectedTwinFaultException($"fault injected into twin {_deviceId}");
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private static async Task<TwinInternal.Loaded> LoadAsync(IFleetStore store, string deviceId)
+    {
+        var device = await store.Devices.GetAsync(deviceId, CancellationToken.None).ConfigureAwait(false);
+        var twin = device is null ? null : await store.Twins.GetAsync(deviceId, CancellationToken.None).ConfigureAwait(false);
+        return new TwinInternal.Loaded(device, twin);
+    }
+
+    private void OnLoaded(TwinInternal.Loaded loaded)
+    {
+        _loaded = true;
+        if (loaded.Device is { } device)
+        {
+            _registered = true;
+            _online = device.Online;
+            _lastSeen = device.LastSeen;
+            _quarantined = device.Quarantined;
+            _quarantineReason = device.QuarantineReason;
+        }
+
+        if (loaded.Twin is { } twin)
+        {
+            _desired = twin.Desired;
+            _desiredMessage = twin.Desired is null ? null : DecodeDesired(twin.Desired);
+            _reported = twin.Reported;
+            if (twin.Reported is { } reported)
+            {
+                _reportMark = new SeqMark(reported.Epoch, reported.Seq);
+                var decoded = WireCodec.DecodeReport(System.Text.Encoding.UTF8.GetBytes(reported.Json));
+                _report = decoded.IsSuccess ? decoded.Value : null;
+            }
+        }
+    }
+
+    /// <summary>Appends a store write (or publication) to the twin's ordered chain; <paramref name="done"/> completes after it.</summary>
+    private void Persist(Func<IFleetStore, Task> write, TaskCompletionSource? done = null)
+    {
+        _tail = RunAfterAsync(_tail, write, Store, done, Self);
+    }
+
+    private static async Task RunAfterAsync(Task previous, Func<IFleetStore, Task> write, IFleetStore store, TaskCompletionSource? done, IActorRef self)
+    {
+        await previous.ConfigureAwait(false);
+        try
+        {
+            await write(store).ConfigureAwait(false);
+            done?.TrySetResult();
+        }
+        catch (Exception ex) when (!ex.IsFatal())
+        {
+            done?.TrySetException(ex);
+            self.Tell(new TwinInternal.PersistFailed(ex));
+        }
+    }
+
+    private static DesiredState? DecodeDesired(StoredDesired stored)
+    {
+        var decoded = WireCodec.DecodeDesired(System.Text.Encoding.UTF8.GetBytes(stored.Json));
+        return decoded.IsSuccess ? decoded.Value : null;
+    }
+}

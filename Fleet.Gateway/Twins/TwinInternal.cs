@@ -1,0 +1,24 @@
+using Fleet.Gateway.Store.Devices;
+using StoredDesired = Fleet.Gateway.Store.Twins.DesiredState;
+using Fleet.Shared.Protocol;
+
+namespace Fleet.Gateway.Twins;
+
+/// <summary>Messages a twin sends itself when its store work completes.</summary>
+internal static class TwinInternal
+{
+    /// <summary>The twin's state as the store holds it (both null for a device never seen).</summary>
+    public sealed record Loaded(DeviceRecord? Device, Store.Twins.TwinRecord? Twin);
+
+    /// <summary>A store write or publication failed: the twin fails so its supervisor restarts and rehydrates it.</summary>
+    public sealed record PersistFailed(Exception Cause);
+
+    /// <summary>Desired state was stored and published.</summary>
+    public sealed record DesiredStored(StoredDesired Desired);
+
+    /// <summary>A heal episode was stored for the first time (not a redelivery).</summary>
+    public sealed record HealStored(HealEvent Event);
+
+    /// <summary>A command got no answer in time; forget it.</summary>
+    public sealed record CommandExpired(string CommandId);
+}

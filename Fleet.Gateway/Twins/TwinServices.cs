@@ -1,0 +1,26 @@
+using Fleet.Gateway.Store;
+using Fleet.Gateway.Supervision;
+using Fleet.Shared.Actors;
+
+namespace Fleet.Gateway.Twins;
+
+/// <summary>What every twin needs, shared by all of them (one instance per gateway).</summary>
+internal sealed class TwinServices(IFleetStore store, DevicePublisher publisher, TwinCounters counters, GatewayOptions options, TimeProvider timeProvider, ILogger logger)
+{
+    public IFleetStore Store { get; } = store;
+
+    public DevicePublisher Publisher { get; } = publisher;
+
+    public TwinCounters Counters { get; } = counters;
+
+    public GatewayOptions Options { get; } = options;
+
+    public TimeProvider Time { get; } = timeProvider;
+
+    public ILogger Logger { get; } = logger;
+
+    public ModelSupervisionPolicy SupervisionPolicy => Options.ModelSupervision;
+
+    /// <summary>The fleet supervisor; set once at start, before any device message is routed.</summary>
+    public IActorRef? FleetSupervisor { get; set; }
+}

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Fleet.Shared.Servers;
+using Fleet.Tests.Gateway.Infrastructure;
+
+namespace Fleet.Tests.Cli;
+
+public sealed class FleetCliTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
+{
+    private string[] Connection(string? token = null) => ["--url", gateway.Host.BaseAddress.ToString(), "--token", token ?? gateway.Host.OperatorToken];
+
+    private static string NewId(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task DevicesListAndShow_PrintTheTwin_AsTableAndJson()
+    {
+        var id = NewId("cli");
+        await using var device = await TestDevice.ConnectAsync(gateway.BrokerPort, id);
+        await device.StatusAsync();
+        await device.ReportAsync(modelVersion: "7.7.7", health: "degraded");
+        await gateway.DeviceWhenAsync(id, d => d.GetProperty("device").GetProperty("modelVersion").ValueKind == JsonValueKind.String, "the report");
+
+        var table = await CliRunner.RunAsync(["devices", "list", "--model", "7.7.7", .. Connection(gateway.Host.ReaderToken)]);
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains(id, table.Output, StringComparison.Ordinal);
+        Assert.Contains("degraded", table.Output, StringComparison.Ordinal);
+
+        var json = await CliRunner.RunAsync(["devices", "list", "--json", "--model", "7.7.7", .. Connection()]);
+        var items = JsonDocument.Parse(json.Output).RootElement;
+        Assert.Equal(id, Assert.Single(items.EnumerateArray()).GetProperty("id").GetString());
+
+        var show = await CliRunner.RunAsync(["devices", "show", id, .. Connection()]);
+        Assert.Equal(0, show.ExitCode);
+        Assert.Contains("7.7.7", show.Output, StringComparison.Ordinal);
+        Assert.Contains("Heal history", show.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ModelsPush_SetDesired_AndCommand_ReachTheDevice()
+    {
+        var id = NewId("cli-d");
+        await using var device = await TestDevice.ConnectAsync(gateway.BrokerPort, id);
+        await device.StatusAsync();
+        await device.ReportAsync();
+        await gateway.DeviceWhenAsync(id, d => d.GetProperty("twin").GetProperty("online").GetBoolean(), "the device online");
+        var file = Path.Combine(Path.GetTempPath(), id + ".onnx");
+        await File.WriteAllBytesAsync(file, [1, 2, 3, 4, 5]);
+        try
+        {
+            var push = await CliRunner.RunAsync(["models", "push", file, "--id", "cli-model", "--version", id, .. Connection()]);
+            Assert.True(push.ExitCode == 0, push.Error);
+            Assert.Contains("signed", push.Output, StringComparison.Ordinal);
+            var list = await CliRunner.RunAsync(["models", "list", "--json", .. Connection()]);
+            Assert.Contains(JsonDocument.Parse(list.Output).RootElement.GetProperty("items").EnumerateArray(), m => m.GetProperty("version").GetString() == id);
+
+            var set = await CliRunner.RunAsync(["devices", "set-desired", id, "--model", "cli-model@" + id, "--kl-max", "0.3", .. Connection()]);
+            Assert.True(set.ExitCode == 0, set.Error);
+            Assert.Contains("version 1", set.Output, StringComparison.Ordinal);
+            await Eventually.TrueAsync(() => device.Desired.Any(d => d.Model?.Version == id && d.Thresholds?.KlMax == 0.3), "the desired state at the device");
+
+            var command = await CliRunner.RunAsync(["devices", "command", id, "validate", "--timeout", "20", .. Connection()]);
+            Assert.True(command.ExitCode == 0, command.Error);
+            Assert.StartsWith("ok", command.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task StatusOnce_AndIncidents_Print()
+    {
+        var status = await CliRunner.RunAsync(["status", "--once", .. Connection(gateway.Host.ReaderToken)]);
+        Assert.True(status.ExitCode == 0, status.Error);
+        Assert.Contains("devices", status.Output, StringComparison.Ordinal);
+        Assert.Contains("shard sessions", status.Output, StringComparison.Ordinal);
+
+        var incidents = await CliRunner.RunAsync(["incidents", "--json", .. Connection(gateway.Host.ReaderToken)]);
+        Assert.Equal(0, incidents.ExitCode);
+        Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(incidents.Output).RootElement.GetProperty("items").ValueKind);
+    }
+
+    [Fact]
+    public async Task Errors_AreOneClearLine()
+    {
+        var rejected = await CliRunner.RunAsync(["devices", "list", .. Connection("flt_wrong")]);
+        Assert.Equal(1, rejected.ExitCode);
+        Assert.Contains("token rejected", rejected.Error, StringComparison.Ordinal);
+
+        var readOnly = await CliRunner.RunAsync(["devices", "quarantine", "x-1", "--reason", "test", .. Connection(gateway.Host.ReaderToken)]);
+        Assert.Equal(1, readOnly.ExitCode);
+        Assert.Contains("read-only", readOnly.Error, StringComparison.Ordinal);
+
+        var nothing = $"http://127.0.0.1:{MosquittoBroker.FreeLoopbackPort()}";
+        var refused = await CliRunner.RunAsync(["status", "--once", "--url", nothing, "--token", "x"]);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains($"is the gateway running at {nothing}", refused.Error, StringComparison.Ordinal);
+
+        var invalid = await CliRunner.RunAsync(["devices", "set-desired", "x-1", "--expected-version", "0", .. Connection()]);
+        Assert.Equal(1, invalid.ExitCode);
+        Assert.Contains("model: set a model, thresholds or both", invalid.Error, StringComparison.Ordinal);
+    }
+}

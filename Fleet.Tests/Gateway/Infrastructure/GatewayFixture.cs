@@ -1,0 +1,60 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Fleet.Gateway.Broker;
+using Fleet.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fleet.Tests.Gateway.Infrastructure;
+
+/// <summary>One real gateway (managed Mosquitto, SQLite store) shared by a test class; tests use distinct device ids.</summary>
+public sealed class GatewayFixture : IAsyncLifetime
+{
+    public GatewayHost Host { get; private set; } = null!;
+
+    public int BrokerPort => Host.Services.GetRequiredService<EmbeddedBroker>().Port;
+
+    public HttpClient Operator { get; private set; } = null!;
+
+    public HttpClient Reader { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        // A small incident policy so 20 simulated devices are plenty; supervision as shipped.
+        Host = await GatewayHost.StartAsync("--Fleet:Incidents:MinDevices", "10", "--Fleet:Incidents:Share", "0.5");
+        Operator = Host.Client(Host.OperatorToken);
+        Reader = Host.Client(Host.ReaderToken);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Operator.Dispose();
+        Reader.Dispose();
+        await Host.DisposeAsync();
+    }
+
+    /// <summary>The device's detail once it satisfies <paramref name="condition"/>.</summary>
+    internal async Task<JsonElement> DeviceWhenAsync(string id, Func<JsonElement, bool> condition, string what)
+    {
+        var found = await Eventually.ValueAsync<string>(async () =>
+        {
+            var response = await Reader.GetAsync($"/api/v1/devices/{id}");
+            if (!response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return condition(body) ? body.GetRawText() : null;
+        }, what);
+        return JsonDocument.Parse(found).RootElement;
+    }
+
+    /// <summary>Registers a model version (random bytes stand in for the ONNX file; the gateway only hashes and signs it).</summary>
+    internal async Task PushModelAsync(string id, string version, string? parent = null)
+    {
+        var bytes = new byte[256];
+        Random.Shared.NextBytes(bytes);
+        var response = await Operator.PutAsync($"/api/v1/models/{id}/{version}" + (parent is null ? "" : "?parent=" + parent), new ByteArrayContent(bytes));
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+    }
+}

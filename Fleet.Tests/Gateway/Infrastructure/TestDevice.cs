@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Fleet.Shared.Mqtt;
+using Fleet.Shared.Mqtt.Packets;
+using Fleet.Shared.Protocol;
+
+namespace Fleet.Tests.Gateway.Infrastructure;
+
+/// <summary>
+/// A device made of an MQTT client, following docs/PROTOCOL.md by hand: persistent session, Last Will,
+/// one seq counter over every kind, subscribes to its gateway topics and answers commands on the
+/// request's response topic.
+/// </summary>
+internal sealed class TestDevice : IAsyncDisposable
+{
+    private readonly MqttClient _client;
+    private long _seq;
+
+    private TestDevice(string id, MqttClient client)
+    {
+        Id = id;
+        _client = client;
+        client.MessageReceived = OnMessageAsync;
+    }
+
+    public string Id { get; }
+
+    public long Epoch { get; } = 1795322120000;
+
+    public ConcurrentQueue<DesiredState> Desired { get; } = new();
+
+    public ConcurrentQueue<CommandRequest> Commands { get; } = new();
+
+    /// <summary>Answer commands with ok (true, default) or leave them unanswered (false).</summary>
+    public bool AnswerCommands { get; set; } = true;
+
+    public static async Task<TestDevice> ConnectAsync(int port, string id, bool subscribe = true)
+    {
+        var client = new MqttClient(new MqttClientOptions
+        {
+            Port = port,
+            ClientId = id,
+            CleanStart = false,
+            SessionExpiryInterval = 3600,
+            Will = new MqttApplicationMessage(Topics.FromDevice(id, TopicKind.Status), WireCodec.Encode(StatusMessage.LastWill)) { QualityOfService = MqttQualityOfService.AtLeastOnce, Retain = true },
+        });
+        var device = new TestDevice(id, client);
+        var connected = await client.ConnectAsync();
+        Assert.True(connected.IsSuccess, connected.ResultCode.ToString());
+        if (subscribe)
+        {
+            Assert.True((await client.SubscribeAsync(Topics.DeviceSubscription(id))).IsSuccess);
+        }
+
+        return device;
+    }
+
+    public Task StatusAsync(bool online = true) =>
+        PublishAsync(TopicKind.Status, new JsonObject { ["state"] = online ? "online" : "offline", ["reason"] = online ? null : "shutdown" }, retain: true);
+
+    public Task ReportAsync(long desiredVersion = 0, string modelVersion = "1.0.0", string health = "healthy", string modelId = "vocoder", JsonObject? cannotApply = null) =>
+        PublishAsync(TopicKind.Report, new JsonObject
+        {
+            ["desiredVersion"] = desiredVersion,
+            ["model"] = new JsonObject { ["id"] = modelId, ["version"] = modelVersion, ["source"] = "active" },
+            ["health"] = health,
+            ["cannotApply"] = cannotApply,
+        }, retain: true);
+
+    public Task TelemetryAsync(double kl, double latencyP99Us = 400) =>
+        PublishAsync(TopicKind.Telemetry, new JsonObject { ["window"] = 10, ["kl"] = kl, ["klThreshold"] = 0.2, ["latencyP99Us"] = latencyP99Us, ["heals"] = 0 }, qos: MqttQualityOfService.AtMostOnce);
+
+    public Task HealAsync(string eventId, string outcome, string diagnosis = "hardware", string modelVersion = "1.0.0") =>
+        PublishAsync(TopicKind.Events, new JsonObject
+        {
+            ["type"] = "heal",
+            ["id"] = eventId,
+            ["diagnosis"] = diagnosis,
+            ["trigger"] = "digest",
+            ["rungs"] = new JsonArray(new JsonObject { ["rung"] = "restoreTensors", ["validation"] = outcome == "healed" ? "pass" : "fail" }),
+            ["outcome"] = outcome,
+            ["modelVersion"] = modelVersion,
+        });
+
+    public async Task PublishAsync(TopicKind kind, JsonObject body, bool retain = false, MqttQualityOfService qos = MqttQualityOfService.AtLeastOnce)
+    {
+        body["v"] = 1;
+        body["seq"] = Interlocked.Increment(ref _seq);
+        body["epoch"] = Epoch;
+        var result = await _client.PublishAsync(new MqttApplicationMessage(Topics.FromDevice(Id, kind), Encoding.UTF8.GetBytes(body.ToJsonString()))
+        {
+            QualityOfService = qos,
+            Retain = retain,
+        });
+        Assert.True(result.IsSuccess, result.ReasonCode.ToString());
+    }
+
+    public Task DisconnectAsync() => _client.DisconnectAsync();
+
+    private async ValueTask OnMessageAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
+    {
+        var address = Topics.Parse(message.Topic);
+        if (!address.IsSuccess)
+        {
+            return;
+        }
+
+        if (address.Value.Kind == TopicKind.Desired)
+        {
+            var desired = WireCodec.DecodeDesired(message.Payload.Span);
+            if (desired.IsSuccess)
+            {
+                Desired.Enqueue(desired.Value);
+            }
+        }
+        else if (address.Value.Kind == TopicKind.Command)
+        {
+            var command = WireCodec.DecodeCommand(message.Payload.Span);
+            if (!command.IsSuccess)
+            {
+                return;
+            }
+
+            Commands.Enqueue(command.Value);
+            if (AnswerCommands && message.ResponseTopic is not null)
+            {
+                var answer = new JsonObject
+                {
+                    ["v"] = 1,
+                    ["seq"] = Interlocked.Increment(ref _seq),
+                    ["id"] = command.Value.Id,
+                    ["ok"] = true,
+                    ["result"] = new JsonObject { ["echo"] = command.Value.Name },
+                };
+                await _client.PublishAsync(MqttRequester.CreateResponse(message, Encoding.UTF8.GetBytes(answer.ToJsonString())), cancellationToken);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _client.DisposeAsync();
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Fleet.Gateway.Broker;
+using Fleet.Shared.Mqtt;
+using Fleet.Shared.Mqtt.Packets;
+using Fleet.Shared.Protocol;
+using Fleet.Shared.Servers;
+using Fleet.Tests.Cli;
+using Fleet.Tests.Gateway.Infrastructure;
+using Fleet.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fleet.Tests.Gateway.Provisioning;
+
+/// <summary>A gateway whose managed broker authenticates: provisioning is the only way in.</summary>
+public sealed class ProvisioningTests : IAsyncLifetime
+{
+    private GatewayHost _gateway = null!;
+
+    public async Task InitializeAsync() => _gateway = await GatewayHost.StartAsync("--Fleet:BrokerAuthentication", "true");
+
+    public async Task DisposeAsync() => await _gateway.DisposeAsync();
+
+    [Fact]
+    public async Task ProvisionedDevice_ConnectsWithItsBundle_AndIsConfinedToItsOwnTopics()
+    {
+        var port = _gateway.Services.GetRequiredService<EmbeddedBroker>().Port;
+        var bundleDirectory = Path.Combine(_gateway.DataDirectory, "bundle-pi-7");
+        var run = await CliRunner.RunAsync(["devices", "provision", "pi-7", "--out", bundleDirectory, "--url", _gateway.BaseAddress.ToString(), "--token", _gateway.OperatorToken]);
+        Assert.True(run.ExitCode == 0, run.Error);
+
+        var bundlePath = Path.Combine(bundleDirectory, "device.json");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(bundlePath));
+        var bundle = JsonDocument.Parse(await File.ReadAllTextAsync(bundlePath)).RootElement;
+        Assert.Equal("pi-7", bundle.GetProperty("deviceId").GetString());
+        Assert.Equal(Sharding.ShardOf("pi-7"), bundle.GetProperty("shard").GetInt32());
+        Assert.Contains("BEGIN PUBLIC KEY", bundle.GetProperty("fleetPublicKey").GetString(), StringComparison.Ordinal);
+        var password = bundle.GetProperty("credentials").GetProperty("password").GetString();
+        Assert.DoesNotContain(password!, await File.ReadAllTextAsync(Path.Combine(_gateway.DataDirectory, "broker-auth", "passwd")), StringComparison.Ordinal);
+
+        await using var anonymous = new MqttClient(new MqttClientOptions { Port = port, ClientId = "anon" });
+        Assert.False((await anonymous.ConnectAsync()).IsSuccess);
+        await using var wrong = new MqttClient(new MqttClientOptions { Port = port, ClientId = "pi-7", UserName = "pi-7", Password = "not-it" });
+        Assert.False((await wrong.ConnectAsync()).IsSuccess);
+
+        await using var device = new MqttClient(new MqttClientOptions { Port = port, ClientId = "pi-7", UserName = "pi-7", Password = password });
+        Assert.True((await device.ConnectAsync()).IsSuccess);
+        var own = await device.PublishAsync(new MqttApplicationMessage(Topics.FromDevice("pi-7", TopicKind.Report),
+            Encoding.UTF8.GetBytes("""{"v":1,"seq":1,"health":"healthy","model":{"id":"m","version":"1.0.0","source":"active"}}""")) { QualityOfService = MqttQualityOfService.AtLeastOnce, Retain = true });
+        Assert.True(own.IsSuccess, own.ReasonCode.ToString());
+        var foreign = await device.PublishAsync(new MqttApplicationMessage(Topics.FromDevice("pi-8", TopicKind.Status),
+            Encoding.UTF8.GetBytes("""{"v":1,"seq":1,"state":"online"}""")) { QualityOfService = MqttQualityOfService.AtLeastOnce });
+        Assert.False(foreign.IsSuccess, "the ACL must refuse another device's topic");
+
+        using var reader = _gateway.Client(_gateway.ReaderToken);
+        await Eventually.TrueAsync(async () => (await reader.GetAsync("/api/v1/devices/pi-7")).StatusCode == HttpStatusCode.OK
+            && (await reader.GetStringAsync("/api/v1/devices/pi-7")).Contains("\"1.0.0\"", StringComparison.Ordinal), "the provisioned device's report");
+        Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/api/v1/devices/pi-8")).StatusCode);
+
+        var certificateDirectory = Path.Combine(_gateway.DataDirectory, "bundle-pi-9");
+        var certificateRun = await CliRunner.RunAsync(["devices", "provision", "pi-9", "--certificate", "--out", certificateDirectory, "--url", _gateway.BaseAddress.ToString(), "--token", _gateway.OperatorToken]);
+        Assert.True(certificateRun.ExitCode == 0, certificateRun.Error);
+        using var client = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(Path.Combine(certificateDirectory, "client.crt"), Path.Combine(certificateDirectory, "client.key"));
+        using var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(certificateDirectory, "ca.crt")));
+        Assert.Equal("pi-9", client.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: false));
+        Assert.True(client.HasPrivateKey);
+        using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+        chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+        Assert.True(chain.Build(client), "the device certificate chains to the fleet CA");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_gateway.DataDirectory, "ca", "ca.key.pem")));
+
+        // A broker that trusts the fleet CA for clients (mutual TLS, CN as username) accepts the device.
+        using var serverCertificates = TestCertificates.Create();
+        await using (var tlsBroker = await MosquittoBroker.StartAsync(new MosquittoOptions
+        {
+            Tls = new MosquittoTlsOptions(Path.Combine(_gateway.DataDirectory, "ca", "ca.crt.pem"), serverCertificates.ServerCertFile, serverCertificates.ServerKeyFile, RequireClientCertificate: true, UseIdentityAsUsername: true),
+        }))
+        {
+            await using var tlsDevice = new MqttClient(new MqttClientOptions
+            {
+                Port = tlsBroker.Port,
+                ClientId = "pi-9",
+                Tls = new Fleet.Shared.Mqtt.Channel.MqttTlsOptions
+                {
+                    CaFile = serverCertificates.CaFile,
+                    ClientCertificateFile = Path.Combine(certificateDirectory, "client.crt"),
+                    ClientKeyFile = Path.Combine(certificateDirectory, "client.key"),
+                    ServerName = "localhost",
+                },
+            });
+            var tlsConnect = await tlsDevice.ConnectAsync();
+            Assert.True(tlsConnect.IsSuccess, tlsConnect.ResultCode.ToString());
+        }
+
+        var again = await CliRunner.RunAsync(["devices", "provision", "pi-7", "--out", bundleDirectory, "--url", _gateway.BaseAddress.ToString(), "--token", _gateway.OperatorToken]);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("rotate", again.Error, StringComparison.Ordinal);
+    }
+}
