@@ -10,6 +10,7 @@ IBenchSuite[] suites =
     new HealthSuite(),
     new Fleet.Bench.Suites.ActorsSuite(),
     new GatewaySuite(),
+    new Fleet.Bench.Suites.MqttSuite(),
 ];
 
 if (args.Length == 0 || args[0] is "list" or "--help" or "-h")

@@ -22,7 +22,7 @@ internal sealed class ActorsSuite : IBenchSuite
         var result = new BenchResult();
         var pairs = 2 * Environment.ProcessorCount;
 
-        var roundTrips = context.Scaled(500_000, 5_000);
+        var roundTrips = context.Scaled(500_000, 200_000);
         context.Progress.WriteLine($"pingpong: {pairs} pairs x {roundTrips} round trips, one message in flight per pair");
         var (actors, channels) = await InterleavedBestOfAsync(
             5,
@@ -34,7 +34,7 @@ internal sealed class ActorsSuite : IBenchSuite
             .Add("pingpong_baseline_msgs_per_s", messages / channels.TotalSeconds)
             .Add("pingpong_ratio", channels.TotalSeconds / actors.TotalSeconds);
 
-        var pipelinedRoundTrips = context.Scaled(2_000_000, 20_000);
+        var pipelinedRoundTrips = context.Scaled(2_000_000, 500_000);
         context.Progress.WriteLine($"pingpong (pipelined): {pairs} pairs x {pipelinedRoundTrips} round trips, {ActorsPingPong.Window} in flight per pair");
         var (pipelined, pipelinedChannels) = await InterleavedBestOfAsync(
             5,

@@ -234,6 +234,7 @@ public sealed partial class MqttClient : IMqttConnectionHandler
             }
         }
 
+        FlushCompletions();
         if (requests is not null)
         {
             foreach (var request in requests)

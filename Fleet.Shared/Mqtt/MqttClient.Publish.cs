@@ -126,7 +126,7 @@ public sealed partial class MqttClient
     private void OnPublishAck(MqttConnection connection, MqttAckPacket ack)
     {
         MqttOutgoingPublish? completed = null;
-        MqttPublishResult result = default;
+        MqttPublishResult result;
         lock (_gate)
         {
             if (!_outgoing.TryGetValue(ack.PacketId, out var entry))
@@ -163,8 +163,34 @@ public sealed partial class MqttClient
                     throw new Formatter.MqttProtocolViolationException(MqttDisconnectReasonCode.ProtocolError,
                         $"{ack.Type} for packet {ack.PacketId} does not fit its QoS {(int)entry.Message.QualityOfService} flow");
             }
+
+            _completions.Add((completed, result));
+        }
+    }
+
+    void IMqttConnectionHandler.OnReadBatchEnd(MqttConnection connection) => FlushCompletions();
+
+    private void FlushCompletions()
+    {
+        List<(MqttOutgoingPublish Entry, MqttPublishResult Result)> batch;
+        lock (_gate)
+        {
+            if (_completions.Count == 0)
+            {
+                return;
+            }
+
+            batch = _completions;
+            _completions = [];
         }
 
-        completed.Complete(result);
+        // Publishers resume off the read loop, one work item per socket read rather than per message.
+        ThreadPool.UnsafeQueueUserWorkItem(static b =>
+        {
+            foreach (var (entry, result) in b)
+            {
+                entry.Complete(result);
+            }
+        }, batch, preferLocal: false);
     }
 }

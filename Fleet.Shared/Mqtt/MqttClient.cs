@@ -36,6 +36,7 @@ public sealed partial class MqttClient : IAsyncDisposable
     private readonly List<Func<MqttApplicationMessage, bool>> _interceptors = [];
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Task _dispatcher;
+    private List<(MqttOutgoingPublish Entry, MqttPublishResult Result)> _completions = [];
     private MqttConnection? _connection;
     private MqttConnection? _connecting;
     private TaskCompletionSource<MqttConnAckPacket>? _connAck;

@@ -94,7 +94,54 @@ public sealed class DeathWatchTests : ActorTestBase
         Assert.Equal(careless, (await probe.ExpectMsgAsync<Terminated>()).ActorRef);
     }
 
+    [Fact]
+    public async Task Terminated_IsDelivered_EvenToAFullBoundedMailbox()
+    {
+        var probe = CreateProbe();
+        var entered = new SemaphoreSlim(0);
+        var gate = new SemaphoreSlim(0);
+        var watcher = System.ActorOf(
+            Props.Create(() => new BlockingWatcher(probe.Ref, entered, gate)).WithMailbox(MailboxOptions.Bounded(2)),
+            "watcher");
+        var subject = System.ActorOf(Props.Create(() => new ChattyActor()), "subject");
+        watcher.Tell(new WatchIt(subject), null);
+        watcher.Tell("block", null);
+        Assert.True(await entered.WaitAsync(TestProbe.Patience));
+        watcher.Tell("filler-1", null);
+        watcher.Tell("filler-2", null);
+        var live = System.GetMetrics().LiveActors;
+
+        System.Stop(subject);
+        await Wait.UntilAsync(() => System.GetMetrics().LiveActors == live - 1, "the subject stopped and notified its watchers");
+        gate.Release();
+
+        await probe.ExpectMsgAsync("filler-1");
+        await probe.ExpectMsgAsync("filler-2");
+        Assert.Equal(subject, (await probe.ExpectMsgAsync<Terminated>()).ActorRef);
+        Assert.Equal(0, System.GetMetrics().MailboxRejected);
+    }
+
     private sealed record WatchIt(IActorRef Subject);
+
+    private sealed class BlockingWatcher(IActorRef probe, SemaphoreSlim entered, SemaphoreSlim gate) : ActorBase
+    {
+        protected override void OnReceive(object message)
+        {
+            switch (message)
+            {
+                case WatchIt watch:
+                    Context.Watch(watch.Subject);
+                    break;
+                case "block":
+                    entered.Release();
+                    gate.Wait(TestProbe.Patience);
+                    break;
+                default:
+                    probe.Tell(message);
+                    break;
+            }
+        }
+    }
 
     private sealed record UnwatchIt(IActorRef Subject);
 

@@ -141,6 +141,41 @@ public sealed class SupervisionTests : ActorTestBase
     }
 
     [Fact]
+    public async Task Restart_StopsTheChildrenOfTheFailedInstance_BeforeTheFreshInstanceStarts()
+    {
+        var probe = CreateProbe();
+        var family = System.ActorOf(Props.Create(() => new FamilyActor(probe.Ref)), "family");
+        await probe.ExpectMsgAsync("family:started");
+        await probe.ExpectMsgAsync("kid:started");
+
+        family.Tell("boom", null);
+
+        await probe.ExpectMsgAsync("family:pre-restart");
+        await probe.ExpectMsgAsync("kid:stopped");
+        await probe.ExpectMsgAsync("family:started");
+        await probe.ExpectMsgAsync("kid:started");
+    }
+
+    [Fact]
+    public async Task AllForOne_Stop_StopsEveryChild()
+    {
+        var probe = CreateProbe();
+        var parent = System.ActorOf(Props.Create(() => new SupervisorActor()).WithSupervisorStrategy(new AllForOneStrategy(_ => Directive.Stop)), "parent");
+        var a = await parent.Ask<IActorRef>(new SupervisorActor.Spawn(Props.Create(() => new CounterActor(probe.Ref, "a")), "a"), TestProbe.Patience);
+        await parent.Ask<IActorRef>(new SupervisorActor.Spawn(Props.Create(() => new CounterActor(probe.Ref, "b")), "b"), TestProbe.Patience);
+
+        a.Tell("boom", null);
+
+        var stopped = new HashSet<string>();
+        while (stopped.Count < 2)
+        {
+            stopped.Add(await probe.FishForMessageAsync<string>(m => m.EndsWith(":stopped", StringComparison.Ordinal)));
+        }
+
+        Assert.Equal(["a:stopped", "b:stopped"], stopped.Order());
+    }
+
+    [Fact]
     public async Task OneForOne_FailingChild_DoesNotAffectSiblings()
     {
         var probe = CreateProbe();
@@ -225,6 +260,19 @@ public sealed class SupervisionTests : ActorTestBase
                     break;
             }
         }
+    }
+
+    private sealed class FamilyActor(IActorRef probe) : ActorBase
+    {
+        protected override void PreStart()
+        {
+            probe.Tell("family:started");
+            Context.ActorOf(Props.Create(() => new CounterActor(probe, "kid")), "kid");
+        }
+
+        protected override void PreRestart(Exception reason, object? message) => probe.Tell("family:pre-restart");
+
+        protected override void OnReceive(object message) => throw new InvalidOperationException(message.ToString());
     }
 
     private sealed class FailingStartActor : ActorBase

@@ -45,7 +45,7 @@ internal sealed partial class ActorCell
     {
         if (_state?.Watching?.Contains(dead) == true && (_flags & CellFlags.Terminating) == 0)
         {
-            Post(new Terminated(dead.Self), dead.Self);
+            Post(new Terminated(dead.Self), dead.Self, bypassCapacity: true);
         }
     }
 

@@ -16,11 +16,16 @@ internal sealed partial class ActorCell
     private bool CanProcessUserMessages =>
         (_flags & (CellFlags.Created | CellFlags.Suspended | CellFlags.Terminating | CellFlags.Terminated)) == CellFlags.Created;
 
-    public void Post(object message, IActorRef? sender)
+    public void Post(object message, IActorRef? sender) => Post(message, sender, bypassCapacity: false);
+
+    /// <param name="message">The message.</param>
+    /// <param name="sender">Its sender.</param>
+    /// <param name="bypassCapacity">Kernel notifications (Terminated) are never rejected by a bounded mailbox.</param>
+    public void Post(object message, IActorRef? sender, bool bypassCapacity)
     {
         if (_bounded is not null)
         {
-            PostBounded(message, sender);
+            PostBounded(message, sender, bypassCapacity);
             return;
         }
 
@@ -196,10 +201,10 @@ internal sealed partial class ActorCell
         return reversed;
     }
 
-    private void PostBounded(object message, IActorRef? sender)
+    private void PostBounded(object message, IActorRef? sender, bool bypassCapacity)
     {
         var envelope = new Envelope(message, sender);
-        switch (_bounded!.Enqueue(envelope, out var displaced))
+        switch (_bounded!.Enqueue(envelope, out var displaced, bypassCapacity))
         {
             case BoundedQueue.Outcome.Closed:
                 ToDeadLetters(envelope, DeadLetterReason.RecipientTerminated);

@@ -12,6 +12,13 @@ internal sealed partial class ActorCell
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
         }
 
+        if (timeout is { } same && _state?.ReceiveTimeout is { } current && current.Timeout == same)
+        {
+            // Re-setting the same timeout (common in handlers) only counts as activity; no new timer.
+            current.LastActivity = System.TimeProvider.GetTimestamp();
+            return;
+        }
+
         _state?.ReceiveTimeout?.Dispose();
         if (timeout is null)
         {

@@ -49,6 +49,12 @@ internal sealed partial class ActorCell : IActorContext, IThreadPoolWorkItem
 
     public ActorSystem System { get; }
 
+    /// <summary>Sibling links for generated-name children; guarded by the parent's <see cref="ChildrenContainer"/> lock.</summary>
+    public ActorCell? PreviousSibling { get; set; }
+
+    /// <inheritdoc cref="PreviousSibling"/>
+    public ActorCell? NextSibling { get; set; }
+
     public string Name => _name ?? GeneratedName(Uid);
 
     public bool HasGeneratedName => _name is null;

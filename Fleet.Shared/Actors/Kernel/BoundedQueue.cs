@@ -25,7 +25,10 @@ internal sealed class BoundedQueue(int capacity, MailboxOverflow overflow)
         }
     }
 
-    public Outcome Enqueue(Envelope envelope, out Envelope? displaced)
+    /// <param name="envelope">The message.</param>
+    /// <param name="displaced">The oldest message, dropped to make room.</param>
+    /// <param name="bypassCapacity">For kernel notifications (Terminated) that must never be dropped.</param>
+    public Outcome Enqueue(Envelope envelope, out Envelope? displaced, bool bypassCapacity = false)
     {
         displaced = null;
         lock (_gate)
@@ -35,7 +38,7 @@ internal sealed class BoundedQueue(int capacity, MailboxOverflow overflow)
                 return Outcome.Closed;
             }
 
-            if (_queue.Count >= capacity)
+            if (_queue.Count >= capacity && !bypassCapacity)
             {
                 if (overflow == MailboxOverflow.RejectToDeadLetters)
                 {

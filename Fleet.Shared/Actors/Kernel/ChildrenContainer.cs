@@ -2,13 +2,15 @@ using System.Globalization;
 
 namespace Fleet.Shared.Actors.Kernel;
 
-/// <summary>Live children: named ones by name, generated-name ones by uid (no name string is ever built for them).
+/// <summary>Live children: named ones in a dictionary by name; generated-name ones in an intrusive doubly-linked list
+/// through the cells (no name string, no dictionary slot, no large array to regrow when a parent has a million).
 /// Locked, because top-level actors are created from any thread.</summary>
 internal sealed class ChildrenContainer
 {
     private readonly Lock _gate = new();
     private Dictionary<string, ActorCell>? _named;
-    private Dictionary<long, ActorCell>? _generated;
+    private ActorCell? _generatedHead;
+    private int _generatedCount;
     private bool _closed;
 
     public int Count
@@ -17,7 +19,7 @@ internal sealed class ChildrenContainer
         {
             lock (_gate)
             {
-                return (_named?.Count ?? 0) + (_generated?.Count ?? 0);
+                return (_named?.Count ?? 0) + _generatedCount;
             }
         }
     }
@@ -33,9 +35,20 @@ internal sealed class ChildrenContainer
                 throw new InvalidOperationException($"{child.Path.Parent} is stopping and accepts no new children.");
             }
 
-            return child.HasGeneratedName
-                ? (_generated ??= []).TryAdd(child.Uid, child)
-                : (_named ??= new(StringComparer.Ordinal)).TryAdd(child.Name, child);
+            if (!child.HasGeneratedName)
+            {
+                return (_named ??= new(StringComparer.Ordinal)).TryAdd(child.Name, child);
+            }
+
+            child.NextSibling = _generatedHead;
+            if (_generatedHead is not null)
+            {
+                _generatedHead.PreviousSibling = child;
+            }
+
+            _generatedHead = child;
+            _generatedCount++;
+            return true;
         }
     }
 
@@ -45,7 +58,10 @@ internal sealed class ChildrenContainer
         {
             if (child.HasGeneratedName)
             {
-                _generated?.Remove(child.Uid);
+                if (IsLinked(child))
+                {
+                    Unlink(child);
+                }
             }
             else if (_named is not null && _named.TryGetValue(child.Name, out var current) && ReferenceEquals(current, child))
             {
@@ -58,11 +74,12 @@ internal sealed class ChildrenContainer
     {
         lock (_gate)
         {
-            ActorCell? current = null;
-            var found = child.HasGeneratedName
-                ? _generated?.TryGetValue(child.Uid, out current)
-                : _named?.TryGetValue(child.Name, out current);
-            return found == true && ReferenceEquals(current, child);
+            if (child.HasGeneratedName)
+            {
+                return IsLinked(child);
+            }
+
+            return _named is not null && _named.TryGetValue(child.Name, out var current) && ReferenceEquals(current, child);
         }
     }
 
@@ -72,9 +89,21 @@ internal sealed class ChildrenContainer
         {
             if (name.StartsWith('$'))
             {
-                return long.TryParse(name.AsSpan(1), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var uid)
-                    ? _generated?.GetValueOrDefault(uid)
-                    : null;
+                if (!long.TryParse(name.AsSpan(1), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var uid))
+                {
+                    return null;
+                }
+
+                // Generated names are rarely looked up; a scan keeps every child smaller instead.
+                for (var child = _generatedHead; child is not null; child = child.NextSibling)
+                {
+                    if (child.Uid == uid)
+                    {
+                        return child;
+                    }
+                }
+
+                return null;
             }
 
             return _named?.GetValueOrDefault(name);
@@ -101,9 +130,38 @@ internal sealed class ChildrenContainer
 
     private ActorCell[] SnapshotLocked()
     {
-        var all = new ActorCell[(_named?.Count ?? 0) + (_generated?.Count ?? 0)];
+        var all = new ActorCell[(_named?.Count ?? 0) + _generatedCount];
         _named?.Values.CopyTo(all, 0);
-        _generated?.Values.CopyTo(all, _named?.Count ?? 0);
+        var i = _named?.Count ?? 0;
+        for (var child = _generatedHead; child is not null; child = child.NextSibling)
+        {
+            all[i++] = child;
+        }
+
         return all;
+    }
+
+    private bool IsLinked(ActorCell child) =>
+        child.PreviousSibling is not null || child.NextSibling is not null || ReferenceEquals(_generatedHead, child);
+
+    private void Unlink(ActorCell child)
+    {
+        if (child.PreviousSibling is { } previous)
+        {
+            previous.NextSibling = child.NextSibling;
+        }
+        else
+        {
+            _generatedHead = child.NextSibling;
+        }
+
+        if (child.NextSibling is { } next)
+        {
+            next.PreviousSibling = child.PreviousSibling;
+        }
+
+        child.PreviousSibling = null;
+        child.NextSibling = null;
+        _generatedCount--;
     }
 }

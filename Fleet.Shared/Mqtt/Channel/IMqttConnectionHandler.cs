@@ -8,6 +8,9 @@ internal interface IMqttConnectionHandler
     /// <summary>Called on the read loop, in arrival order; must not block.</summary>
     void OnPacket(MqttConnection connection, MqttPacket packet);
 
+    /// <summary>Called on the read loop after the packets of one socket read were handled (batch boundary).</summary>
+    void OnReadBatchEnd(MqttConnection connection);
+
     /// <summary>Called exactly once when the connection has ended.</summary>
     void OnClosed(MqttConnection connection, MqttCloseReason reason, MqttDisconnectPacket? serverDisconnect, Exception? error);
 }

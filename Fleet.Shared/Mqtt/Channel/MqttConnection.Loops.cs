@@ -35,6 +35,8 @@ internal sealed partial class MqttConnection
                                 break;
                         }
                     }
+
+                    _handler!.OnReadBatchEnd(this);
                 }
                 finally
                 {

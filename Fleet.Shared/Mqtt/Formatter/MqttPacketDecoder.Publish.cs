@@ -19,7 +19,7 @@ internal sealed partial class MqttPacketDecoder
             throw new MqttProtocolViolationException(MqttDisconnectReasonCode.ProtocolError, "DUP set on a QoS 0 PUBLISH");
         }
 
-        var topic = reader.ReadString();
+        var topic = ReadTopic(ref reader);
         if (topic.AsSpan().IndexOfAny('+', '#') >= 0)
         {
             throw new MqttProtocolViolationException(MqttDisconnectReasonCode.TopicNameInvalid, $"wildcard in PUBLISH topic '{topic}'");
@@ -58,6 +58,21 @@ internal sealed partial class MqttPacketDecoder
             SubscriptionIdentifiers = p.SubscriptionIdentifiers,
         };
         return new MqttPublishPacket(message, packetId, duplicate, alias);
+    }
+
+    /// <summary>Consecutive messages usually share a topic: reuse the previous string instead of decoding a new one.</summary>
+    private string ReadTopic(ref MqttSpanReader reader)
+    {
+        var bytes = reader.ReadBinarySpan();
+        if (_lastTopic is not null && bytes.SequenceEqual(_lastTopicBytes))
+        {
+            return _lastTopic;
+        }
+
+        MqttSpanReader.Validate(bytes);
+        _lastTopic = bytes.Length == 0 ? "" : System.Text.Encoding.UTF8.GetString(bytes);
+        _lastTopicBytes = bytes.ToArray();
+        return _lastTopic;
     }
 
     private string ResolveAlias(string topic, ushort alias)

@@ -12,6 +12,8 @@ namespace Fleet.Shared.Mqtt.Formatter;
 internal sealed partial class MqttPacketDecoder(MqttProtocolVersion version, ushort topicAliasMaximum = 0)
 {
     private string?[]? _topicAliases;
+    private string? _lastTopic;
+    private byte[] _lastTopicBytes = [];
 
     /// <summary>The protocol version; a decoded CONNECT sets it (server side).</summary>
     public MqttProtocolVersion Version { get; private set; } = version;

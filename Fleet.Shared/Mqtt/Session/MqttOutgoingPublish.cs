@@ -4,12 +4,13 @@ namespace Fleet.Shared.Mqtt.Session;
 
 /// <summary>
 /// A QoS 1/2 publication awaiting acknowledgement. Pooled and awaited as a ValueTask so a publication
-/// allocates nothing beyond the message itself.
+/// allocates nothing beyond the message itself. Continuations run inline on the completing thread:
+/// the client completes acknowledgements in batches on a thread-pool work item, never on its read loop.
 /// </summary>
 internal sealed class MqttOutgoingPublish : IValueTaskSource<MqttPublishResult>
 {
     private readonly Action<MqttOutgoingPublish> _return;
-    private ManualResetValueTaskSourceCore<MqttPublishResult> _core = new() { RunContinuationsAsynchronously = true };
+    private ManualResetValueTaskSourceCore<MqttPublishResult> _core = new() { RunContinuationsAsynchronously = false };
 
     public MqttOutgoingPublish(Action<MqttOutgoingPublish> returnToPool) => _return = returnToPool;
 

@@ -3,10 +3,10 @@ namespace Fleet.Shared.Mqtt.Session;
 /// <summary>Packet identifiers 1…65535 in use by unacknowledged packets of every kind. Not thread-safe: used under the client's lock.</summary>
 internal sealed class MqttPacketIdPool
 {
-    private readonly bool[] _used = new bool[65536];
+    private readonly HashSet<ushort> _used = [];
     private ushort _next;
 
-    public int InUse { get; private set; }
+    public int InUse => _used.Count;
 
     public ushort Rent()
     {
@@ -19,18 +19,12 @@ internal sealed class MqttPacketIdPool
         {
             _next = (ushort)(_next == ushort.MaxValue ? 1 : _next + 1);
         }
-        while (_used[_next]);
-        _used[_next] = true;
-        InUse++;
+        while (!_used.Add(_next));
         return _next;
     }
 
     public void Return(ushort id)
     {
-        if (_used[id])
-        {
-            _used[id] = false;
-            InUse--;
-        }
+        _used.Remove(id);
     }
 }
