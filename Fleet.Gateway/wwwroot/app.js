@@ -85,6 +85,10 @@ function login(message) {
 }
 
 async function start() {
+  if (!token.get()) {
+    login(null);
+    return;
+  }
   try {
     const me = await api('/api/v1/whoami');
     role = me.role;
