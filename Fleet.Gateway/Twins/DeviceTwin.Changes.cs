@@ -9,7 +9,8 @@ internal sealed partial class DeviceTwin
     /// <summary>Tells live views when the twin's summary (health, presence, model, quarantine) differs from what they last heard.</summary>
     private void PublishChange()
     {
-        if (_services.Events is not { } events || !_registered)
+        // With no live view connected there is nobody to tell (a view reads the snapshot when it connects).
+        if (_services.Events is not { } events || events.Subscribers == 0 || !_registered)
         {
             return;
         }
@@ -21,7 +22,7 @@ internal sealed partial class DeviceTwin
             return;
         }
 
-        _published = new TwinChanged(_deviceId, health, _online, model, _quarantined);
+        _published = new TwinChanged(_deviceId, _shard, health, _online, model, _quarantined, _lastSeen);
         events.Publish(_published);
     }
 }

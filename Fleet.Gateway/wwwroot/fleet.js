@@ -75,6 +75,8 @@ export class Fleet extends EventTarget {
     next.online = !!change.online;
     next.modelVersion = change.modelVersion ?? null;
     next.quarantined = !!change.quarantined;
+    next.shard = change.shard ?? next.shard;
+    next.lastSeen = change.lastSeen ?? next.lastSeen;
     this.devices.set(change.id, next);
     return !existing;
   }

@@ -74,7 +74,7 @@ internal static class EventEndpoints
     {
         var data = change switch
         {
-            TwinChanged twin => JsonSerializer.Serialize(new { id = twin.DeviceId, health = twin.Health, online = twin.Online, modelVersion = twin.ModelVersion, quarantined = twin.Quarantined }, Json),
+            TwinChanged twin => JsonSerializer.Serialize(new { id = twin.DeviceId, shard = twin.Shard, health = twin.Health, online = twin.Online, modelVersion = twin.ModelVersion, quarantined = twin.Quarantined, lastSeen = twin.LastSeen }, Json),
             IncidentRaised incident => JsonSerializer.Serialize(incident.Incident, Json),
             _ => "{}",
         };

@@ -9,7 +9,7 @@ internal abstract record FleetEvent
 }
 
 /// <summary>A twin's summary changed: health, presence, running model or quarantine.</summary>
-internal sealed record TwinChanged(string DeviceId, string? Health, bool Online, string? ModelVersion, bool Quarantined) : FleetEvent
+internal sealed record TwinChanged(string DeviceId, int Shard, string? Health, bool Online, string? ModelVersion, bool Quarantined, DateTimeOffset? LastSeen) : FleetEvent
 {
     public override string Name => "twin";
 }
