@@ -20,7 +20,7 @@ export class Fleet extends EventTarget {
   constructor() {
     super();
     this.devices = new Map();
-    this.order = [];
+    this.sorted = null;
     this.incidents = [];
     this.loading = null;
     this.pending = null;
@@ -56,10 +56,11 @@ export class Fleet extends EventTarget {
 
   applyChange(change) {
     this.pending?.push(change);
-    const added = this.#apply(change);
-    if (added) this.#reorder();
+    if (this.#apply(change)) {
+      this.#reorder();
+      this.dispatchEvent(new Event('changed'));
+    }
     this.dispatchEvent(new CustomEvent('device', { detail: change.id }));
-    this.dispatchEvent(new Event('changed'));
   }
 
   addIncident(incident) {
@@ -81,8 +82,14 @@ export class Fleet extends EventTarget {
     return !existing;
   }
 
+  /** Device ids in order; sorted lazily, so a burst of new devices costs one sort, not one per device. */
+  get order() {
+    this.sorted ??= [...this.devices.keys()].sort();
+    return this.sorted;
+  }
+
   #reorder() {
-    this.order = [...this.devices.keys()].sort();
+    this.sorted = null;
   }
 }
 

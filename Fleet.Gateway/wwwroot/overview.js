@@ -29,7 +29,10 @@ export function renderOverview(view, fleet, navigate) {
   for (const s of STATES) COLOURS[s] ??= getComputedStyle(document.documentElement).getPropertyValue(`--${s}`).trim() || '#888';
 
   let visible = [];
+  let positions = new Map();
   let dirty = true;
+  let structural = true;
+  const touched = new Set();
   let columns = 1;
 
   function matches(d) {
@@ -38,29 +41,40 @@ export function renderOverview(view, fleet, navigate) {
     return !filter.text || d.id.includes(filter.text);
   }
 
+  // Rebuilds the filtered list (and where each device sits in it), then the counts.
+  function refilter() {
+    visible = [];
+    positions = new Map();
+    for (const id of fleet.order) {
+      const d = fleet.devices.get(id);
+      if (matches(d)) {
+        positions.set(id, visible.length);
+        visible.push(d);
+      }
+    }
+    recount();
+  }
+
   function recount() {
     const byState = Object.fromEntries(STATES.map((s) => [s, 0]));
     const byModel = new Map();
-    visible = [];
-    for (const id of fleet.order) {
-      const d = fleet.devices.get(id);
+    for (const d of fleet.devices.values()) {
       byState[stateOf(d)]++;
       const version = d.modelVersion ?? '—';
       byModel.set(version, (byModel.get(version) ?? 0) + 1);
-      if (matches(d)) visible.push(d);
     }
     clear(counts);
     counts.append(el('span', { class: 'total' }, `${fleet.devices.size} devices`));
     for (const s of STATES) {
       if (s === 'unknown' && byState[s] === 0) continue;
       const chip = el('button', { type: 'button', class: `chip ${s}`, 'data-state': s, 'aria-pressed': String(filter.states.has(s)) }, `${s} `, el('b', { 'data-count': s }, String(byState[s])));
-      chip.onclick = () => { filter.states.has(s) ? filter.states.delete(s) : filter.states.add(s); refresh(); };
+      chip.onclick = () => { filter.states.has(s) ? filter.states.delete(s) : filter.states.add(s); refresh(true); };
       counts.append(chip);
     }
     clear(models);
     for (const [version, n] of [...byModel].sort()) {
       const chip = el('button', { type: 'button', class: 'chip model', 'aria-pressed': String(filter.model === version) }, `model ${version} `, el('b', {}, String(n)));
-      chip.onclick = () => { filter.model = filter.model === version ? '' : version; refresh(); };
+      chip.onclick = () => { filter.model = filter.model === version ? '' : version; refresh(true); };
       models.append(chip);
     }
     shown.textContent = visible.length === fleet.devices.size ? '' : `${visible.length} shown`;
@@ -113,10 +127,42 @@ export function renderOverview(view, fleet, navigate) {
     return col < columns ? visible[row * columns + col] : undefined;
   }
 
-  let frame = 0;
-  function refresh() {
-    if (!frame) frame = requestAnimationFrame(() => { frame = 0; recount(); dirty = true; draw(); });
+  // A live change repaints only its own cell; a new device, a filter change or a change that moves a device
+  // in or out of the filter rebuilds the list and repaints the whole grid. At most once a frame either way.
+  function paintChanges() {
+    const ctx = canvas.getContext('2d');
+    for (const id of touched) {
+      const d = fleet.devices.get(id);
+      const at = positions.get(id);
+      if (!d || (at === undefined) === matches(d)) return false;
+      if (at === undefined) continue;
+      visible[at] = d;
+      ctx.fillStyle = COLOURS[stateOf(d)];
+      ctx.fillRect((at % columns) * (CELL + GAP), Math.floor(at / columns) * (CELL + GAP), CELL, CELL);
+    }
+    return true;
   }
+
+  let frame = 0;
+  function refresh(rebuild = false) {
+    structural ||= rebuild;
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      if (structural || dirty || !paintChanges()) {
+        refilter();
+        dirty = true;
+        draw();
+      } else {
+        recount();
+        drawRows();
+      }
+      structural = false;
+      touched.clear();
+    });
+  }
+  const onDevice = (event) => { touched.add(event.detail); refresh(); };
+  const onChanged = () => refresh(true);
 
   canvas.onclick = (event) => { const d = cellAt(event); if (d) navigate(`#/devices/${encodeURIComponent(d.id)}`); };
   canvas.onmousemove = (event) => {
@@ -129,12 +175,16 @@ export function renderOverview(view, fleet, navigate) {
     }
   };
   canvas.onmouseleave = () => { tip.hidden = true; };
-  search.oninput = () => { filter.text = search.value.trim(); refresh(); };
+  search.oninput = () => { filter.text = search.value.trim(); refresh(true); };
   listBox.onscroll = () => requestAnimationFrame(drawRows);
   const onResize = () => { dirty = true; draw(); };
   window.addEventListener('resize', onResize);
-  // Live changes come in bursts; redraw at most once a frame.
-  fleet.addEventListener('changed', refresh);
-  refresh();
-  return () => { fleet.removeEventListener('changed', refresh); window.removeEventListener('resize', onResize); };
+  fleet.addEventListener('changed', onChanged);
+  fleet.addEventListener('device', onDevice);
+  refresh(true);
+  return () => {
+    fleet.removeEventListener('changed', onChanged);
+    fleet.removeEventListener('device', onDevice);
+    window.removeEventListener('resize', onResize);
+  };
 }
