@@ -71,6 +71,47 @@ public sealed class DashboardTests(DashboardFixture dashboard, ITestOutputHelper
         output.WriteLine("screenshot: " + Browser.Screenshot("device"));
     }
 
+    [Fact]
+    public async Task SetDesiredModel_FromTheDevicePage_ReachesTheDevice_AndShowsAsADelta()
+    {
+        var id = "dash-" + Guid.NewGuid().ToString("N")[..8];
+        var model = "voc-" + Guid.NewGuid().ToString("N")[..6];
+        await Gateway.PushModelAsync(model, "1.0.0");
+        await Gateway.PushModelAsync(model, "1.1.0", parent: "1.0.0");
+        await using var device = await TestDevice.ConnectAsync(Gateway.BrokerPort, id);
+        await device.StatusAsync(online: true);
+        await device.ReportAsync(health: "healthy", modelId: model, modelVersion: "1.0.0");
+
+        Browser.Driver.Navigate().GoToUrl(new Uri(Gateway.Host.BaseAddress, "/#/devices/" + id));
+        Browser.WaitFor("return document.getElementById('device-state')?.dataset.state === 'healthy'", "the device page");
+        Browser.Driver.FindElement(By.CssSelector("[data-action='setDesired']")).Click();
+        Browser.WaitFor("return document.getElementById('confirm').open", "the confirmation dialog");
+        var modelField = Browser.Driver.FindElement(By.CssSelector("[data-field='model']"));
+        modelField.Clear();
+        modelField.SendKeys(model);
+        Browser.Driver.FindElement(By.CssSelector("[data-field='version']")).SendKeys("1.1.0");
+        Browser.Driver.FindElement(By.Id("confirm-ok")).Click();
+
+        Browser.WaitFor("return document.getElementById('action-result').dataset.outcome === 'ok'", "the desired state to be written");
+        await Eventually.TrueAsync(() => device.Desired.Any(d => d.Model?.Version == "1.1.0"), "the desired state on the device");
+        Browser.WaitFor("return [...document.querySelectorAll('#delta tr.diff th')].some(th => th.textContent === 'Model version')", "the model version delta to be highlighted");
+    }
+
+    [Fact]
+    public async Task ModelsPage_ListsVersionsWithTheirLineage()
+    {
+        var model = "lin-" + Guid.NewGuid().ToString("N")[..6];
+        await Gateway.PushModelAsync(model, "1.0.0");
+        await Gateway.PushModelAsync(model, "1.1.0", parent: "1.0.0");
+        await Gateway.PushModelAsync(model, "1.2.0", parent: "1.1.0");
+
+        Browser.Driver.Navigate().GoToUrl(new Uri(Gateway.Host.BaseAddress, "/#/models"));
+
+        var row = Browser.WaitForElement($"[data-model='{model}@1.2.0']", "the model list");
+        Assert.Contains("← 1.1.0 ← 1.0.0", row.Text, StringComparison.Ordinal);
+        Assert.Contains("root", Browser.Driver.FindElement(By.CssSelector($"[data-model='{model}@1.0.0']")).Text, StringComparison.Ordinal);
+    }
+
     private void ShowOverviewFilteredTo(string id)
     {
         Browser.Driver.Navigate().GoToUrl(new Uri(Gateway.Host.BaseAddress, "/#/"));
