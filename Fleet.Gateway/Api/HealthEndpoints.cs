@@ -1,4 +1,5 @@
 using Fleet.Gateway.Broker;
+using Fleet.Gateway.Hosting;
 
 namespace Fleet.Gateway.Api;
 
@@ -9,10 +10,22 @@ internal static class HealthEndpoints
     {
         var health = app.MapGroup("/api/v1/health");
         health.MapGet("/live", () => Results.Ok(new { status = "live" }));
-        health.MapGet("/ready", (EmbeddedBroker broker) => Results.Ok(new
+
+        // Ready when the store is open and every shard's ingress session is connected; 503 otherwise
+        // (a shard whose session is down is not being supervised).
+        health.MapGet("/ready", (EmbeddedBroker broker, FleetRuntime runtime, GatewayOptions options) =>
         {
-            status = "ready",
-            broker = new { host = broker.Host, port = broker.Port, managed = broker.IsManaged },
-        }));
+            var shards = runtime.ConnectedShards;
+            var ready = shards == options.ShardCount;
+            return Results.Json(
+                new
+                {
+                    status = ready ? "ready" : "degraded",
+                    broker = new { host = broker.Host, port = broker.Port, managed = broker.IsManaged, authentication = broker.AuthFiles is not null },
+                    store = new { dialect = runtime.Store.Schema.Dialect, version = runtime.Store.Schema.Version },
+                    shards = new { connected = shards, total = options.ShardCount },
+                },
+                statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
     }
 }

@@ -46,6 +46,7 @@ internal sealed class FleetRuntime(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _system = ActorSystem.Create("fleet-gateway", new ActorSystemOptions { TimeProvider = timeProvider });
+        _system.ActorOf(Props.Create(() => new UndeliveredTwinMessages()), "undelivered-twin-messages");
         var publisherClient = new MqttClient(
             new MqttClientOptions
             {

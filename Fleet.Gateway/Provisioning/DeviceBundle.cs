@@ -15,14 +15,3 @@ internal sealed record DeviceBundle(
     [property: JsonPropertyName("credentials")] BundleCredentials? Credentials,
     [property: JsonPropertyName("gatewayUrl")] string GatewayUrl,
     [property: JsonPropertyName("fleetPublicKey")] string FleetPublicKey);
-
-/// <summary>The broker endpoint in a bundle.</summary>
-internal sealed record BundleBroker(
-    [property: JsonPropertyName("host")] string Host,
-    [property: JsonPropertyName("port")] int Port);
-
-/// <summary>Username/password credentials in a bundle (username = device id).</summary>
-internal sealed record BundleCredentials(
-    [property: JsonPropertyName("kind")] string Kind,
-    [property: JsonPropertyName("username")] string UserName,
-    [property: JsonPropertyName("password")] string Password);

@@ -12,9 +12,12 @@ namespace Fleet.Gateway.Provisioning;
 /// password file, which Mosquitto re-reads on SIGHUP; the static ACL confines it to its own topics) and
 /// returns the bundle the device boots from.
 /// </summary>
-internal sealed class DeviceProvisioner(GatewayOptions options, EmbeddedBroker broker, FleetStoreService store, ModelRegistry registry, GatewayUrls urls, ILogger<DeviceProvisioner> logger)
+internal sealed class DeviceProvisioner(GatewayOptions options, EmbeddedBroker broker, FleetStoreService store, ModelRegistry registry, GatewayUrls urls, TimeProvider time, ILogger<DeviceProvisioner> logger) : IDisposable
 {
-    public async Task<(ProvisionStatus Status, DeviceBundle? Bundle)> ProvisionAsync(string deviceId, bool rotate, string actor, CancellationToken cancellationToken)
+    private readonly Lazy<FleetCertificateAuthority> _ca = new(() => FleetCertificateAuthority.LoadOrCreate(options.DataDirectory, time));
+
+    /// <summary>Provisions with a broker password, or with a client certificate from the fleet CA when <paramref name="certificate"/>.</summary>
+    public async Task<(ProvisionStatus Status, DeviceBundle? Bundle)> ProvisionAsync(string deviceId, bool rotate, bool certificate, string actor, CancellationToken cancellationToken)
     {
         DeviceId.ThrowIfInvalid(deviceId);
         if (deviceId == BrokerAuthFiles.GatewayUser)
@@ -24,7 +27,7 @@ internal sealed class DeviceProvisioner(GatewayOptions options, EmbeddedBroker b
 
         var shard = Sharding.ShardOf(deviceId, options.ShardCount);
         var auth = broker.AuthFiles;
-        var kind = auth is null ? CredentialKind.None : CredentialKind.Password;
+        var kind = certificate ? CredentialKind.Certificate : auth is null ? CredentialKind.None : CredentialKind.Password;
         var added = await store.Store.Devices.TryAddAsync(new DeviceRegistration(deviceId, shard, kind), cancellationToken).ConfigureAwait(false);
         if (!added && !rotate)
         {
@@ -32,7 +35,12 @@ internal sealed class DeviceProvisioner(GatewayOptions options, EmbeddedBroker b
         }
 
         BundleCredentials? credentials = null;
-        if (auth is not null)
+        if (certificate)
+        {
+            var (certificatePem, keyPem) = _ca.Value.Issue(deviceId);
+            credentials = new BundleCredentials("certificate", deviceId, null, certificatePem, keyPem, _ca.Value.CertificatePem);
+        }
+        else if (auth is not null)
         {
             var password = BrokerAuthFiles.NewPassword();
             await auth.SetPasswordAsync(deviceId, password, cancellationToken).ConfigureAwait(false);
@@ -45,5 +53,13 @@ internal sealed class DeviceProvisioner(GatewayOptions options, EmbeddedBroker b
             JsonSerializer.Serialize(new Dictionary<string, string> { ["credentials"] = credentials?.Kind ?? "none" }), cancellationToken).ConfigureAwait(false);
         var bundle = new DeviceBundle(1, deviceId, shard, options.ShardCount, new BundleBroker(broker.PublicHost, broker.Port), credentials, urls.BaseUrl, registry.PublicKeyPem);
         return (ProvisionStatus.Provisioned, bundle);
+    }
+
+    public void Dispose()
+    {
+        if (_ca.IsValueCreated)
+        {
+            _ca.Value.Dispose();
+        }
     }
 }

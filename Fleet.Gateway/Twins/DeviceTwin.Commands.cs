@@ -70,6 +70,12 @@ internal sealed partial class DeviceTwin
 
         _quarantined = request.Reason is not null;
         _quarantineReason = request.Reason;
+        if (!_quarantined && _modelSupervisor is not null)
+        {
+            // A release gives the device a fresh restart budget.
+            _modelSupervisor.Tell(ResetModelBudget.Instance, Self);
+            _supervision = null;
+        }
         var id = _deviceId;
         var reason = request.Reason;
         var actor = request.Actor;

@@ -26,7 +26,7 @@ internal static class DeviceEndpoints
         devices.MapPost("/{id}/provision", ProvisionAsync).RequireAuthorization(AuthSetup.Operate);
     }
 
-    private static async Task<IResult> ProvisionAsync(string id, bool? rotate, ClaimsPrincipal user, Provisioning.DeviceProvisioner provisioner, CancellationToken cancellationToken)
+    private static async Task<IResult> ProvisionAsync(string id, bool? rotate, string? credentials, ClaimsPrincipal user, Provisioning.DeviceProvisioner provisioner, CancellationToken cancellationToken)
     {
         if (DeviceId.Problem(id) is { } problem)
         {
@@ -38,7 +38,12 @@ internal static class DeviceEndpoints
             return ApiProblems.Invalid("id", "that id is the gateway's own broker user");
         }
 
-        var (status, bundle) = await provisioner.ProvisionAsync(id, rotate ?? false, user.Identity?.Name ?? "?", cancellationToken).ConfigureAwait(false);
+        if (credentials is not (null or "password" or "certificate"))
+        {
+            return ApiProblems.Invalid("credentials", "credentials must be password or certificate");
+        }
+
+        var (status, bundle) = await provisioner.ProvisionAsync(id, rotate ?? false, credentials == "certificate", user.Identity?.Name ?? "?", cancellationToken).ConfigureAwait(false);
         return status == Provisioning.ProvisionStatus.AlreadyProvisioned
             ? ApiProblems.Conflict($"device {id} already exists; pass rotate=true to issue new credentials")
             : Results.Created($"/api/v1/devices/{id}", bundle);
@@ -251,7 +256,7 @@ internal static class DeviceEndpoints
         {
             return await reply.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (Exception ex) when (ex is TimeoutException or TwinStoppedException)
         {
             return default;
         }

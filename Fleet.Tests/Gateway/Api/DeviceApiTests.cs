@@ -52,6 +52,16 @@ public sealed class DeviceApiTests(GatewayFixture gateway) : IClassFixture<Gatew
     }
 
     [Fact]
+    public async Task Ready_ReportsTheStoreAndEveryShardSession()
+    {
+        using var anonymous = gateway.Host.Client();
+        var ready = await anonymous.GetFromJsonAsync<JsonElement>("/api/v1/health/ready");
+        Assert.Equal("ready", ready.GetProperty("status").GetString());
+        Assert.Equal(64, ready.GetProperty("shards").GetProperty("connected").GetInt32());
+        Assert.True(ready.GetProperty("store").GetProperty("version").GetInt32() >= 1);
+    }
+
+    [Fact]
     public async Task ReadOnlyToken_CanRead()
     {
         Assert.Equal(HttpStatusCode.OK, (await gateway.Reader.GetAsync("/api/v1/devices")).StatusCode);

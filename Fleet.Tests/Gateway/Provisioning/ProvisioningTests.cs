@@ -5,6 +5,7 @@ using Fleet.Gateway.Broker;
 using Fleet.Shared.Mqtt;
 using Fleet.Shared.Mqtt.Packets;
 using Fleet.Shared.Protocol;
+using Fleet.Shared.Servers;
 using Fleet.Tests.Cli;
 using Fleet.Tests.Gateway.Infrastructure;
 using Fleet.Tests.Infrastructure;
@@ -56,6 +57,43 @@ public sealed class ProvisioningTests : IAsyncLifetime
         await Eventually.TrueAsync(async () => (await reader.GetAsync("/api/v1/devices/pi-7")).StatusCode == HttpStatusCode.OK
             && (await reader.GetStringAsync("/api/v1/devices/pi-7")).Contains("\"1.0.0\"", StringComparison.Ordinal), "the provisioned device's report");
         Assert.Equal(HttpStatusCode.NotFound, (await reader.GetAsync("/api/v1/devices/pi-8")).StatusCode);
+
+        var certificateDirectory = Path.Combine(_gateway.DataDirectory, "bundle-pi-9");
+        var certificateRun = await CliRunner.RunAsync(["devices", "provision", "pi-9", "--certificate", "--out", certificateDirectory, "--url", _gateway.BaseAddress.ToString(), "--token", _gateway.OperatorToken]);
+        Assert.True(certificateRun.ExitCode == 0, certificateRun.Error);
+        using var client = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(Path.Combine(certificateDirectory, "client.crt"), Path.Combine(certificateDirectory, "client.key"));
+        using var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(certificateDirectory, "ca.crt")));
+        Assert.Equal("pi-9", client.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: false));
+        Assert.True(client.HasPrivateKey);
+        using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+        chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+        Assert.True(chain.Build(client), "the device certificate chains to the fleet CA");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_gateway.DataDirectory, "ca", "ca.key.pem")));
+
+        // A broker that trusts the fleet CA for clients (mutual TLS, CN as username) accepts the device.
+        using var serverCertificates = TestCertificates.Create();
+        await using (var tlsBroker = await MosquittoBroker.StartAsync(new MosquittoOptions
+        {
+            Tls = new MosquittoTlsOptions(Path.Combine(_gateway.DataDirectory, "ca", "ca.crt.pem"), serverCertificates.ServerCertFile, serverCertificates.ServerKeyFile, RequireClientCertificate: true, UseIdentityAsUsername: true),
+        }))
+        {
+            await using var tlsDevice = new MqttClient(new MqttClientOptions
+            {
+                Port = tlsBroker.Port,
+                ClientId = "pi-9",
+                Tls = new Fleet.Shared.Mqtt.Channel.MqttTlsOptions
+                {
+                    CaFile = serverCertificates.CaFile,
+                    ClientCertificateFile = Path.Combine(certificateDirectory, "client.crt"),
+                    ClientKeyFile = Path.Combine(certificateDirectory, "client.key"),
+                    ServerName = "localhost",
+                },
+            });
+            var tlsConnect = await tlsDevice.ConnectAsync();
+            Assert.True(tlsConnect.IsSuccess, tlsConnect.ResultCode.ToString());
+        }
 
         var again = await CliRunner.RunAsync(["devices", "provision", "pi-7", "--out", bundleDirectory, "--url", _gateway.BaseAddress.ToString(), "--token", _gateway.OperatorToken]);
         Assert.Equal(1, again.ExitCode);

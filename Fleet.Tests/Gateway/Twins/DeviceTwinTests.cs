@@ -157,6 +157,14 @@ public sealed class DeviceTwinTests(GatewayFixture gateway) : IClassFixture<Gate
 
         Assert.Equal(HttpStatusCode.OK, (await gateway.Operator.PostAsync($"/api/v1/devices/{id}/release", null)).StatusCode);
         await gateway.DeviceWhenAsync(id, d => !d.GetProperty("device").GetProperty("quarantined").GetBoolean(), "release");
+
+        // Released with a fresh budget: the next failure climbs the first rung again rather than re-quarantining.
+        var restartsBefore = device.Commands.Count(c => c.Name == CommandNames.RestartModel);
+        await device.HealAsync("h-4", "unhealable", modelVersion: "q-1");
+        await Eventually.TrueAsync(() => device.Commands.Count(c => c.Name == CommandNames.RestartModel) > restartsBefore, "restartModel after release");
+        var after = await gateway.DeviceWhenAsync(id, d => d.GetProperty("twin").GetProperty("supervision").ValueKind == JsonValueKind.Object, "the new budget");
+        Assert.False(after.GetProperty("device").GetProperty("quarantined").GetBoolean());
+        Assert.Equal(1, after.GetProperty("twin").GetProperty("supervision").GetProperty("failuresInWindow").GetInt32());
     }
 
     [Fact]
