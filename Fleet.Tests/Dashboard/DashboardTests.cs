@@ -1,4 +1,7 @@
+using Fleet.Gateway.Api.Events;
+using Fleet.Gateway.Supervision;
 using Fleet.Tests.Gateway.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using OpenQA.Selenium;
 using Xunit.Abstractions;
 
@@ -110,6 +113,46 @@ public sealed class DashboardTests(DashboardFixture dashboard, ITestOutputHelper
         var row = Browser.WaitForElement($"[data-model='{model}@1.2.0']", "the model list");
         Assert.Contains("← 1.1.0 ← 1.0.0", row.Text, StringComparison.Ordinal);
         Assert.Contains("root", Browser.Driver.FindElement(By.CssSelector($"[data-model='{model}@1.0.0']")).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Incident_OnTheLiveFeed_ShowsInTheBanner()
+    {
+        Browser.Driver.Navigate().GoToUrl(new Uri(Gateway.Host.BaseAddress, "/#/"));
+        Browser.WaitFor("return document.getElementById('live').dataset.state === 'live'", "the live event stream");
+        var version = "9." + Random.Shared.Next(1000) + ".0";
+        var incident = new FleetIncident("inc-" + version, DateTimeOffset.UtcNow, "weightCorruption", "vocoder", version, 12, 20, 0.6, "rollback", "1.0.0", 12);
+
+        Gateway.Host.Services.GetRequiredService<FleetEventFeed>().Publish(new IncidentRaised(incident));
+
+        Browser.WaitFor($"return document.getElementById('incidents').textContent.includes('weightCorruption on vocoder {version}: 12/20 devices → rollback to 1.0.0')", "the incident banner");
+        Assert.True(Browser.Driver.FindElement(By.Id("incidents")).Displayed);
+    }
+
+    [Fact]
+    public async Task ReadOnlyToken_SeesTheDevice_ButCannotAct()
+    {
+        var id = "dash-" + Guid.NewGuid().ToString("N")[..8];
+        await using var device = await TestDevice.ConnectAsync(Gateway.BrokerPort, id);
+        await device.StatusAsync(online: true);
+        await device.ReportAsync(health: "healthy");
+        await Gateway.DeviceWhenAsync(id, d => d.GetProperty("device").GetProperty("health").GetString() == "healthy", "the report");
+        var driver = Browser.Driver;
+        try
+        {
+            driver.ExecuteScript("localStorage.setItem('fleet.token', arguments[0])", Gateway.Host.ReaderToken);
+            driver.Navigate().GoToUrl(new Uri(Gateway.Host.BaseAddress, "/#/devices/" + id));
+            driver.Navigate().Refresh();
+            Browser.WaitFor("return document.getElementById('device-state')?.dataset.state === 'healthy'", "the device page with a read token");
+
+            Assert.Contains("read only", driver.FindElement(By.Id("who")).Text, StringComparison.Ordinal);
+            Assert.All(driver.FindElements(By.CssSelector("#actions button")), b => Assert.False(b.Enabled));
+        }
+        finally
+        {
+            driver.ExecuteScript("localStorage.setItem('fleet.token', arguments[0])", Gateway.Host.OperatorToken);
+            driver.Navigate().Refresh();
+        }
     }
 
     private void ShowOverviewFilteredTo(string id)
