@@ -40,6 +40,7 @@ function connect() {
     setLive('live', 'live');
     fleet.reload().catch(onFailure);
   });
+  source.addEventListener('resync', () => fleet.reload().catch(onFailure));
   source.addEventListener('twin', (e) => fleet.applyChange(JSON.parse(e.data)));
   source.addEventListener('incident', (e) => fleet.addIncident(JSON.parse(e.data)));
   source.onerror = () => {

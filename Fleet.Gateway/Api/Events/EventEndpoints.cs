@@ -31,6 +31,7 @@ internal static class EventEndpoints
         await response.WriteAsync("retry: 2000\nevent: hello\ndata: {}\n\n", cancellationToken).ConfigureAwait(false);
         await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
         var builder = new StringBuilder();
+        long dropped = 0;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -58,6 +59,13 @@ internal static class EventEndpoints
                 while (builder.Length < 64 * 1024 && subscription.Reader.TryRead(out var change))
                 {
                     Append(builder, change);
+                }
+
+                // This browser fell behind and lost events: tell it to re-read the snapshot.
+                if (subscription.Dropped != dropped)
+                {
+                    dropped = subscription.Dropped;
+                    builder.Append("event: resync\ndata: {}\n\n");
                 }
 
                 await response.WriteAsync(builder.ToString(), cancellationToken).ConfigureAwait(false);
