@@ -13,7 +13,16 @@ public sealed class DashboardFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Gateway.InitializeAsync();
-        Browser = Browser.Start();
+        try
+        {
+            Browser = Browser.Start();
+        }
+        catch
+        {
+            await Gateway.DisposeAsync();
+            throw;
+        }
+
         var driver = Browser.Driver;
         driver.Navigate().GoToUrl(Gateway.Host.BaseAddress);
         var token = Browser.WaitForElement("#token", "the login dialog");
