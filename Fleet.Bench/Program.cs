@@ -9,8 +9,9 @@ IBenchSuite[] suites =
     new OnnxSuite(),
     new HealthSuite(),
     new Fleet.Bench.Suites.ActorsSuite(),
-    new GatewaySuite(),
     new Fleet.Bench.Suites.MqttSuite(),
+    new GatewaySuite(),
+    new HealingSuite(),
 ];
 
 if (args.Length == 0 || args[0] is "list" or "--help" or "-h")

@@ -8,7 +8,8 @@ namespace Fleet.Bench.Suites;
 /// <summary>
 /// Fleet's MQTT client against the C reference clients (mosquitto_pub / mosquitto_sub) on the same
 /// broker in the same run: QoS 0 and QoS 1 publishing, receiving, and memory per idle connection.
-/// Every timing spans connect to disconnect, as a process run of the C client does.
+/// Every timing spans connect to disconnect, as a process run of the C client does; each side's best
+/// of three runs counts (the build machine is shared).
 /// </summary>
 internal sealed class MqttSuite : IBenchSuite
 {
@@ -40,24 +41,38 @@ internal sealed class MqttSuite : IBenchSuite
         var result = new BenchResult();
         foreach (var (qos, count, key) in new[] { (MqttQualityOfService.AtMostOnce, qos0Count, "qos0"), (MqttQualityOfService.AtLeastOnce, qos1Count, "qos1") })
         {
-            var ours = await PublishOursAsync(broker.Port, payload, count, qos, cancellationToken);
+            var linesFile = await LinesFileAsync(context, payload, count, cancellationToken);
+            var ours = await BestOfAsync(() => PublishOursAsync(broker.Port, payload, count, qos, cancellationToken));
             // The C client's two bulk modes differ by QoS; the faster one is the baseline.
-            var repeat = await RunCAsync("mosquitto_pub", $"-h 127.0.0.1 -p {broker.Port} -t bench/pub -q {(int)qos} -f {payloadFile} --repeat {count}", cancellationToken);
-            var lines = await RunCAsync("sh", $"-c \"mosquitto_pub -h 127.0.0.1 -p {broker.Port} -t bench/pub -q {(int)qos} -l < {await LinesFileAsync(context, payload, count, cancellationToken)}\"", cancellationToken);
+            var repeat = await BestOfAsync(() => RunCAsync("mosquitto_pub", $"-h 127.0.0.1 -p {broker.Port} -t bench/pub -q {(int)qos} -f {payloadFile} --repeat {count}", cancellationToken));
+            var lines = await BestOfAsync(() => RunCAsync("sh", $"-c \"mosquitto_pub -h 127.0.0.1 -p {broker.Port} -t bench/pub -q {(int)qos} -l < {linesFile}\"", cancellationToken));
             var theirs = repeat < lines ? repeat : lines;
             context.Progress.WriteLine($"{key} publish x{count}: fleet {ours.TotalMilliseconds:F0} ms, mosquitto_pub --repeat {repeat.TotalMilliseconds:F0} ms, -l {lines.TotalMilliseconds:F0} ms");
             result.Add($"{key}_pub_msgs_per_s", count / ours.TotalSeconds);
             result.Add($"{key}_pub_ratio_vs_mosquitto_pub", theirs.TotalSeconds / ours.TotalSeconds);
         }
 
-        var oursReceive = await ReceiveOursAsync(broker.Port, payload, receiveCount, cancellationToken);
-        var theirsReceive = await ReceiveCAsync(broker, payload, receiveCount, cancellationToken);
+        var oursReceive = await BestOfAsync(() => ReceiveOursAsync(broker.Port, payload, receiveCount, cancellationToken));
+        var theirsReceive = await BestOfAsync(() => ReceiveCAsync(broker, payload, receiveCount, cancellationToken));
         context.Progress.WriteLine($"receive x{receiveCount}: fleet {oursReceive.TotalMilliseconds:F0} ms, mosquitto_sub {theirsReceive.TotalMilliseconds:F0} ms");
         result.Add("recv_msgs_per_s", receiveCount / oursReceive.TotalSeconds);
         result.Add("recv_ratio_vs_mosquitto_sub", theirsReceive.TotalSeconds / oursReceive.TotalSeconds);
         result.Add("bytes_per_idle_connection", await BytesPerIdleConnectionAsync(broker.Port, context.Scaled(200, 20), cancellationToken));
         result.Add("payload_bytes", (long)PayloadSize);
         return result;
+    }
+
+    /// <summary>The machine is shared and noisy: each side gets its best of three runs.</summary>
+    private static async Task<TimeSpan> BestOfAsync(Func<Task<TimeSpan>> run)
+    {
+        var best = TimeSpan.MaxValue;
+        for (var i = 0; i < 3; i++)
+        {
+            var elapsed = await run();
+            best = elapsed < best ? elapsed : best;
+        }
+
+        return best;
     }
 
     private static async Task<string> LinesFileAsync(BenchContext context, byte[] payload, int count, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ namespace Fleet.Cli.Demo;
 /// <summary>A child process of the demo whose output is prefixed and relayed, and which is stopped with the demo.</summary>
 internal sealed class ChildProcess : IAsyncDisposable
 {
+    private const string SetSid = "/usr/bin/setsid";
     private readonly Process _process;
 
     private ChildProcess(Process process) => _process = process;
@@ -15,7 +16,15 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string logFile, bool echo)
     {
-        var psi = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
+        // Own session (setsid execs in place, keeping the pid): Ctrl-C reaches only the demo, which then
+        // stops the children in order — devices before the gateway that runs their broker.
+        var detach = File.Exists(SetSid);
+        var psi = new ProcessStartInfo(detach ? SetSid : fileName) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (detach)
+        {
+            psi.ArgumentList.Add(fileName);
+        }
+
         foreach (var argument in arguments)
         {
             psi.ArgumentList.Add(argument);

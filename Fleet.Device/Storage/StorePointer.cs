@@ -11,4 +11,7 @@ internal enum StorePointer
 
     /// <summary>The version shipped with the device; set once, never overwritten.</summary>
     Factory,
+
+    /// <summary>The small safety model the agent falls back to before the factory default.</summary>
+    Safety,
 }

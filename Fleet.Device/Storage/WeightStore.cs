@@ -254,6 +254,7 @@ internal sealed partial class WeightStore
         StorePointer.Active => "active",
         StorePointer.KnownGood => "known-good",
         StorePointer.Factory => "factory",
+        StorePointer.Safety => "safety",
         _ => throw new ArgumentOutOfRangeException(nameof(pointer), pointer, null),
     };
 

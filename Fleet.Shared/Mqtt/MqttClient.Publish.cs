@@ -51,7 +51,11 @@ public sealed partial class MqttClient
                 return PublishAfterCapacityAsync(capacity, connection, message);
             }
 
-            connection.Enqueue(MqttOutgoing.ForPublish(message, 0, false));
+            if (!connection.Enqueue(MqttOutgoing.ForPublish(message, 0, false)))
+            {
+                throw new MqttClientNotConnectedException("the connection closed; QoS 0 messages are not kept for a reconnect");
+            }
+
             return new ValueTask<MqttPublishResult>(default(MqttPublishResult));
         }
 

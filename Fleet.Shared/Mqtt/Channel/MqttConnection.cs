@@ -36,7 +36,7 @@ internal sealed partial class MqttConnection : IAsyncDisposable
     private int _closed;
     private long _lastSent;
     private long _pingSentAt;
-    private bool _pingOutstanding;
+    private volatile bool _pingOutstanding;
 
     public MqttConnection(Stream stream, MqttProtocolVersion version, ushort topicAliasMaximum, uint maximumIncomingPacketSize, int generation, TimeProvider time)
     {

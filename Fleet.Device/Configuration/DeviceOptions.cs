@@ -1,0 +1,101 @@
+namespace Fleet.Device.Configuration;
+
+/// <summary>The agent's configuration: JSON file, then FLEET_DEVICE_* environment, then command line.</summary>
+/// <remarks>Settable (not init) so the source-generated JSON reader keeps the defaults of absent properties.</remarks>
+internal sealed record DeviceOptions
+{
+    public string? DeviceId { get; set; }
+
+    public string BrokerHost { get; set; } = "127.0.0.1";
+
+    public int BrokerPort { get; set; } = 1883;
+
+    public string DataDirectory { get; set; } = "fleet-device-data";
+
+    /// <summary>PEM of the fleet's public signing key; without it no model update is accepted.</summary>
+    public string? FleetKeyPath { get; set; }
+
+    public bool Tls { get; set; }
+
+    public string? CaFile { get; set; }
+
+    public string? ClientCertificate { get; set; }
+
+    public string? ClientKey { get; set; }
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>0 = one real device; N = N simulated devices in this process.</summary>
+    public int Simulate { get; set; }
+
+    /// <summary>Fault schedule for simulated devices, e.g. <c>bitflip:exponent@30s,drift@60s</c> or <c>random:0.02</c>.</summary>
+    public string? Faults { get; set; }
+
+    public string IdPrefix { get; set; } = "sim";
+
+    /// <summary>Inference frames per second per device.</summary>
+    public double FramesPerSecond { get; set; } = 20;
+
+    public int WindowSize { get; set; } = 100;
+
+    public int DigestPeriodWindows { get; set; } = 1;
+
+    /// <summary>Windows without a heal after which an update is committed as known-good.</summary>
+    public int SoakWindows { get; set; } = 3;
+
+    /// <summary>Telemetry every this many windows.</summary>
+    public int TelemetryEveryWindows { get; set; } = 1;
+
+    /// <summary>A model package to install as the factory default instead of the bundled reference vocoder.</summary>
+    public string? FactoryPackage { get; set; }
+
+    /// <summary>Root of the hardware sensor files (sysfs/procfs); simulated devices get their own.</summary>
+    public string SensorRoot { get; set; } = "/";
+
+    public string? Problem()
+    {
+        if (Simulate == 0 && DeviceId is null)
+        {
+            return "a device id is required (--device-id, FLEET_DEVICE_ID or deviceId in the config file)";
+        }
+
+        if (DeviceId is not null && Shared.Protocol.DeviceId.Problem(DeviceId) is { } idProblem)
+        {
+            return $"device id '{DeviceId}': {idProblem}";
+        }
+
+        if (Simulate is < 0 or > 10_000)
+        {
+            return $"--simulate {Simulate} must be between 0 and 10000";
+        }
+
+        if (Simulate > 0 && Shared.Protocol.DeviceId.Problem(IdPrefix + "-1") is { } prefixProblem)
+        {
+            return $"--id-prefix: {prefixProblem}";
+        }
+
+        if (BrokerPort is < 1 or > 65535)
+        {
+            return $"broker port {BrokerPort} is out of range";
+        }
+
+        if (!(FramesPerSecond > 0 && FramesPerSecond <= 10_000))
+        {
+            return $"frames per second {FramesPerSecond} must be in (0, 10000]";
+        }
+
+        if (WindowSize < 10 || DigestPeriodWindows < 1 || SoakWindows < 1 || TelemetryEveryWindows < 1)
+        {
+            return "window size must be ≥ 10; digest period, soak and telemetry periods ≥ 1 window";
+        }
+
+        if (FleetKeyPath is not null && !File.Exists(FleetKeyPath))
+        {
+            return $"fleet key '{FleetKeyPath}' does not exist";
+        }
+
+        return null;
+    }
+}

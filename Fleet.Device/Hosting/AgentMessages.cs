@@ -1,0 +1,48 @@
+using Fleet.Device.Simulation;
+using Fleet.Device.Updates;
+using Fleet.Shared.Mqtt;
+
+namespace Fleet.Device.Hosting;
+
+/// <summary>Time to run the next batch of frames.</summary>
+internal sealed record InferenceTick
+{
+    public static InferenceTick Instance { get; } = new();
+}
+
+/// <summary>A message from the broker on the device's own topics.</summary>
+internal sealed record Inbound(MqttApplicationMessage Message);
+
+/// <summary>A download-and-stage finished (piped back to the model actor).</summary>
+internal sealed record UpdateFetched(StagedUpdate Update);
+
+/// <summary>Inject a fault now (simulated devices only).</summary>
+internal sealed record InjectFault(Fault Fault);
+
+/// <summary>A passing fault (drift, thermal) is over.</summary>
+internal sealed record ClearFault(Fault Fault);
+
+/// <summary>The scheduled-fault clock of the supervisor.</summary>
+internal sealed record FaultClock
+{
+    public static FaultClock Instance { get; } = new();
+}
+
+/// <summary>Raised by the crash fault: the model actor dies and its supervisor restarts it.</summary>
+internal sealed class SimulatedCrashException : Exception
+{
+    public SimulatedCrashException()
+        : base("simulated agent crash")
+    {
+    }
+
+    public SimulatedCrashException(string message)
+        : base(message)
+    {
+    }
+
+    public SimulatedCrashException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

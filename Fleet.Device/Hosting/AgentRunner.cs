@@ -1,0 +1,121 @@
+using System.Security.Cryptography;
+using Fleet.Device.Configuration;
+using Fleet.Device.Hardware;
+using Fleet.Device.Healing;
+using Fleet.Device.Monitoring;
+using Fleet.Device.Simulation;
+using Fleet.Device.Uplink;
+using Fleet.Device.Uplink.Queue;
+using Fleet.Shared.Actors;
+using Fleet.Shared.Mqtt;
+using Fleet.Shared.Mqtt.Channel;
+using Fleet.Shared.Security;
+using Microsoft.Extensions.Logging;
+
+namespace Fleet.Device.Hosting;
+
+/// <summary>
+/// Runs one device, or N simulated ones, until cancelled: one actor system, one shared ONNX Runtime environment,
+/// and per device its own MQTT session, weight store, queue and seq under <c>{data}/{deviceId}</c>.
+/// </summary>
+internal sealed class AgentRunner(DeviceOptions options, ILoggerFactory loggers, TimeProvider time)
+{
+    public const string AgentVersion = "fleet-device/1.0.0";
+
+    /// <summary>Ids of the devices this configuration runs.</summary>
+    public IReadOnlyList<string> DeviceIds => options.Simulate == 0
+        ? [options.DeviceId!]
+        : [.. Enumerable.Range(1, options.Simulate).Select(i => $"{options.IdPrefix}-{i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture)}")];
+
+    public async Task<int> RunAsync(SystemdNotifier systemd, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(systemd);
+        var logger = loggers.CreateLogger("fleet-device");
+        if (!FaultSchedule.TryParse(options.Faults, out var faults, out var faultProblem))
+        {
+            Console.Error.WriteLine($"fleet-device: --faults: {faultProblem}");
+            return 2;
+        }
+
+        if (options.Simulate == 0 && options.Faults is not null)
+        {
+            Console.Error.WriteLine("fleet-device: --faults needs --simulate N (faults are injected only into simulated devices)");
+            return 2;
+        }
+
+        using var fleetKey = options.FleetKeyPath is null ? null : FleetKey.FromPem(await File.ReadAllTextAsync(options.FleetKeyPath, cancellationToken).ConfigureAwait(false));
+        var factory = options.FactoryPackage is null ? null : await File.ReadAllBytesAsync(options.FactoryPackage, cancellationToken).ConfigureAwait(false);
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        await using var system = ActorSystem.Create("fleet-device", new ActorSystemOptions { TimeProvider = time });
+        var uplinks = new List<DeviceUplink>();
+        long progress = 0;
+        try
+        {
+            var seed = 1;
+            foreach (var id in DeviceIds)
+            {
+                var data = options.Simulate == 0 ? options.DataDirectory : Path.Combine(options.DataDirectory, id);
+                Directory.CreateDirectory(data);
+                var uplink = new DeviceUplink(id, MqttOptions(), DiskEventQueue.Open(Path.Combine(data, "queue")),
+                    SequenceSource.Open(Path.Combine(data, "seq"), time), time, loggers.CreateLogger("fleet-device.uplink"), AgentVersion);
+                uplinks.Add(uplink);
+                var simulated = options.Simulate > 0 ? new SimulatedSensors(Path.Combine(data, "sensors")) : null;
+                var runtime = new DeviceRuntime(id, data,
+                    WatchdogOptions.Default with { WindowSize = options.WindowSize, DigestPeriodWindows = options.DigestPeriodWindows },
+                    RemediationOptions.Default, time, seed++, uplink, fleetKey, http,
+                    new HardwareSensors(simulated?.Root ?? options.SensorRoot), simulated, faults,
+                    options.FramesPerSecond, options.SoakWindows, options.TelemetryEveryWindows, factory, logger)
+                {
+                    Progress = () => Interlocked.Increment(ref progress),
+                };
+                system.ActorOf(Props.Create(() => new DeviceAgentActor(runtime)), id);
+                uplink.Start();
+            }
+
+            systemd.Ready($"{DeviceIds.Count} device(s) running");
+            logger.LogInformation("fleet-device: {Count} device(s) running against {Host}:{Port}", DeviceIds.Count, options.BrokerHost, options.BrokerPort);
+            var interval = systemd.WatchdogInterval is { } w ? w / 2 : TimeSpan.FromSeconds(5);
+            var seen = 0L;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(interval, time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                // Ping only while inference makes progress: a wedged loop lets systemd restart us.
+                var now = Interlocked.Read(ref progress);
+                if (now != seen)
+                {
+                    seen = now;
+                    systemd.Watchdog();
+                }
+            }
+
+            systemd.Stopping();
+            return 0;
+        }
+        finally
+        {
+            await system.Terminate().ConfigureAwait(false);
+            foreach (var uplink in uplinks)
+            {
+                await uplink.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private MqttClientOptions MqttOptions() => new()
+    {
+        Host = options.BrokerHost,
+        Port = options.BrokerPort,
+        UserName = options.Username,
+        Password = options.Password,
+        Tls = options.Tls ? new MqttTlsOptions { CaFile = options.CaFile, ClientCertificateFile = options.ClientCertificate, ClientKeyFile = options.ClientKey } : null,
+    };
+
+}

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using Fleet.Device.Healing;
+using Fleet.Device.Inference;
+using Fleet.Device.Monitoring;
+using Fleet.Device.Simulation;
+
+namespace Fleet.Device.Hosting;
+
+/// <summary>
+/// The device's inference loop, one window at a time: infer, observe, close the window, heal when called for,
+/// swap the host when a rung replaced it. Single-threaded; the device's actor (or the bench) drives it.
+/// </summary>
+internal sealed class DeviceCore : IDisposable
+{
+    private readonly float[] _controls = new float[3];
+    private readonly Func<double?> _temperature;
+    private readonly int _sampleEvery;
+    private readonly int _windowSize;
+    private int _position;
+    private long _inferences;
+    private long _inferTicks;
+    private long _monitorTicks;
+    private long _closeTicks;
+
+    public DeviceCore(ModelHost host, Watchdog watchdog, Healer healer, ControlStream input, Func<double?> temperature)
+    {
+        Host = host;
+        Watchdog = watchdog;
+        Healer = healer;
+        Input = input;
+        _temperature = temperature;
+        _sampleEvery = watchdog.Options.SampleEvery;
+        _windowSize = watchdog.Options.WindowSize;
+        Watchdog.UseBaseline(host.Package.Baseline);
+    }
+
+    public ModelHost Host { get; private set; }
+
+    public Watchdog Watchdog { get; }
+
+    public Healer Healer { get; }
+
+    public ControlStream Input { get; }
+
+    public ModelCatalog? Catalog { get; init; }
+
+    /// <summary>Extra latency injected per inference (simulated compute throttling), in microseconds.</summary>
+    public double InjectedLatencyUs { get; set; }
+
+    public long Inferences => _inferences;
+
+    /// <summary>Stopwatch ticks spent in inference and in monitoring (for the overhead figure).</summary>
+    public (long Inference, long Monitoring) Ticks => (_inferTicks, _monitorTicks);
+
+    /// <summary>Stopwatch ticks spent closing windows (digests, KL, thresholds), part of the monitoring ticks.</summary>
+    public long CloseTicks => _closeTicks;
+
+    /// <summary>The last output frame (the application's audio).</summary>
+    public ReadOnlySpan<float> LastFrame => Host.Output;
+
+    /// <summary>Runs one whole window of inferences, then closes it.</summary>
+    public WindowOutcome RunWindow()
+    {
+        WindowOutcome? outcome;
+        while ((outcome = RunFrames(_windowSize)) is null)
+        {
+        }
+
+        return outcome;
+    }
+
+    /// <summary>
+    /// Runs up to <paramref name="count"/> inferences (statistics on every SampleEvery-th); when the window fills,
+    /// closes it, heals if called for, and returns the outcome (frames past the window's end are not run).
+    /// </summary>
+    public WindowOutcome? RunFrames(int count)
+    {
+        var hidden = Host.HiddenCount > 0 ? Host.HiddenCount - 1 : -1;
+        var started = Stopwatch.GetTimestamp();
+        long monitoring = 0;
+        var frames = Math.Min(count, _windowSize - _position);
+        for (var i = 0; i < frames; i++)
+        {
+            Input.Next(_controls);
+            if (_inferences++ % _sampleEvery != 0)
+            {
+                Host.Infer(_controls);
+                continue;
+            }
+
+            var t0 = Stopwatch.GetTimestamp();
+            Host.Infer(_controls);
+            var t1 = Stopwatch.GetTimestamp();
+            var latencyUs = (Stopwatch.GetElapsedTime(t0, t1).Ticks / 10.0) + InjectedLatencyUs;
+            Watchdog.Observe(_controls, latencyUs);
+            // Activation statistics need fewer samples than the output histogram.
+            Watchdog.ObserveOutputs(Host.Output, hidden >= 0 && _inferences % (4L * _sampleEvery) == 1 ? Host.Hidden(hidden) : default);
+            Watchdog.Sketch(_controls);
+            monitoring += Stopwatch.GetTimestamp() - t1;
+        }
+
+        _position += frames;
+        _monitorTicks += monitoring;
+        _inferTicks += Stopwatch.GetTimestamp() - started - monitoring;
+        if (_position < _windowSize)
+        {
+            return null;
+        }
+
+        _position = 0;
+        var t2 = Stopwatch.GetTimestamp();
+        var verdict = Watchdog.CloseWindow(Host, _temperature());
+        var closeTicks = Stopwatch.GetTimestamp() - t2;
+        _monitorTicks += closeTicks;
+        _closeTicks += closeTicks;
+        Healer.Sketch = Watchdog.LastSketch;
+        var healStarted = Stopwatch.GetTimestamp();
+        var episode = Healer.OnWindow(verdict, Host);
+        var healTime = Stopwatch.GetElapsedTime(healStarted);
+        if (episode is not null)
+        {
+            Apply(episode);
+        }
+
+        return new WindowOutcome(verdict, episode, episode is null ? TimeSpan.Zero : healTime);
+    }
+
+    /// <summary>Runs <paramref name="count"/> inferences with no observation at all: the baseline monitoring overhead is measured against.</summary>
+    public void RunUnmonitored(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            Input.Next(_controls);
+            Host.Infer(_controls);
+        }
+    }
+
+    /// <summary>Adopts an episode's replacement host (if any) and restarts the k-of-n counts.</summary>
+    public void Apply(HealEpisode episode)
+    {
+        ArgumentNullException.ThrowIfNull(episode);
+        if (episode.Replacement is { } replacement)
+        {
+            Replace(replacement);
+        }
+
+        Watchdog.UseBaseline(Host.Package.Baseline);
+        Watchdog.ResetFilters();
+    }
+
+    /// <summary>Serves <paramref name="host"/> from now on; the old host is disposed.</summary>
+    public void Replace(ModelHost host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        if (ReferenceEquals(host, Host))
+        {
+            return;
+        }
+
+        var old = Host;
+        Host = host;
+        old.Dispose();
+        Watchdog.UseBaseline(host.Package.Baseline);
+        Watchdog.DiscardWindow();
+        Watchdog.ResetFilters();
+        _position = 0;
+    }
+
+    public void Dispose() => Host.Dispose();
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Fleet.Device.Hosting;
+
+/// <summary>Device agent log messages (event ids 6000–6099).</summary>
+internal static partial class DeviceLog
+{
+    [LoggerMessage(EventId = 6000, Level = LogLevel.Information, Message = "{DeviceId}: serving {Model} ({Source})")]
+    public static partial void ModelStarted(ILogger logger, string deviceId, string model, string source);
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "{DeviceId}: heal {HealId} {Diagnosis} by {Trigger}: {Outcome} [{Rungs}]")]
+    public static partial void Healed(ILogger logger, string deviceId, string healId, string diagnosis, string trigger, string outcome, string rungs);
+
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "{DeviceId}: fault {Fault}: {What}")]
+    public static partial void FaultInjected(ILogger logger, string deviceId, string fault, string what);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "{DeviceId}: update to desired version {DesiredVersion}: {Outcome} {Reason}")]
+    public static partial void Update(ILogger logger, string deviceId, long desiredVersion, string outcome, string reason);
+
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Warning, Message = "{DeviceId}: ignored a message on {Topic}: {Reason}")]
+    public static partial void Ignored(ILogger logger, string deviceId, string topic, string reason);
+}

@@ -1,0 +1,35 @@
+using System.Security.Cryptography;
+using Fleet.Device.Hardware;
+using Fleet.Device.Healing;
+using Fleet.Device.Monitoring;
+using Fleet.Device.Simulation;
+using Fleet.Device.Uplink;
+using Microsoft.Extensions.Logging;
+
+namespace Fleet.Device.Hosting;
+
+/// <summary>Everything one device's actors need, built by the runner.</summary>
+internal sealed record DeviceRuntime(
+    string DeviceId,
+    string DataDirectory,
+    WatchdogOptions Watchdog,
+    RemediationOptions Remediation,
+    TimeProvider Time,
+    int Seed,
+    DeviceUplink Uplink,
+    ECDsa? FleetKey,
+    HttpClient Http,
+    HardwareSensors Sensors,
+    SimulatedSensors? SimulatedSensors,
+    FaultSchedule Faults,
+    double FramesPerSecond,
+    int SoakWindows,
+    int TelemetryEveryWindows,
+    byte[]? FactoryPackage,
+    ILogger Logger)
+{
+    public bool IsSimulated => SimulatedSensors is not null;
+
+    /// <summary>Called after every tick that ran inferences (systemd watchdog pings follow real progress).</summary>
+    public Action? Progress { get; init; }
+}

@@ -1,0 +1,196 @@
+using Fleet.Device.Healing;
+using Fleet.Device.Inference;
+using Fleet.Device.Monitoring;
+using Fleet.Device.Simulation;
+using Fleet.Device.Storage;
+using Fleet.Device.Updates;
+using Fleet.Shared.Actors;
+using Fleet.Shared.Health;
+using Fleet.Shared.Protocol;
+
+namespace Fleet.Device.Hosting;
+
+/// <summary>
+/// The device's model side: runs inference at the configured rate, closes windows, heals, applies desired state,
+/// answers commands. Everything it needs on restart is on disk (weight store pointers, agent state), so its
+/// supervisor can restart it after a crash and it carries on from the active model.
+/// </summary>
+internal sealed partial class ModelActor : ReceiveActor
+{
+    private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(100);
+    private readonly DeviceRuntime _runtime;
+    private readonly FaultInjector _faults;
+    private DeviceCore _core = null!;
+    private ModelUpdater _updater = null!;
+    private AgentStateFile _stateFile = null!;
+    private AgentState _state = null!;
+    private SoakWatch? _soak;
+    private double _frameCredit;
+    private long _lastTick;
+    private long _fetching;
+    private HealOutcome? _lastOutcome;
+    private DeviceHealth _reportedHealth;
+
+    public ModelActor(DeviceRuntime runtime)
+    {
+        _runtime = runtime;
+        _faults = new FaultInjector(new Random(runtime.Seed), runtime.SimulatedSensors);
+        Receive<InferenceTick>(_ => OnTick());
+        Receive<Inbound>(OnInbound);
+        Receive<UpdateFetched>(OnFetched);
+        Receive<InjectFault>(OnInjectFault);
+        Receive<ClearFault>(m => _faults.Clear(m.Fault, _core));
+    }
+
+    private ModelCatalog Catalog => _core.Catalog!;
+
+    protected override void PreStart()
+    {
+        _core = DeviceCoreFactory.Create(_runtime.DataDirectory, _runtime.Watchdog, _runtime.Remediation, _runtime.Time, _runtime.Seed,
+            () => _runtime.Sensors.ReadTemperatureC(), _runtime.FactoryPackage);
+        _updater = new ModelUpdater(Catalog, _runtime.FleetKey, _runtime.Http);
+        _stateFile = new AgentStateFile(Path.Combine(_runtime.DataDirectory, "agent.json"));
+        _state = _stateFile.Load();
+        _core.Watchdog.KlOverride = _state.KlMax;
+        _core.Watchdog.InputShiftOverride = _state.InputShiftMax;
+        _lastTick = _runtime.Time.GetTimestamp();
+        DeviceLog.ModelStarted(_runtime.Logger, _runtime.DeviceId, _core.Host.StoreKey, _core.Host.Source.ToString());
+        Report();
+        Timers.StartPeriodicTimer("tick", InferenceTick.Instance, TickInterval);
+    }
+
+    protected override void PostStop() => _core?.Dispose();
+
+    private void OnTick()
+    {
+        var now = _runtime.Time.GetTimestamp();
+        var elapsed = _runtime.Time.GetElapsedTime(_lastTick, now);
+        _lastTick = now;
+        // Catch up at most one second after a stall rather than bursting through a backlog.
+        _frameCredit = Math.Min(_frameCredit + (elapsed.TotalSeconds * _runtime.FramesPerSecond), _runtime.FramesPerSecond);
+        var frames = (int)_frameCredit;
+        if (frames == 0)
+        {
+            return;
+        }
+
+        _frameCredit -= frames;
+        while (frames > 0)
+        {
+            var before = _core.Inferences;
+            var outcome = _core.RunFrames(frames);
+            frames -= (int)(_core.Inferences - before);
+            if (outcome is not null)
+            {
+                OnWindowClosed(outcome);
+            }
+        }
+
+        _runtime.Progress?.Invoke();
+    }
+
+    private void OnWindowClosed(WindowOutcome outcome)
+    {
+        var verdict = outcome.Verdict;
+        if (outcome.Episode is { } episode)
+        {
+            if (episode.Heal is { } heal)
+            {
+                _lastOutcome = heal.Outcome;
+                Publish(heal);
+                DeviceLog.Healed(_runtime.Logger, _runtime.DeviceId, heal.Id, heal.Diagnosis.ToString(), heal.Trigger ?? "", heal.Outcome.ToString(),
+                    string.Join(" → ", heal.Rungs.Select(r => $"{r.Rung}:{r.Validation}")));
+            }
+
+            if (episode.Insight is { } insight)
+            {
+                Publish(insight);
+            }
+
+            if (episode.Replacement is not null)
+            {
+                Catalog.Store.SetPointer(StorePointer.Active, _core.Host.StoreKey);
+            }
+
+            Report();
+        }
+        else if (Health() != _reportedHealth)
+        {
+            Report();
+        }
+
+        Soak(outcome);
+        if (verdict.Window % _runtime.TelemetryEveryWindows == 0)
+        {
+            Telemetry(verdict);
+        }
+    }
+
+    private void Telemetry(WindowVerdict verdict)
+    {
+        var hardware = _runtime.Sensors.Read();
+        _runtime.Uplink.Telemetry(new TelemetryMessage
+        {
+            Window = Math.Round(_runtime.Watchdog.WindowSize / _runtime.FramesPerSecond, 3),
+            Kl = Finite(verdict.Kl),
+            KlThreshold = Finite(verdict.KlThreshold),
+            InputShift = Finite(verdict.InputShift),
+            LatencyP50Us = Finite(verdict.LatencyP50Us),
+            LatencyP99Us = Finite(verdict.LatencyP99Us),
+            Inferences = _core.Inferences,
+            Heals = _core.Healer.Episodes,
+            TemperatureC = hardware.TemperatureC,
+            MemoryUsedMb = hardware.ProcessMemoryMb,
+        });
+    }
+
+    private DeviceHealth Health() => _core.Healer.Latched is null ? DeviceHealth.Healthy : LatchedHealth();
+
+    private DeviceHealth LatchedHealth() =>
+        _lastOutcome == HealOutcome.Unhealable && _core.Healer.Latched is not null ? DeviceHealth.Unhealable
+        : _core.Healer.Latched is not null ? DeviceHealth.Degraded
+        : DeviceHealth.Healthy;
+
+    private void Report()
+    {
+        var card = _core.Host.Package.Card;
+        _reportedHealth = Health();
+        _runtime.Uplink.Report(new ReportMessage
+        {
+            DesiredVersion = _state.DesiredVersion,
+            Model = new ModelInfo { Id = card.Id, Version = card.ModelVersion, Sha256 = _core.Host.Sha256, Source = _core.Host.Source },
+            Health = _reportedHealth,
+            Thresholds = new ThresholdSettings { KlMax = Math.Round(_core.Watchdog.KlThreshold, 5), InputShiftMax = Math.Round(_core.Watchdog.InputShiftThreshold, 5) },
+            CannotApply = _state.CannotApplyVersion is { } v ? new CannotApply { Version = v, Reason = _state.CannotApplyReason ?? "" } : null,
+        });
+    }
+
+    private void Publish(DeviceEvent deviceEvent)
+    {
+        // The queue write is a local fsync; waiting for it keeps events in order and on disk before we move on.
+        _runtime.Uplink.EnqueueAsync(deviceEvent, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+    }
+
+    private static double? Finite(double value) => double.IsFinite(value) ? Math.Round(value, 5) : null;
+
+    private void OnInjectFault(InjectFault message)
+    {
+        if (!_runtime.IsSimulated)
+        {
+            return;
+        }
+
+        if (message.Fault.Kind == FaultKind.Crash)
+        {
+            DeviceLog.FaultInjected(_runtime.Logger, _runtime.DeviceId, "crash", "the model actor crashes now");
+            throw new SimulatedCrashException();
+        }
+
+        var what = _faults.Inject(message.Fault, _core, Catalog.Store);
+        DeviceLog.FaultInjected(_runtime.Logger, _runtime.DeviceId, message.Fault.ToString(), what);
+        if (message.Fault.Kind is FaultKind.Drift or FaultKind.Thermal)
+        {
+            Timers.StartSingleTimer(("clear", message.Fault.Kind), new ClearFault(message.Fault), Fault.Duration);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Globalization;
+
+namespace Fleet.Device.Simulation;
+
+/// <summary>One fault, e.g. <c>bitflip:exponent</c>, with an optional duration for the faults that pass.</summary>
+internal sealed record Fault(FaultKind Kind, string? Variant)
+{
+    /// <summary>How long drift and thermal faults last.</summary>
+    public static TimeSpan Duration { get; } = TimeSpan.FromSeconds(60);
+
+    public static readonly string[] BitFlipVariants = ["sign", "exponent", "mantissa"];
+
+    public static bool TryParse(string text, out Fault? fault, out string? problem)
+    {
+        fault = null;
+        var parts = (text ?? "").Trim().Split(':', 2);
+        var kind = parts[0].ToLowerInvariant() switch
+        {
+            "bitflip" => FaultKind.BitFlip,
+            "drift" => FaultKind.Drift,
+            "thermal" => FaultKind.Thermal,
+            "corrupt-artifact" => FaultKind.CorruptArtifact,
+            "crash" => FaultKind.Crash,
+            _ => (FaultKind?)null,
+        };
+        if (kind is null)
+        {
+            problem = $"unknown fault '{parts[0]}' (bitflip[:sign|exponent|mantissa], drift, thermal, corrupt-artifact, crash)";
+            return false;
+        }
+
+        var variant = parts.Length > 1 ? parts[1].ToLowerInvariant() : null;
+        if (kind == FaultKind.BitFlip && variant is not null && !BitFlipVariants.Contains(variant))
+        {
+            problem = $"unknown bit-flip variant '{variant}' (sign, exponent, mantissa)";
+            return false;
+        }
+
+        if (kind != FaultKind.BitFlip && variant is not null)
+        {
+            problem = $"{parts[0]} takes no variant";
+            return false;
+        }
+
+        fault = new Fault(kind.Value, variant);
+        problem = null;
+        return true;
+    }
+
+    public override string ToString() => Variant is null
+        ? Kind.ToString().ToLower(CultureInfo.InvariantCulture)
+        : $"{Kind.ToString().ToLower(CultureInfo.InvariantCulture)}:{Variant}";
+}

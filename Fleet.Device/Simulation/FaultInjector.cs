@@ -1,0 +1,82 @@
+using Fleet.Device.Hosting;
+using Fleet.Device.Storage;
+using Fleet.Shared.Models;
+
+namespace Fleet.Device.Simulation;
+
+/// <summary>Applies a fault to a simulated device's live state (the crash fault is the actor's to raise).</summary>
+internal sealed class FaultInjector(Random random, SimulatedSensors? sensors)
+{
+    public const double DriftOffset = 0.6;
+
+    public const double ThermalCelsius = 92;
+
+    /// <summary>Injects <paramref name="fault"/>; returns what was done.</summary>
+    public string Inject(Fault fault, DeviceCore core, WeightStore store)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        ArgumentNullException.ThrowIfNull(core);
+        ArgumentNullException.ThrowIfNull(store);
+        switch (fault.Kind)
+        {
+            case FaultKind.BitFlip:
+                var names = core.Host.Weights.Keys.Order(StringComparer.Ordinal).ToArray();
+                var name = names[random.Next(names.Length)];
+                var tensor = core.Host.Weights[name].AsSpan<float>();
+                var index = random.Next(tensor.Length);
+                var bit = (fault.Variant ?? Fault.BitFlipVariants[random.Next(3)]) switch
+                {
+                    "sign" => 31,
+                    "exponent" => 23 + random.Next(8),
+                    _ => random.Next(23),
+                };
+                ReferenceModels.FlipBit(tensor, index, bit);
+                return $"flipped bit {bit} of {name}[{index}]";
+            case FaultKind.Drift:
+                var feature = random.Next(core.Input.Offset.Length);
+                core.Input.Offset[feature] = (float)DriftOffset;
+                return $"input feature {feature} drifts by {DriftOffset}";
+            case FaultKind.Thermal:
+                sensors?.SetTemperature(ThermalCelsius);
+                core.InjectedLatencyUs = 500;
+                return $"temperature {ThermalCelsius} °C, +500 µs per inference";
+            case FaultKind.CorruptArtifact:
+                var version = store.GetVersion(core.Host.StoreKey);
+                if (!version.IsSuccess)
+                {
+                    return $"no artifact to corrupt: {version.Error}";
+                }
+
+                var path = Path.Combine(store.Root, "objects", version.Value!.ArtifactSha256);
+                // Deliberately in place: this simulates the disk going bad under the store.
+                using (var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite))
+                {
+                    var offset = random.NextInt64(file.Length);
+                    file.Position = offset;
+                    var b = file.ReadByte();
+                    file.Position = offset;
+                    file.WriteByte((byte)(b ^ 0x5A));
+                }
+
+                return $"damaged one byte of {core.Host.StoreKey} on disk";
+            default:
+                return "the crash fault is raised by the device actor";
+        }
+    }
+
+    /// <summary>Ends the faults that pass (drift, thermal).</summary>
+    public void Clear(Fault fault, DeviceCore core)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        ArgumentNullException.ThrowIfNull(core);
+        if (fault.Kind == FaultKind.Drift)
+        {
+            Array.Clear(core.Input.Offset);
+        }
+        else if (fault.Kind == FaultKind.Thermal)
+        {
+            sensors?.SetTemperature(45);
+            core.InjectedLatencyUs = 0;
+        }
+    }
+}

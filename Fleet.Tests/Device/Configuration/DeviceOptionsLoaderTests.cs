@@ -1,0 +1,78 @@
+using Fleet.Device.Configuration;
+using Fleet.Device.Hosting;
+using Fleet.Device.Simulation;
+using Fleet.Tests.Device.Storage;
+
+namespace Fleet.Tests.Device.Configuration;
+
+public sealed class DeviceOptionsLoaderTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static Func<string, string?> Env(params (string Key, string Value)[] values) =>
+        name => values.FirstOrDefault(v => v.Key == name).Value;
+
+    [Fact]
+    public void CommandLine_OverridesEnvironment_WhichOverridesTheConfigFile()
+    {
+        var config = Path.Combine(_dir.Path, "device.json");
+        File.WriteAllText(config, """{ "deviceId": "from-file", "brokerHost": "file-host", "brokerPort": 1000, "framesPerSecond": 5 }""");
+
+        var (options, problem) = DeviceOptionsLoader.Load(["--config", config, "--broker", "cli-host:2000"],
+            Env(("FLEET_DEVICE_ID", "from-env"), ("FLEET_DEVICE_BROKER", "env-host:1500")));
+
+        Assert.Null(problem);
+        Assert.Equal(("from-env", "cli-host", 2000, 5.0), (options!.DeviceId, options.BrokerHost, options.BrokerPort, options.FramesPerSecond));
+    }
+
+    [Theory]
+    [InlineData(new[] { "--broker", "no-port" }, "HOST:PORT")]
+    [InlineData(new[] { "--device-id", "bad id!" }, "bad id!")]
+    [InlineData(new[] { "--simulate", "three" }, "integer")]
+    [InlineData(new[] { "--device-id", "d1", "--frobnicate", "1" }, "unknown option")]
+    [InlineData(new[] { "--device-id", "d1", "--fleet-key", "/nonexistent/key.pem" }, "does not exist")]
+    [InlineData(new string[0], "device id is required")]
+    public void BadConfiguration_IsRefused_WithAClearReason(string[] args, string expected)
+    {
+        var (options, problem) = DeviceOptionsLoader.Load(args, Env());
+        Assert.Null(options);
+        Assert.Contains(expected, problem);
+    }
+
+    [Fact]
+    public void UnreadableConfigFile_IsRefused_NamingTheFile()
+    {
+        var config = Path.Combine(_dir.Path, "broken.json");
+        File.WriteAllText(config, "{ not json");
+        var (_, problem) = DeviceOptionsLoader.Load(["--config", config], Env());
+        Assert.Contains("broken.json", problem);
+    }
+
+    [Theory]
+    [InlineData("bitflip:exponent@30s,drift@60s,thermal@90s,corrupt-artifact@2m,crash@150s", 5)]
+    [InlineData("random:0.5", 0)]
+    public void FaultSchedules_Parse(string text, int planned)
+    {
+        Assert.True(FaultSchedule.TryParse(text, out var schedule, out var problem), problem);
+        Assert.Equal(planned, schedule.Planned.Count);
+    }
+
+    [Theory]
+    [InlineData("meltdown@3s")]
+    [InlineData("bitflip:nibble@3s")]
+    [InlineData("drift@soon")]
+    [InlineData("random:-1")]
+    public void BadFaultSchedules_AreRefused(string text)
+    {
+        Assert.False(FaultSchedule.TryParse(text, out _, out var problem));
+        Assert.False(string.IsNullOrEmpty(problem));
+    }
+
+    [Fact]
+    public void OrtSelfCheck_PassesOnTheRealRuntime()
+    {
+        Assert.Null(OrtSelfCheck.Run());
+    }
+}
