@@ -2,7 +2,6 @@
 import { STATES, stateOf } from './fleet.js';
 import { el, clear } from './dom.js';
 
-const CELL = 12;
 const GAP = 2;
 const ROW = 28;
 const COLOURS = {};
@@ -29,6 +28,7 @@ export function renderOverview(view, fleet, navigate) {
   for (const s of STATES) COLOURS[s] ??= getComputedStyle(document.documentElement).getPropertyValue(`--${s}`).trim() || '#888';
 
   let visible = [];
+  let cell = 12;
   let positions = new Map();
   let dirty = true;
   let structural = true;
@@ -83,10 +83,12 @@ export function renderOverview(view, fleet, navigate) {
   function draw() {
     if (!dirty) return;
     dirty = false;
+    // Larger cells while the fleet is small; 12 px keeps 10k devices on one screen.
+    cell = visible.length <= 300 ? 24 : visible.length <= 2500 ? 16 : 12;
     const ratio = window.devicePixelRatio || 1;
     const width = gridBox.clientWidth;
-    columns = Math.max(1, Math.floor((width + GAP) / (CELL + GAP)));
-    const height = Math.max(CELL, Math.ceil(visible.length / columns) * (CELL + GAP));
+    columns = Math.max(1, Math.floor((width + GAP) / (cell + GAP)));
+    const height = Math.max(cell, Math.ceil(visible.length / columns) * (cell + GAP));
     canvas.style.width = `${width}px`;
     canvas.style.height = `${height}px`;
     canvas.width = Math.round(width * ratio);
@@ -95,7 +97,7 @@ export function renderOverview(view, fleet, navigate) {
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     for (let i = 0; i < visible.length; i++) {
       ctx.fillStyle = COLOURS[stateOf(visible[i])];
-      ctx.fillRect((i % columns) * (CELL + GAP), Math.floor(i / columns) * (CELL + GAP), CELL, CELL);
+      ctx.fillRect((i % columns) * (cell + GAP), Math.floor(i / columns) * (cell + GAP), cell, cell);
     }
     drawRows();
   }
@@ -122,8 +124,8 @@ export function renderOverview(view, fleet, navigate) {
 
   function cellAt(event) {
     const rect = canvas.getBoundingClientRect();
-    const col = Math.floor((event.clientX - rect.left) / (CELL + GAP));
-    const row = Math.floor((event.clientY - rect.top) / (CELL + GAP));
+    const col = Math.floor((event.clientX - rect.left) / (cell + GAP));
+    const row = Math.floor((event.clientY - rect.top) / (cell + GAP));
     return col < columns ? visible[row * columns + col] : undefined;
   }
 
@@ -138,7 +140,7 @@ export function renderOverview(view, fleet, navigate) {
       if (at === undefined) continue;
       visible[at] = d;
       ctx.fillStyle = COLOURS[stateOf(d)];
-      ctx.fillRect((at % columns) * (CELL + GAP), Math.floor(at / columns) * (CELL + GAP), CELL, CELL);
+      ctx.fillRect((at % columns) * (cell + GAP), Math.floor(at / columns) * (cell + GAP), cell, cell);
     }
     return true;
   }

@@ -3,6 +3,7 @@ using Fleet.Gateway.Supervision;
 using Fleet.Tests.Gateway.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using OpenQA.Selenium;
+using OpenQA.Selenium.Interactions;
 using Xunit.Abstractions;
 
 namespace Fleet.Tests.Dashboard;
@@ -47,6 +48,23 @@ public sealed class DashboardTests(DashboardFixture dashboard, ITestOutputHelper
         Browser.Driver.FindElement(By.Id("search")).Clear();
         Browser.Driver.ExecuteScript("document.getElementById('search').dispatchEvent(new Event('input'))");
         output.WriteLine("screenshot: " + Browser.Screenshot("overview"));
+    }
+
+    [Fact]
+    public async Task ClickingADevicesCell_OpensItsPage()
+    {
+        var id = "dash-" + Guid.NewGuid().ToString("N")[..8];
+        await using var device = await TestDevice.ConnectAsync(Gateway.BrokerPort, id);
+        ShowOverviewFilteredTo(id);
+        await device.StatusAsync(online: true);
+        await device.ReportAsync(health: "healing");
+        WaitForRow(id, "healing");
+        FirstCellColour();
+
+        var grid = Browser.Driver.FindElement(By.Id("grid"));
+        new Actions(Browser.Driver).MoveToElement(grid, -grid.Size.Width / 2 + 4, -grid.Size.Height / 2 + 4).Click().Perform();
+
+        Browser.WaitFor($"return location.hash === {Browser.Quote("#/devices/" + id)} && document.getElementById('device-state')?.dataset.state === 'healing'", "the device page");
     }
 
     [Fact]
