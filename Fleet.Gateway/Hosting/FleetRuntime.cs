@@ -23,7 +23,8 @@ internal sealed class FleetRuntime(
     GatewayUrls urls,
     MetricsRegistry metrics,
     TimeProvider timeProvider,
-    ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
+    ILoggerFactory loggerFactory,
+    Api.Events.FleetEventFeed events) : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<FleetRuntime>();
     private readonly List<ShardSession> _sessions = [];
@@ -65,7 +66,7 @@ internal sealed class FleetRuntime(
         }
 
         _publisher = new DevicePublisher(publisherClient, options.ShardCount);
-        var services = new TwinServices(Store, _publisher, Counters, options, timeProvider, loggerFactory.CreateLogger<DeviceTwin>());
+        var services = new TwinServices(Store, _publisher, Counters, options, timeProvider, loggerFactory.CreateLogger<DeviceTwin>()) { Events = events };
         Devices = ShardRegion.Start(_system, new ShardRegionSettings
         {
             TypeName = "device",
@@ -74,7 +75,7 @@ internal sealed class FleetRuntime(
             EntitySupervisorStrategy = new OneForOneStrategy(10, TimeSpan.FromMinutes(1), SupervisorStrategy.DefaultDecider, Directive.Stop),
         });
         services.FleetSupervisor = _system.ActorOf(
-            Props.Create(() => new FleetSupervisor(Store, options.Incidents, timeProvider, Devices, urls.Artifact, loggerFactory.CreateLogger<FleetSupervisor>())),
+            Props.Create(() => new FleetSupervisor(Store, options.Incidents, timeProvider, Devices, urls.Artifact, loggerFactory.CreateLogger<FleetSupervisor>(), events)),
             "fleet-supervisor");
 
         // One persistent session per shard: measured against one multiplexed session in `fleet bench gateway`

@@ -4,6 +4,8 @@ using Fleet.Gateway.Api.Metrics;
 using Fleet.Gateway.Broker;
 using Fleet.Gateway.Api.Models;
 using Fleet.Gateway.Api.Devices;
+using Fleet.Gateway.Api.Events;
+using Fleet.Gateway.Dashboard;
 using Serilog;
 
 namespace Fleet.Gateway.Hosting;
@@ -44,6 +46,8 @@ internal static class GatewayApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FleetRuntime>());
         builder.Services.AddSingleton(sp => new ModelRegistry(options, sp.GetRequiredService<FleetStoreService>()));
         builder.Services.AddSingleton<Provisioning.DeviceProvisioner>();
+        builder.Services.AddSingleton<FleetEventFeed>();
+        builder.Services.AddSingleton<DashboardAssets>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
 
         var app = builder.Build();
@@ -56,6 +60,8 @@ internal static class GatewayApp
         app.MapDevices();
         app.MapFleet();
         app.MapModels();
+        app.MapEvents();
+        app.MapDashboard();
         return (app, []);
     }
 }

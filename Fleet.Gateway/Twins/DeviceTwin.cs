@@ -148,6 +148,8 @@ internal sealed partial class DeviceTwin : ActorBase
                 Unhandled(message);
                 break;
         }
+
+        PublishChange();
     }
 
     private static async Task<TwinInternal.Loaded> LoadAsync(IFleetStore store, string deviceId)

@@ -23,4 +23,7 @@ internal sealed class TwinServices(IFleetStore store, DevicePublisher publisher,
 
     /// <summary>The fleet supervisor; set once at start, before any device message is routed.</summary>
     public IActorRef? FleetSupervisor { get; set; }
+
+    /// <summary>Where twins announce summary changes to live views; set once at start.</summary>
+    public Api.Events.FleetEventFeed? Events { get; set; }
 }

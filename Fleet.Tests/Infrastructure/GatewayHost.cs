@@ -35,9 +35,12 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<GatewayHost> StartAsync(params string[] extraArgs)
+    public static Task<GatewayHost> StartAsync(params string[] extraArgs) =>
+        StartInAsync(Path.Combine(Path.GetTempPath(), "fleet-gw-" + Guid.NewGuid().ToString("N")[..8]), extraArgs);
+
+    /// <summary>Starts a gateway on a given data directory (e.g. one prepared with another gateway's tokens).</summary>
+    public static async Task<GatewayHost> StartInAsync(string dataDirectory, params string[] extraArgs)
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "fleet-gw-" + Guid.NewGuid().ToString("N")[..8]);
         var (app, problems) = GatewayApp.Create(["--urls", "http://127.0.0.1:0", "--Fleet:DataDirectory", dataDirectory, .. extraArgs]);
         if (app is null)
         {

@@ -1,0 +1,21 @@
+using Fleet.Gateway.Supervision;
+
+namespace Fleet.Gateway.Api.Events;
+
+/// <summary>Something the live views (the dashboard) are told about; <see cref="Name"/> is the Server-Sent Events event name.</summary>
+internal abstract record FleetEvent
+{
+    public abstract string Name { get; }
+}
+
+/// <summary>A twin's summary changed: health, presence, running model or quarantine.</summary>
+internal sealed record TwinChanged(string DeviceId, int Shard, string? Health, bool Online, string? ModelVersion, bool Quarantined, DateTimeOffset? LastSeen) : FleetEvent
+{
+    public override string Name => "twin";
+}
+
+/// <summary>The fleet supervisor raised (and handled) an incident.</summary>
+internal sealed record IncidentRaised(FleetIncident Incident) : FleetEvent
+{
+    public override string Name => "incident";
+}
