@@ -86,7 +86,7 @@ internal static class DemoCommand
         // Declared after the gateway so it is disposed first: devices stop before their broker does.
         await using var devices = settings.Devices == 0 ? null : ChildProcess.Start("devices", deviceBinary,
             ["--simulate", settings.Devices.ToString(CultureInfo.InvariantCulture), "--broker", $"127.0.0.1:{brokerPort.ToString(CultureInfo.InvariantCulture)}",
-             "--data", Path.Combine(dataDirectory, "devices"), "--fleet-key", keyPath, "--id-prefix", "demo", "--faults", settings.Faults],
+             "--data", Path.Combine(dataDirectory, "devices"), "--fleet-key", keyPath, "--id-prefix", "demo", "--window", "100", "--faults", settings.Faults],
             devicesLog, verbose);
 
         Console.WriteLine();
