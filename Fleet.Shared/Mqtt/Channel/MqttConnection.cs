@@ -41,7 +41,7 @@ internal sealed partial class MqttConnection : IAsyncDisposable
     public MqttConnection(Stream stream, MqttProtocolVersion version, ushort topicAliasMaximum, uint maximumIncomingPacketSize, int generation, TimeProvider time)
     {
         _stream = stream;
-        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 8192, minimumReadSize: 2048, leaveOpen: true));
+        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 8192, minimumReadSize: 2048, leaveOpen: true, useZeroByteReads: true));
         _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 8192, leaveOpen: true));
         _encoder = new MqttPacketEncoder(version);
         _decoder = new MqttPacketDecoder(version, topicAliasMaximum);
