@@ -1,6 +1,7 @@
 using Fleet.Gateway.Api.Metrics;
 using Fleet.Gateway.Broker;
 using Fleet.Gateway.Ingress;
+using Fleet.Gateway.Insights;
 using Fleet.Gateway.Store;
 using Fleet.Gateway.Store.Devices;
 using Fleet.Gateway.Supervision;
@@ -36,6 +37,9 @@ internal sealed class FleetRuntime(
     public IActorRef Devices { get; private set; } = null!;
 
     public TwinCounters Counters { get; } = new(metrics);
+
+    /// <summary>The <see cref="InsightAggregator"/>: answers <see cref="GetInsightSummary"/>.</summary>
+    public IActorRef Insights { get; private set; } = null!;
 
     public IFleetStore Store => storeService.Store;
 
@@ -76,6 +80,8 @@ internal sealed class FleetRuntime(
         services.FleetSupervisor = _system.ActorOf(
             Props.Create(() => new FleetSupervisor(Store, options.Incidents, timeProvider, Devices, urls.Artifact, loggerFactory.CreateLogger<FleetSupervisor>())),
             "fleet-supervisor");
+
+        Insights = _system.ActorOf(InsightAggregator.Props(Store, options.Insights, loggerFactory.CreateLogger<InsightAggregator>()), "insights");
 
         // One persistent session per shard: measured against one multiplexed session in `fleet bench gateway`
         // (see ARCHITECTURE.md); the per-shard session is also the unit a shard hand-off moves.

@@ -4,6 +4,7 @@ using Fleet.Gateway.Api.Metrics;
 using Fleet.Gateway.Broker;
 using Fleet.Gateway.Api.Models;
 using Fleet.Gateway.Api.Devices;
+using Fleet.Gateway.Api.Insights;
 using Serilog;
 
 namespace Fleet.Gateway.Hosting;
@@ -56,6 +57,7 @@ internal static class GatewayApp
         app.MapDevices();
         app.MapFleet();
         app.MapModels();
+        app.MapInsights();
         return (app, []);
     }
 }
