@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace Fleet.Cli.Registry;
 
-/// <summary><c>fleet models list|push</c>: the gateway's model registry.</summary>
+/// <summary><c>fleet models list|push|insights</c>: the gateway's model registry.</summary>
 internal static class ModelsCommand
 {
     public static Command Create()
@@ -13,6 +13,7 @@ internal static class ModelsCommand
         var models = new Command("models", "The gateway's model registry");
         models.Add(List());
         models.Add(Push());
+        models.Add(ModelInsightsCommand.Create());
         return models.WithConnection();
     }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Fleet.Shared.Protocol;
+using Fleet.Tests.Cli;
 using Fleet.Tests.Gateway.Infrastructure;
 
 namespace Fleet.Tests.Gateway.Insights;
@@ -55,6 +56,11 @@ public sealed class InsightApiTests(GatewayFixture gateway) : IClassFixture<Gate
             Assert.True(region.GetProperty("histograms")[0][8].GetDouble() > 0.99, "the honest bin dominates");
             Assert.InRange(region.GetProperty("stdDev")[0].GetDouble(), 0.05, 0.2);
             Assert.Equal(10, root.GetProperty("insightIds").GetArrayLength());
+
+            var cli = await CliRunner.RunAsync(["models", "insights", version, "--url", gateway.Host.BaseAddress.ToString(), "--token", gateway.Host.ReaderToken]);
+            Assert.True(cli.ExitCode == 0, cli.Error);
+            Assert.Contains($"insight-model/{version}/modelQuality", cli.Output, StringComparison.Ordinal);
+            Assert.Contains("failing region (robust over 10 devices)", cli.Output, StringComparison.Ordinal);
         }
         finally
         {
