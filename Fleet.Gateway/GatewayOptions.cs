@@ -38,6 +38,9 @@ internal sealed record GatewayOptions
     /// <summary>How failure insights are aggregated per model version (<c>Fleet:Insights</c>).</summary>
     public Insights.InsightAggregationPolicy Insights { get; init; } = new();
 
+    /// <summary>How students are distilled (<c>Fleet:Distillation</c>).</summary>
+    public Distillation.DistillationPolicy Distillation { get; init; } = new();
+
     /// <summary>The URL devices use to reach this gateway's HTTP API (model downloads); null uses the first listening address.</summary>
     public string? PublicUrl { get; init; }
 
@@ -72,6 +75,7 @@ internal sealed record GatewayOptions
         problems.AddRange(ModelSupervision.Validate());
         problems.AddRange(Incidents.Validate());
         problems.AddRange(Insights.Validate());
+        problems.AddRange(Distillation.Validate());
         if (PublicUrl is not null && !Uri.TryCreate(PublicUrl, UriKind.Absolute, out _))
         {
             problems.Add($"Fleet:PublicUrl '{PublicUrl}' is not an absolute URL.");

@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace Fleet.Cli.Registry;
 
-/// <summary><c>fleet models list|push|insights</c>: the gateway's model registry.</summary>
+/// <summary><c>fleet models list|push|insights|distill</c>: the gateway's model registry.</summary>
 internal static class ModelsCommand
 {
     public static Command Create()
@@ -14,6 +14,7 @@ internal static class ModelsCommand
         models.Add(List());
         models.Add(Push());
         models.Add(ModelInsightsCommand.Create());
+        models.Add(ModelDistillCommand.Create());
         return models.WithConnection();
     }
 

@@ -58,6 +58,7 @@ internal static class GatewayApp
         app.MapFleet();
         app.MapModels();
         app.MapInsights();
+        app.MapDistillation();
         return (app, []);
     }
 }
