@@ -29,7 +29,7 @@ public sealed class DistillationApiTests(GatewayFixture gateway, ITestOutputHelp
             return summary.GetProperty("region").ValueKind == JsonValueKind.Object;
         }, "the insight aggregated");
 
-        var cli = await CliRunner.RunAsync(["models", "distill", "--from", "1.0.0", "--teacher", "2.0.0", "--url", gateway.Host.BaseAddress.ToString(), "--token", gateway.Host.OperatorToken]);
+        var cli = await CliRunner.RunAsync(["models", "distill", "--id", "vocoder", "--from", "1.0.0", "--teacher", "2.0.0", "--url", gateway.Host.BaseAddress.ToString(), "--token", gateway.Host.OperatorToken]);
         output.WriteLine(cli.Output);
         Assert.True(cli.ExitCode == 0, cli.Error + cli.Output);
         Assert.Contains("registered vocoder 1.0.1 (signed)", cli.Output, StringComparison.Ordinal);
@@ -43,9 +43,43 @@ public sealed class DistillationApiTests(GatewayFixture gateway, ITestOutputHelp
         Assert.Equal("2.0.0", lineage.GetProperty("teacher").GetString());
         Assert.Single(lineage.GetProperty("insightIds").EnumerateArray());
 
+        var show = await CliRunner.RunAsync(["models", "show", "1.0.1", "--url", gateway.Host.BaseAddress.ToString(), "--token", gateway.Host.ReaderToken]);
+        Assert.True(show.ExitCode == 0, show.Error);
+        Assert.Contains("regionErrorAfter", show.Output, StringComparison.Ordinal);
+        Assert.Contains("Teacher", show.Output, StringComparison.Ordinal);
+
         // What devices download is a package naming the new version.
         var artifact = await gateway.Reader.GetByteArrayAsync("/api/v1/models/vocoder/1.0.1/artifact");
         Assert.Equal("1.0.1", ModelPackageReader.Read(artifact).Package!.Card.ModelVersion);
+    }
+
+    [Fact]
+    public async Task Push_WithAGoldenSetTheModelFails_IsRefusedBeforeUpload()
+    {
+        var reference = ReferenceModels.Build();
+        var file = Path.Combine(Path.GetTempPath(), "push-golden-" + Guid.NewGuid().ToString("N")[..8]);
+        await File.WriteAllBytesAsync(file + ".onnx", reference.Safety.Onnx);
+        await File.WriteAllTextAsync(file + ".golden.json", reference.Vocoder.Golden.ToJson());
+        await File.WriteAllTextAsync(file + ".own.json", reference.Safety.Golden.ToJson());
+        try
+        {
+            string[] connection = ["--url", gateway.Host.BaseAddress.ToString(), "--token", gateway.Host.OperatorToken];
+            var refused = await CliRunner.RunAsync(["models", "push", file + ".onnx", "--id", "golden-check", "--version", "3.0.0", "--golden", file + ".golden.json", .. connection]);
+            Assert.NotEqual(0, refused.ExitCode);
+            Assert.Contains("refused", refused.Error, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.NotFound, (await gateway.Reader.GetAsync("/api/v1/models/golden-check/3.0.0")).StatusCode);
+
+            var accepted = await CliRunner.RunAsync(["models", "push", file + ".onnx", "--id", "golden-check", "--version", "3.0.0", "--golden", file + ".own.json", .. connection]);
+            Assert.True(accepted.ExitCode == 0, accepted.Error);
+            Assert.Contains("golden set:", accepted.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var suffix in new[] { ".onnx", ".golden.json", ".own.json" })
+            {
+                File.Delete(file + suffix);
+            }
+        }
     }
 
     [Fact]
