@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json;
 using Fleet.Gateway.Api.Auth;
 using Fleet.Gateway.Distillation;
 using Fleet.Gateway.Hosting;
@@ -44,7 +45,10 @@ internal static class DistillationEndpoints
             return ApiProblems.Conflict($"model {id} {newVersion} is already registered");
         }
 
-        var job = await runtime.Distiller.Ask<DistillationJob>(new StartDistillation(id, version, body.Teacher, newVersion, user.Identity?.Name ?? "?"), ActorTimeout, cancellationToken).ConfigureAwait(false);
+        var actor = user.Identity?.Name ?? "?";
+        var job = await runtime.Distiller.Ask<DistillationJob>(new StartDistillation(id, version, body.Teacher, newVersion, actor), ActorTimeout, cancellationToken).ConfigureAwait(false);
+        var details = JsonSerializer.Serialize(new Dictionary<string, string> { ["job"] = job.Id, ["teacher"] = body.Teacher, ["newVersion"] = newVersion });
+        await store.Store.Audit.AppendAsync(actor, "model.distill", $"model/{id}/{version}", details, cancellationToken).ConfigureAwait(false);
         return Results.Accepted($"/api/v1/distillations/{job.Id}", job);
     }
 
