@@ -35,6 +35,12 @@ internal sealed record GatewayOptions
     /// <summary>When a shared failure signature becomes a fleet incident (<c>Fleet:Incidents</c>).</summary>
     public Supervision.FleetIncidentPolicy Incidents { get; init; } = new();
 
+    /// <summary>How failure insights are aggregated per model version (<c>Fleet:Insights</c>).</summary>
+    public Insights.InsightAggregationPolicy Insights { get; init; } = new();
+
+    /// <summary>How students are distilled (<c>Fleet:Distillation</c>).</summary>
+    public Distillation.DistillationPolicy Distillation { get; init; } = new();
+
     /// <summary>The URL devices use to reach this gateway's HTTP API (model downloads); null uses the first listening address.</summary>
     public string? PublicUrl { get; init; }
 
@@ -68,6 +74,8 @@ internal sealed record GatewayOptions
         problems.AddRange(Store.Validate());
         problems.AddRange(ModelSupervision.Validate());
         problems.AddRange(Incidents.Validate());
+        problems.AddRange(Insights.Validate());
+        problems.AddRange(Distillation.Validate());
         if (PublicUrl is not null && !Uri.TryCreate(PublicUrl, UriKind.Absolute, out _))
         {
             problems.Add($"Fleet:PublicUrl '{PublicUrl}' is not an absolute URL.");

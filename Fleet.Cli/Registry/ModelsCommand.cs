@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace Fleet.Cli.Registry;
 
-/// <summary><c>fleet models list|push</c>: the gateway's model registry.</summary>
+/// <summary><c>fleet models list|push|show|insights|distill</c>: the gateway's model registry.</summary>
 internal static class ModelsCommand
 {
     public static Command Create()
@@ -13,6 +13,9 @@ internal static class ModelsCommand
         var models = new Command("models", "The gateway's model registry");
         models.Add(List());
         models.Add(Push());
+        models.Add(ModelInsightsCommand.Create());
+        models.Add(ModelDistillCommand.Create());
+        models.Add(ModelShowCommand.Create());
         return models.WithConnection();
     }
 
@@ -46,7 +49,8 @@ internal static class ModelsCommand
         var id = new Option<string>("--id") { Description = "Model id", Required = true };
         var version = new Option<string>("--version") { Description = "Model version", Required = true };
         var parent = new Option<string?>("--parent") { Description = "The version this one derives from (the rollback target)" };
-        var command = new Command("push", "Upload a model version; the gateway hashes and signs it with the fleet key") { file, id, version, parent };
+        var golden = new Option<string?>("--golden") { Description = "Golden set JSON the model must pass in ONNX Runtime before it is uploaded" };
+        var command = new Command("push", "Upload a model version; the gateway hashes and signs it with the fleet key") { file, id, version, parent, golden };
         command.SetAction((parse, ct) => CliCommon.RunAsync(parse, async (client, output) =>
         {
             var artifact = parse.GetValue(file)!;
@@ -55,7 +59,9 @@ internal static class ModelsCommand
                 throw new CliException($"{artifact.FullName} does not exist");
             }
 
-            var content = new ByteArrayContent(await File.ReadAllBytesAsync(artifact.FullName, ct).ConfigureAwait(false));
+            var bytes = await File.ReadAllBytesAsync(artifact.FullName, ct).ConfigureAwait(false);
+            var validated = parse.GetValue(golden) is { } goldenPath ? PushValidation.Validate(bytes, goldenPath) : null;
+            var content = new ByteArrayContent(bytes);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             var path = $"/api/v1/models/{Uri.EscapeDataString(parse.GetValue(id)!)}/{Uri.EscapeDataString(parse.GetValue(version)!)}"
                 + (parse.GetValue(parent) is { } p ? "?parent=" + Uri.EscapeDataString(p) : "");
@@ -64,6 +70,11 @@ internal static class ModelsCommand
             {
                 output.WriteJson(model);
                 return;
+            }
+
+            if (validated is not null)
+            {
+                output.Writer.WriteLine($"golden set: {validated.Message}");
             }
 
             output.Writer.WriteLine($"pushed {CliOutput.Text(model, "id")} {CliOutput.Text(model, "version")} sha256 {CliOutput.Text(model, "sha256")} (signed)");

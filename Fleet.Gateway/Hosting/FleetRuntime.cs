@@ -1,6 +1,9 @@
 using Fleet.Gateway.Api.Metrics;
 using Fleet.Gateway.Broker;
 using Fleet.Gateway.Ingress;
+using Fleet.Gateway.Insights;
+using Fleet.Gateway.Distillation;
+using Fleet.Gateway.Api.Models;
 using Fleet.Gateway.Store;
 using Fleet.Gateway.Store.Devices;
 using Fleet.Gateway.Supervision;
@@ -22,6 +25,7 @@ internal sealed class FleetRuntime(
     EmbeddedBroker broker,
     GatewayUrls urls,
     MetricsRegistry metrics,
+    ModelRegistry registry,
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory,
     Api.Events.FleetEventFeed events) : IHostedService, IAsyncDisposable
@@ -37,6 +41,12 @@ internal sealed class FleetRuntime(
     public IActorRef Devices { get; private set; } = null!;
 
     public TwinCounters Counters { get; } = new(metrics);
+
+    /// <summary>The <see cref="InsightAggregator"/>: answers <see cref="GetInsightSummary"/>.</summary>
+    public IActorRef Insights { get; private set; } = null!;
+
+    /// <summary>The <see cref="Distiller"/>: answers <see cref="StartDistillation"/> and <see cref="GetDistillation"/>.</summary>
+    public IActorRef Distiller { get; private set; } = null!;
 
     public IFleetStore Store => storeService.Store;
 
@@ -77,6 +87,9 @@ internal sealed class FleetRuntime(
         services.FleetSupervisor = _system.ActorOf(
             Props.Create(() => new FleetSupervisor(Store, options.Incidents, timeProvider, Devices, urls.Artifact, loggerFactory.CreateLogger<FleetSupervisor>(), events)),
             "fleet-supervisor");
+
+        Insights = _system.ActorOf(InsightAggregator.Props(Store, options.Insights, loggerFactory.CreateLogger<InsightAggregator>()), "insights");
+        Distiller = _system.ActorOf(Distillation.Distiller.Props(Store, registry, Insights, options.Distillation, timeProvider, loggerFactory.CreateLogger<Distiller>()), "distiller");
 
         // One persistent session per shard: measured against one multiplexed session in `fleet bench gateway`
         // (see ARCHITECTURE.md); the per-shard session is also the unit a shard hand-off moves.

@@ -6,6 +6,7 @@ using Fleet.Gateway.Api.Models;
 using Fleet.Gateway.Api.Devices;
 using Fleet.Gateway.Api.Events;
 using Fleet.Gateway.Dashboard;
+using Fleet.Gateway.Api.Insights;
 using Serilog;
 
 namespace Fleet.Gateway.Hosting;
@@ -62,6 +63,8 @@ internal static class GatewayApp
         app.MapModels();
         app.MapEvents();
         app.MapDashboard();
+        app.MapInsights();
+        app.MapDistillation();
         return (app, []);
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Fleet.Gateway.Store.Devices;
 using Fleet.Gateway.Store.Healing;
+using Fleet.Gateway.Store.Insights;
 using Fleet.Gateway.Store.Twins;
 using Fleet.Gateway.Supervision;
 using Fleet.Shared.Actors;
@@ -226,6 +227,9 @@ internal sealed partial class DeviceTwin
 
                 message.Persisted?.TrySetResult();
                 break;
+            case InsightEvent insight:
+                StoreInsight(insight, message.Payload, message.Persisted);
+                break;
             case ValidationEvent:
                 _lastValidationJson = Encoding.UTF8.GetString(message.Payload.Span);
                 message.Persisted?.TrySetResult();
@@ -260,6 +264,13 @@ internal sealed partial class DeviceTwin
                 self.Tell(new TwinInternal.HealStored(heal));
             }
         }, persisted);
+    }
+
+    private void StoreInsight(InsightEvent insight, ReadOnlyMemory<byte> payload, TaskCompletionSource? persisted)
+    {
+        // Kept as sent (the wire codec validated it); the insight aggregator reads the region sketch from it.
+        var record = new NewInsight(_deviceId, insight.ModelVersion ?? _report?.Model?.Version ?? "unknown", insight.Signature, Encoding.UTF8.GetString(payload.Span));
+        Persist(store => store.Insights.AppendAsync(record, CancellationToken.None), persisted);
     }
 
     private void OnHealStored(HealEvent heal)

@@ -104,5 +104,7 @@ internal static class ModelEndpoints
         parentVersion = model.ParentVersion,
         created = model.Created,
         url = urls.Artifact(model.ModelId, model.Version),
+        metrics = JsonDocument.Parse(model.MetricsJson).RootElement.Clone(),
+        card = JsonDocument.Parse(model.CardJson).RootElement.Clone(),
     };
 }

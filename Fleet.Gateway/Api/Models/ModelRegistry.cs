@@ -15,7 +15,12 @@ internal sealed class ModelRegistry(GatewayOptions options, FleetStoreService st
 
     public string PublicKeyPem => FleetKey.PublicPem(_key.Value);
 
-    public async Task<(ModelAddStatus Status, ModelRecord? Model)> AddAsync(string modelId, string version, string? parentVersion, byte[] artifact, CancellationToken cancellationToken)
+    public Task<(ModelAddStatus Status, ModelRecord? Model)> AddAsync(string modelId, string version, string? parentVersion, byte[] artifact, CancellationToken cancellationToken) =>
+        AddAsync(modelId, version, parentVersion, artifact, "{}", "{}", cancellationToken);
+
+    /// <summary>Registers a version with its metrics and model card (JSON objects) recorded alongside.</summary>
+    public async Task<(ModelAddStatus Status, ModelRecord? Model)> AddAsync(
+        string modelId, string version, string? parentVersion, byte[] artifact, string metricsJson, string cardJson, CancellationToken cancellationToken)
     {
         var store = storeService.Store;
         if (await store.Models.GetAsync(modelId, version, cancellationToken).ConfigureAwait(false) is { } existing)
@@ -32,7 +37,7 @@ internal sealed class ModelRegistry(GatewayOptions options, FleetStoreService st
         await File.WriteAllBytesAsync(temp, artifact, cancellationToken).ConfigureAwait(false);
         File.Move(temp, path, overwrite: true);
         var status = await store.Models.AddAsync(
-            new NewModel(modelId, version, sha256, signature, parentVersion, ArtifactPath: path), cancellationToken).ConfigureAwait(false);
+            new NewModel(modelId, version, sha256, signature, parentVersion, MetricsJson: metricsJson, CardJson: cardJson, ArtifactPath: path), cancellationToken).ConfigureAwait(false);
         return (status, status == ModelAddStatus.Added ? await store.Models.GetAsync(modelId, version, cancellationToken).ConfigureAwait(false) : null);
     }
 

@@ -1,0 +1,8 @@
+namespace Fleet.Gateway.Rollouts;
+
+internal enum GateDecision
+{
+    Wait,
+    Pass,
+    Fail,
+}
