@@ -40,6 +40,9 @@ internal sealed record DeviceOptions
 
     public int WindowSize { get; set; } = 100;
 
+    /// <summary>Smallest window the watchdog accepts: 10 samples at its 1-in-8 sampling.</summary>
+    public const int MinimumWindowSize = 80;
+
     public int DigestPeriodWindows { get; set; } = 1;
 
     /// <summary>Windows without a heal after which an update is committed as known-good.</summary>
@@ -86,9 +89,10 @@ internal sealed record DeviceOptions
             return $"frames per second {FramesPerSecond} must be in (0, 10000]";
         }
 
-        if (WindowSize < 10 || DigestPeriodWindows < 1 || SoakWindows < 1 || TelemetryEveryWindows < 1)
+        // The watchdog samples one inference in 8 and needs at least 10 samples per window.
+        if (WindowSize < MinimumWindowSize || DigestPeriodWindows < 1 || SoakWindows < 1 || TelemetryEveryWindows < 1)
         {
-            return "window size must be ≥ 10; digest period, soak and telemetry periods ≥ 1 window";
+            return $"window size must be ≥ {MinimumWindowSize} inferences (statistics sample 1 in 8, at least 10 per window); digest period, soak and telemetry periods ≥ 1 window";
         }
 
         if (FleetKeyPath is not null && !File.Exists(FleetKeyPath))
