@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Fleet.Shared.Security;
 
 namespace Fleet.Cli.Connection;
 
@@ -44,14 +45,10 @@ internal sealed record CliSettings(Uri Url, string? Token, string TokenSource)
             return new CliSettings(uri, fileToken, configPath);
         }
 
-        var demo = Path.Combine(workingDirectory, "data", "demo", "credentials");
-        if (File.Exists(demo))
+        var demo = Path.Combine(workingDirectory, "data", "demo", CredentialsFile.FileName);
+        if (File.Exists(demo) && CredentialsFile.Read(demo).TryGetValue("operator", out var demoToken))
         {
-            var line = File.ReadLines(demo).FirstOrDefault(l => l.StartsWith("operator=", StringComparison.Ordinal));
-            if (line is not null)
-            {
-                return new CliSettings(uri, line["operator=".Length..].Trim(), demo);
-            }
+            return new CliSettings(uri, demoToken, demo);
         }
 
         return new CliSettings(uri, null, "none");

@@ -68,8 +68,7 @@ internal sealed class ChildProcess : IAsyncDisposable
         if (!_process.HasExited)
         {
             // SIGTERM lets the gateway stop its managed broker; kill only if it does not comply.
-            using var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            await term.WaitForExitAsync().ConfigureAwait(false);
+            Shared.Servers.NativeSignals.Terminate(_process.Id);
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             try
             {

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Fleet.Shared.Security;
+using Fleet.Shared.Servers;
 
 namespace Fleet.Cli.Demo;
 
@@ -46,9 +48,9 @@ internal static class DemoCommand
 
         var dataDirectory = Path.Combine(root, "data", "demo");
         Directory.CreateDirectory(dataDirectory);
-        if (port == 0 || !PortIsFree(port))
+        if (port == 0 || !MosquittoBroker.IsPortFree("127.0.0.1", port))
         {
-            port = Shared.Servers.MosquittoBroker.FreeLoopbackPort();
+            port = MosquittoBroker.FreeLoopbackPort();
         }
 
         var url = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
@@ -72,7 +74,7 @@ internal static class DemoCommand
 
         var broker = ready.Value.GetProperty("broker");
         var brokerPort = broker.GetProperty("port").GetInt32();
-        var credentials = DemoCredentials.Read(Path.Combine(dataDirectory, "credentials"));
+        var credentials = DemoCredentials.Read(Path.Combine(dataDirectory, CredentialsFile.FileName));
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", credentials.Operator);
 
         var devicesLog = Path.Combine(dataDirectory, "devices.log");
@@ -93,7 +95,7 @@ internal static class DemoCommand
         Console.WriteLine("Fleet is up. Where to look:");
         Console.WriteLine($"  Dashboard       {url}/   (log in with the operator token below)");
         Console.WriteLine($"  Gateway API     {url}/api/v1/fleet/summary   (Authorization: Bearer <token>)");
-        Console.WriteLine($"  Operator token  {credentials.Operator}   (read-only: {credentials.Reader}; both in {Path.Combine(dataDirectory, "credentials")})");
+        Console.WriteLine($"  Operator token  {credentials.Operator}   (read-only: {credentials.Reader}; both in {Path.Combine(dataDirectory, CredentialsFile.FileName)})");
         Console.WriteLine($"  MQTT broker     mqtt://{broker.GetProperty("host").GetString()}:{brokerPort}  (try: ./fleet mqtt sub -p {brokerPort} -t 'fleet/v1/s/+/+/events' -v)");
         Console.WriteLine($"  CLI             FLEET_URL={url} FLEET_TOKEN={credentials.Operator} ./fleet devices list");
         Console.WriteLine($"  Logs            {gatewayLog}{(devices is null ? "" : ", " + devicesLog)}");
@@ -155,19 +157,5 @@ internal static class DemoCommand
         }
 
         return null;
-    }
-
-    private static bool PortIsFree(int port)
-    {
-        try
-        {
-            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return false;
-        }
     }
 }

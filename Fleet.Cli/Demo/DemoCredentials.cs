@@ -1,16 +1,15 @@
+using Fleet.Shared.Security;
+
 namespace Fleet.Cli.Demo;
 
-/// <summary>The API tokens the gateway minted on first start (<c>{data}/credentials</c>, <c>name=secret</c> lines).</summary>
+/// <summary>The operator and read-only API tokens the demo's gateway minted on first start.</summary>
 internal sealed record DemoCredentials(string Operator, string Reader)
 {
     public static DemoCredentials Read(string path)
     {
-        var values = File.ReadAllLines(path)
-            .Where(l => !l.StartsWith('#') && l.Contains('=', StringComparison.Ordinal))
-            .Select(l => l.Split('=', 2))
-            .ToDictionary(p => p[0].Trim(), p => p[1].Trim());
+        var tokens = CredentialsFile.Read(path);
         return new DemoCredentials(
-            values.TryGetValue("operator", out var op) ? op : throw new InvalidDataException($"{path} has no operator token"),
-            values.TryGetValue("reader", out var reader) ? reader : throw new InvalidDataException($"{path} has no reader token"));
+            tokens.TryGetValue("operator", out var op) ? op : throw new InvalidDataException($"{path} has no operator token"),
+            tokens.TryGetValue("reader", out var reader) ? reader : throw new InvalidDataException($"{path} has no reader token"));
     }
 }

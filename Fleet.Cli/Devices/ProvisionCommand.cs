@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using Fleet.Cli.Connection;
+using Fleet.Shared.Security;
 
 namespace Fleet.Cli.Devices;
 
@@ -22,14 +23,14 @@ internal static class ProvisionCommand
                 null, ct).ConfigureAwait(false);
             var directory = Path.GetFullPath(parse.GetValue(output) ?? "fleet-device-" + deviceId);
             Directory.CreateDirectory(directory);
-            await WritePrivateAsync(Path.Combine(directory, "device.json"), CliCommon.ToPrettyJson(bundle) + "\n", ct).ConfigureAwait(false);
+            await PrivateFile.WriteAsync(Path.Combine(directory, "device.json"), CliCommon.ToPrettyJson(bundle) + "\n", ct).ConfigureAwait(false);
             await File.WriteAllTextAsync(Path.Combine(directory, "fleet-key.pub.pem"), bundle.GetProperty("fleetPublicKey").GetString(), ct).ConfigureAwait(false);
             if (bundle.GetProperty("credentials") is { ValueKind: System.Text.Json.JsonValueKind.Object } credentials
                 && credentials.GetProperty("kind").GetString() == "certificate")
             {
                 // The usual file trio for MQTT clients with mutual TLS, next to device.json.
                 await File.WriteAllTextAsync(Path.Combine(directory, "client.crt"), credentials.GetProperty("certificate").GetString(), ct).ConfigureAwait(false);
-                await WritePrivateAsync(Path.Combine(directory, "client.key"), credentials.GetProperty("privateKey").GetString()!, ct).ConfigureAwait(false);
+                await PrivateFile.WriteAsync(Path.Combine(directory, "client.key"), credentials.GetProperty("privateKey").GetString()!, ct).ConfigureAwait(false);
                 await File.WriteAllTextAsync(Path.Combine(directory, "ca.crt"), credentials.GetProperty("ca").GetString(), ct).ConfigureAwait(false);
             }
 
@@ -44,19 +45,5 @@ internal static class ProvisionCommand
             console.Writer.WriteLine($"bundle: {directory}/device.json (holds the device's secret; copy it to the device, then delete it here)");
         }, ct));
         return command;
-    }
-
-    private static async Task WritePrivateAsync(string path, string content, CancellationToken cancellationToken)
-    {
-        var stream = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        });
-        await using (stream.ConfigureAwait(false))
-        {
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(content), cancellationToken).ConfigureAwait(false);
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using Fleet.Shared.Security;
 
 namespace Fleet.Gateway.Provisioning;
 
@@ -54,11 +55,11 @@ internal sealed class BrokerAuthFiles
         else
         {
             secret = NewPassword();
-            await WritePrivateAsync(secretPath, secret, cancellationToken).ConfigureAwait(false);
+            await PrivateFile.WriteAsync(secretPath, secret, cancellationToken).ConfigureAwait(false);
         }
 
         var files = new BrokerAuthFiles(directory, secret);
-        await WritePrivateAsync(files.AclFile, string.Join('\n', Acl) + "\n", cancellationToken).ConfigureAwait(false);
+        await PrivateFile.WriteAsync(files.AclFile, string.Join('\n', Acl) + "\n", cancellationToken).ConfigureAwait(false);
         await files.SetPasswordAsync(GatewayUser, secret, cancellationToken).ConfigureAwait(false);
         return files;
     }
@@ -76,7 +77,7 @@ internal sealed class BrokerAuthFiles
                 ? (await File.ReadAllLinesAsync(PasswordFile, cancellationToken).ConfigureAwait(false)).Where(l => !l.StartsWith(user + ":", StringComparison.Ordinal)).ToList()
                 : [];
             lines.Add(hashed);
-            await WritePrivateAsync(PasswordFile, string.Join('\n', lines) + "\n", cancellationToken).ConfigureAwait(false);
+            await PrivateFile.WriteAsync(PasswordFile, string.Join('\n', lines) + "\n", cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -89,7 +90,7 @@ internal sealed class BrokerAuthFiles
         var temp = Path.Combine(Directory, "passwd." + Guid.NewGuid().ToString("N") + ".tmp");
         try
         {
-            await WritePrivateAsync(temp, $"{user}:{password}\n", cancellationToken).ConfigureAwait(false);
+            await PrivateFile.WriteAsync(temp, $"{user}:{password}\n", cancellationToken).ConfigureAwait(false);
             var tool = File.Exists("/usr/bin/mosquitto_passwd") ? "/usr/bin/mosquitto_passwd" : "mosquitto_passwd";
             var start = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true };
             start.ArgumentList.Add("-U");
@@ -108,24 +109,5 @@ internal sealed class BrokerAuthFiles
         {
             File.Delete(temp);
         }
-    }
-
-    private static async Task WritePrivateAsync(string path, string content, CancellationToken cancellationToken)
-    {
-        var temp = path + ".w";
-        var stream = new FileStream(temp, new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            Options = FileOptions.Asynchronous,
-        });
-        await using (stream.ConfigureAwait(false))
-        {
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(content), cancellationToken).ConfigureAwait(false);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, path, overwrite: true);
     }
 }

@@ -1,5 +1,6 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Security.Cryptography;
+using Fleet.Shared.Security;
 
 namespace Fleet.Gateway.Provisioning;
 
@@ -42,7 +43,7 @@ internal sealed class FleetCertificateAuthority : IDisposable
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         var now = time.GetUtcNow();
         using var ca = request.CreateSelfSigned(now.AddMinutes(-5), now + CaLifetime);
-        WritePrivate(keyPath, key.ExportPkcs8PrivateKeyPem());
+        PrivateFile.Write(keyPath, key.ExportPkcs8PrivateKeyPem());
         File.WriteAllText(certPath, ca.ExportCertificatePem());
         return new FleetCertificateAuthority(X509Certificate2.CreateFromPemFile(certPath, keyPath), time);
     }
@@ -65,15 +66,4 @@ internal sealed class FleetCertificateAuthority : IDisposable
     }
 
     public void Dispose() => _ca.Dispose();
-
-    private static void WritePrivate(string path, string content)
-    {
-        using var stream = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        });
-        stream.Write(System.Text.Encoding.UTF8.GetBytes(content));
-    }
 }

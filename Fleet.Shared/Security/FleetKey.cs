@@ -42,19 +42,7 @@ public static class FleetKey
 
         var key = Create();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temp = path + ".tmp";
-        using (var stream = new FileStream(temp, new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(key.ExportPkcs8PrivateKeyPem());
-        }
-
-        File.Move(temp, path, overwrite: true);
+        PrivateFile.Write(path, key.ExportPkcs8PrivateKeyPem());
         return key;
     }
 

@@ -181,7 +181,8 @@ public sealed class MosquittoBroker : IAsyncDisposable
         }
     }
 
-    private static bool IsPortFree(string address, int port)
+    /// <summary>Whether a TCP listener could bind <paramref name="address"/>:<paramref name="port"/> right now.</summary>
+    public static bool IsPortFree(string address, int port)
     {
         try
         {

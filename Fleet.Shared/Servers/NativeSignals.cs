@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Fleet.Shared.Servers;
 
 /// <summary>POSIX signals for child processes; .NET's Process API offers only SIGKILL.</summary>
-internal static partial class NativeSignals
+public static partial class NativeSignals
 {
     private const int SigHup = 1;
     private const int SigTerm = 15;

@@ -18,9 +18,7 @@ public sealed class GatewayHost : IAsyncDisposable
         _app = app;
         DataDirectory = dataDirectory;
         BaseAddress = baseAddress;
-        var credentials = File.ReadAllLines(Path.Combine(dataDirectory, "credentials"))
-            .Where(l => l.Contains('=', StringComparison.Ordinal) && !l.StartsWith('#'))
-            .ToDictionary(l => l[..l.IndexOf('=', StringComparison.Ordinal)], l => l[(l.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+        var credentials = Fleet.Shared.Security.CredentialsFile.Read(Path.Combine(dataDirectory, Fleet.Shared.Security.CredentialsFile.FileName));
         OperatorToken = credentials["operator"];
         ReaderToken = credentials["reader"];
     }

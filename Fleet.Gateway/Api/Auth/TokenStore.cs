@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using System.Text;
+using Fleet.Shared.Security;
 
 namespace Fleet.Gateway.Api.Auth;
 
@@ -42,9 +43,9 @@ internal sealed class TokenStore
             new("operator", ApiRole.Operator, Hash(operatorSecret)),
             new("reader", ApiRole.ReadOnly, Hash(readerSecret)),
         };
-        WritePrivate(Path.Combine(dataDirectory, "credentials"),
-            $"# Fleet gateway API tokens (shown once; only hashes are kept in tokens.json)\noperator={operatorSecret}\nreader={readerSecret}\n");
-        WritePrivate(path, JsonSerializer.Serialize(created, Json));
+        CredentialsFile.Write(Path.Combine(dataDirectory, CredentialsFile.FileName),
+            [new("operator", operatorSecret), new("reader", readerSecret)]);
+        PrivateFile.Write(path, JsonSerializer.Serialize(created, Json));
         return new TokenStore(created);
     }
 
@@ -67,21 +68,4 @@ internal sealed class TokenStore
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     private static string NewSecret() => "flt_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
-
-    private static void WritePrivate(string path, string content)
-    {
-        var temp = path + ".tmp";
-        using (var stream = new FileStream(temp, new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
-        {
-            stream.Write(Encoding.UTF8.GetBytes(content));
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temp, path, overwrite: true);
-    }
 }

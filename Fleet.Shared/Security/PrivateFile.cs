@@ -1,0 +1,50 @@
+using System.Text;
+
+namespace Fleet.Shared.Security;
+
+/// <summary>Writes secrets (keys, tokens, password files) readable by the owner only.</summary>
+/// <remarks>
+/// The content goes to a temporary file created with mode 0600, is flushed to disk, and is renamed over
+/// the target, so a reader never sees a half-written secret and a file that existed with a wider mode
+/// is replaced rather than rewritten in place.
+/// </remarks>
+public static class PrivateFile
+{
+    private static readonly FileStreamOptions CreateOwnerOnly = new()
+    {
+        Mode = FileMode.Create,
+        Access = FileAccess.Write,
+        UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+    };
+
+    /// <summary>Atomically replaces <paramref name="path"/> with <paramref name="content"/> (UTF-8), mode 0600.</summary>
+    public static void Write(string path, string content)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(content);
+        var temp = path + ".tmp";
+        using (var stream = new FileStream(temp, CreateOwnerOnly))
+        {
+            stream.Write(Encoding.UTF8.GetBytes(content));
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>Asynchronous <see cref="Write"/>.</summary>
+    public static async Task WriteAsync(string path, string content, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(content);
+        var temp = path + ".tmp";
+        var stream = new FileStream(temp, CreateOwnerOnly);
+        await using (stream.ConfigureAwait(false))
+        {
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(content), cancellationToken).ConfigureAwait(false);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, path, overwrite: true);
+    }
+}
