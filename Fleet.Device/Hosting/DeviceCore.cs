@@ -44,6 +44,9 @@ internal sealed class DeviceCore : IDisposable
 
     public ModelCatalog? Catalog { get; init; }
 
+    /// <summary>Output excerpts attached to heal events (null: none).</summary>
+    public OutputSnippet? Snippet { get; init; }
+
     /// <summary>Extra latency injected per inference (simulated compute throttling), in microseconds.</summary>
     public double InjectedLatencyUs { get; set; }
 
@@ -85,12 +88,14 @@ internal sealed class DeviceCore : IDisposable
             if (_inferences++ % _sampleEvery != 0)
             {
                 Host.Infer(_controls);
+                Snippet?.Offer(_position + i, _windowSize, Host.Output);
                 continue;
             }
 
             var t0 = Stopwatch.GetTimestamp();
             Host.Infer(_controls);
             var t1 = Stopwatch.GetTimestamp();
+            Snippet?.Offer(_position + i, _windowSize, Host.Output);
             var latencyUs = (Stopwatch.GetElapsedTime(t0, t1).Ticks / 10.0) + InjectedLatencyUs;
             Watchdog.Observe(_controls, latencyUs);
             // Activation statistics need fewer samples than the output histogram.
@@ -110,6 +115,7 @@ internal sealed class DeviceCore : IDisposable
         _position = 0;
         var t2 = Stopwatch.GetTimestamp();
         var verdict = Watchdog.CloseWindow(Host, _temperature());
+        Snippet?.WindowClosed(verdict);
         var closeTicks = Stopwatch.GetTimestamp() - t2;
         _monitorTicks += closeTicks;
         _closeTicks += closeTicks;
@@ -119,6 +125,7 @@ internal sealed class DeviceCore : IDisposable
         var healTime = Stopwatch.GetElapsedTime(healStarted);
         if (episode is not null)
         {
+            episode = Snippet is { } snippet && episode.Heal is { } heal ? episode with { Heal = snippet.Attach(heal) } : episode;
             Apply(episode);
         }
 

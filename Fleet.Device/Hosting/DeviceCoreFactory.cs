@@ -4,6 +4,7 @@ using Fleet.Device.Monitoring;
 using Fleet.Device.Simulation;
 using Fleet.Device.Storage;
 using Fleet.Shared.Health;
+using Fleet.Shared.Models;
 
 namespace Fleet.Device.Hosting;
 
@@ -25,6 +26,6 @@ internal static class DeviceCoreFactory
         }
 
         var healer = new Healer(remediation, DiagnoserOptions.Default, catalog, time);
-        return new DeviceCore(host, new Watchdog(watchdog), healer, new ControlStream(seed), temperature) { Catalog = catalog };
+        return new DeviceCore(host, new Watchdog(watchdog), healer, new ControlStream(seed), temperature) { Catalog = catalog, Snippet = new OutputSnippet(HarmonicSynth.SampleRate) };
     }
 }

@@ -59,6 +59,7 @@ internal static class GatewayApp
         app.MapIdentity();
         app.MapMetrics();
         app.MapDevices();
+        app.MapDeviceHistory();
         app.MapFleet();
         app.MapModels();
         app.MapEvents();

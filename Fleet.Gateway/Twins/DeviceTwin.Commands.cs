@@ -128,7 +128,7 @@ internal sealed partial class DeviceTwin
             _desired?.Json,
             _reported?.Json,
             new TwinDelta(inSync, inSync ? 0 : desiredVersion, reportedDesired, desiredModel, reportedModel, refusal),
-            new TwinHealth(_reported?.Health, last?.Kl, _metrics?.KlMean, last?.KlThreshold, last?.LatencyP99Us, _metrics?.LatencyP99Mean, last?.Heals, _metrics?.Count ?? 0),
+            new TwinHealth(_reported?.Health, last?.Kl, _metrics?.KlMean, last?.KlThreshold, last?.LatencyP99Us, _metrics?.LatencyP99Mean, last?.Heals, _metrics?.Count ?? 0, last?.TemperatureC),
             _lastUpdateJson,
             _lastValidationJson,
             _supervision);

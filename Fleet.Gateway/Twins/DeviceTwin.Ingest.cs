@@ -152,6 +152,7 @@ internal sealed partial class DeviceTwin
 
         _telemetryMark = new SeqMark(epoch, telemetry.Seq);
         (_metrics ??= new TwinMetrics()).Add(telemetry);
+        RecordHistory(telemetry);
         var now = _services.Time.GetUtcNow();
         if (now - _lastTouched >= TouchInterval)
         {
@@ -216,6 +217,7 @@ internal sealed partial class DeviceTwin
         switch (deviceEvent)
         {
             case HealEvent heal:
+                KeepWaveforms(heal);
                 StoreHeal(heal, message.Payload, message.Persisted);
                 break;
             case UpdateEvent update:

@@ -118,6 +118,12 @@ internal sealed partial class DeviceTwin : ActorBase
             case GetTwin get:
                 get.Reply.TrySetResult(Snapshot());
                 break;
+            case GetMetricHistory history:
+                OnGetMetricHistory(history);
+                break;
+            case GetWaveforms waveforms:
+                OnGetWaveforms(waveforms);
+                break;
             case SetDesired set:
                 OnSetDesired(set);
                 break;

@@ -24,6 +24,7 @@ export async function api(path, { method = 'GET', body, signal } = {}) {
   return data;
 }
 
-export function eventsUrl() {
-  return `/api/v1/events?access_token=${encodeURIComponent(token.get() ?? '')}`;
+export function eventsUrl(device) {
+  const scope = device ? `&device=${encodeURIComponent(device)}` : '';
+  return `/api/v1/events?access_token=${encodeURIComponent(token.get() ?? '')}${scope}`;
 }

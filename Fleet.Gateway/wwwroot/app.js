@@ -21,7 +21,7 @@ function route() {
   for (const a of document.querySelectorAll('[data-nav]')) a.classList.toggle('active', hash.startsWith(a.getAttribute('href')) && (hash === '#/' || a.getAttribute('href') !== '#/'));
   const device = hash.match(/^#\/devices\/(.+)$/);
   if (device) teardown = renderDevice(view, fleet, decodeURIComponent(device[1]), role);
-  else if (hash === '#/models') renderModels(view);
+  else if (hash === '#/models') teardown = renderModels(view, fleet);
   else teardown = renderOverview(view, fleet, (to) => { location.hash = to; });
 }
 
@@ -43,6 +43,7 @@ function connect() {
   source.addEventListener('resync', () => fleet.reload().catch(onFailure));
   source.addEventListener('twin', (e) => fleet.applyChange(JSON.parse(e.data)));
   source.addEventListener('incident', (e) => fleet.addIncident(JSON.parse(e.data)));
+  source.addEventListener('rollout', (e) => fleet.dispatchEvent(new CustomEvent('rollout', { detail: JSON.parse(e.data) })));
   source.onerror = () => {
     setLive('down', 'reconnecting');
     if (source.readyState === EventSource.CLOSED) {

@@ -1,19 +1,30 @@
-// Device detail: desired vs reported with the delta, rolling health sparklines, heal timeline and operator actions.
-import { api } from './api.js';
+// Device detail: desired vs reported with the delta, metric history sparklines, the vocoder's output around its
+// latest heal, heal timeline and operator actions. Its own event stream (?device=) brings this device's telemetry.
+import { api, eventsUrl } from './api.js';
 import { stateOf } from './fleet.js';
-import { el, svg, clear } from './dom.js';
+import { el, clear } from './dom.js';
 import { confirmAction } from './confirm.js';
-
-const HISTORY = 120;
+import { MetricHistory, drawSparks, format } from './sparks.js';
+import { drawWaveforms } from './waveforms.js';
 
 export function renderDevice(view, fleet, id, role) {
   clear(view);
-  const samples = { kl: [], latency: [] };
+  const history = new MetricHistory();
   const title = el('h2', { id: 'device-title' }, id);
   const badge = el('span', { class: 'badge', id: 'device-state' });
   const status = el('p', { class: 'status', id: 'action-result', role: 'status' });
-  const body = el('div', { id: 'device-body' }, el('p', { class: 'muted' }, 'Loading…'));
-  view.append(el('p', {}, el('a', { href: '#/' }, '← Fleet')), el('div', { class: 'device-head' }, title, badge), actions(), status, body);
+  const delta = el('div', { id: 'delta-box' }, el('p', { class: 'muted' }, 'Loading…'));
+  const sparks = el('div', { class: 'sparks', id: 'sparks' }, el('p', { class: 'muted' }, 'Loading…'));
+  const waves = el('div', { id: 'waveforms' }, el('p', { class: 'muted' }, 'Loading…'));
+  const heals = el('div', { id: 'heal-box' });
+  const raw = el('div', { class: 'raw' });
+  view.append(el('p', {}, el('a', { href: '#/' }, '← Fleet')), el('div', { class: 'device-head' }, title, badge), actions(), status,
+    el('div', { id: 'device-body' },
+      el('section', { class: 'panel' }, el('h3', {}, 'Desired vs reported'), delta),
+      el('section', { class: 'panel' }, el('h3', {}, 'Health (recent telemetry windows)'), sparks),
+      el('section', { class: 'panel', id: 'output-panel' }, el('h3', {}, 'Model output around the latest heal'), waves),
+      el('section', { class: 'panel' }, el('h3', {}, 'Heal timeline'), heals),
+      el('section', { class: 'panel' }, el('h3', {}, 'Raw twin'), el('details', {}, el('summary', {}, 'desired / reported JSON'), raw))));
 
   let stopped = false;
   let twin = null;
@@ -24,14 +35,31 @@ export function renderDevice(view, fleet, id, role) {
       const detail = await api(`/api/v1/devices/${encodeURIComponent(id)}`);
       if (stopped) return;
       twin = detail.twin;
-      const m = twin?.metrics;
-      if (m?.kl != null) push(samples.kl, m.kl);
-      if (m?.latencyP99Us != null) push(samples.latency, m.latencyP99Us);
       show(detail);
     } catch (error) {
-      if (!stopped) body.replaceChildren(el('p', { class: 'error' }, error.message));
+      if (!stopped) delta.replaceChildren(el('p', { class: 'error' }, error.message));
     } finally {
       if (!stopped) timer = setTimeout(load, 3000);
+    }
+  }
+
+  async function loadMetrics() {
+    try {
+      const result = await api(`/api/v1/devices/${encodeURIComponent(id)}/metrics`);
+      if (stopped) return;
+      history.reset(result.points, result.capacity);
+      drawSparks(sparks, history);
+    } catch (error) {
+      if (!stopped) sparks.replaceChildren(el('p', { class: 'error' }, error.message));
+    }
+  }
+
+  async function loadWaveforms() {
+    try {
+      const result = await api(`/api/v1/devices/${encodeURIComponent(id)}/waveforms`);
+      if (!stopped) drawWaveforms(waves, result);
+    } catch (error) {
+      if (!stopped) waves.replaceChildren(el('p', { class: 'error' }, error.message));
     }
   }
 
@@ -41,18 +69,19 @@ export function renderDevice(view, fleet, id, role) {
     badge.className = `badge ${state}`;
     badge.textContent = state;
     badge.dataset.state = state;
-    body.replaceChildren(
-      el('section', { class: 'panel' }, el('h3', {}, 'Desired vs reported'), deltaTable(detail)),
-      el('section', { class: 'panel' }, el('h3', {}, 'Health (since this page opened)'),
-        el('div', { class: 'sparks' },
-          spark('KL divergence', samples.kl, detail.twin?.metrics?.klThreshold),
-          spark('Latency p99 (µs)', samples.latency, null),
-          el('div', { class: 'spark muted' }, el('span', {}, 'Temperature'), el('small', {}, 'not reported by the API')))),
-      el('section', { class: 'panel' }, el('h3', {}, 'Heal timeline'), timeline(detail.heals ?? [])),
-      el('section', { class: 'panel' }, el('h3', {}, 'Raw twin'),
-        el('details', {}, el('summary', {}, 'desired / reported JSON'),
-          el('div', { class: 'raw' }, el('pre', {}, JSON.stringify(detail.twin?.desired ?? null, null, 2)), el('pre', {}, JSON.stringify(detail.twin?.reported ?? null, null, 2))))));
+    delta.replaceChildren(deltaTable(detail));
+    heals.replaceChildren(timeline(detail.heals ?? []));
+    raw.replaceChildren(el('pre', {}, JSON.stringify(detail.twin?.desired ?? null, null, 2)), el('pre', {}, JSON.stringify(detail.twin?.reported ?? null, null, 2)));
   }
+
+  // This device's telemetry and heal excerpts; each (re)connection re-reads both, so nothing missed while away is lost.
+  const stream = new EventSource(eventsUrl(id));
+  stream.addEventListener('hello', () => { loadMetrics(); loadWaveforms(); });
+  stream.addEventListener('metrics', (e) => {
+    history.add(JSON.parse(e.data).point);
+    drawSparks(sparks, history);
+  });
+  stream.addEventListener('waveforms', () => { loadWaveforms(); clearTimeout(timer); load(); });
 
   function actions() {
     const bar = el('div', { class: 'actions', id: 'actions' });
@@ -104,12 +133,7 @@ export function renderDevice(view, fleet, id, role) {
   const onDevice = (event) => { if (event.detail === id) { clearTimeout(timer); load(); } };
   fleet.addEventListener('device', onDevice);
   load();
-  return () => { stopped = true; clearTimeout(timer); fleet.removeEventListener('device', onDevice); };
-}
-
-function push(series, value) {
-  series.push(value);
-  if (series.length > HISTORY) series.shift();
+  return () => { stopped = true; clearTimeout(timer); stream.close(); fleet.removeEventListener('device', onDevice); };
 }
 
 function deltaTable({ device, twin }) {
@@ -120,6 +144,7 @@ function deltaTable({ device, twin }) {
     ['Desired version', delta.pendingVersion ?? twin.desiredVersion, delta.reportedDesiredVersion],
     ['Health', 'healthy', twin.metrics?.health ?? device.health],
     ['Online', 'yes', twin.online ? 'yes' : 'no'],
+    ['Temperature', null, twin.metrics?.temperatureC != null ? `${format(twin.metrics.temperatureC)} °C` : 'no sensor'],
     ['Quarantined', 'no', twin.quarantined ? `yes (${twin.quarantineReason ?? ''})` : 'no'],
   ];
   const table = el('table', { class: 'delta', id: 'delta' }, el('tr', {}, el('th', {}, ''), el('th', {}, 'Desired'), el('th', {}, 'Reported')));
@@ -129,25 +154,6 @@ function deltaTable({ device, twin }) {
   }
   const note = delta.inSync ? el('p', { class: 'ok' }, 'In sync') : el('p', { class: 'warn' }, delta.cannotApplyReason ? `Device cannot apply: ${delta.cannotApplyReason}` : 'Not in sync');
   return el('div', {}, table, note);
-}
-
-function spark(label, series, threshold) {
-  const width = 240;
-  const height = 48;
-  const box = el('div', { class: 'spark' }, el('span', {}, label), el('b', {}, series.length ? format(series[series.length - 1]) : '—'));
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': label });
-  if (series.length > 1 || threshold != null) {
-    const max = Math.max(...series, threshold ?? 0) * 1.1 || 1;
-    const min = Math.min(...series, 0);
-    const y = (v) => height - ((v - min) / (max - min || 1)) * (height - 4) - 2;
-    if (threshold != null) chart.append(svg('line', { x1: 0, x2: width, y1: y(threshold), y2: y(threshold), class: 'threshold' }));
-    if (series.length > 1) {
-      const step = width / (series.length - 1);
-      chart.append(svg('polyline', { points: series.map((v, i) => `${(i * step).toFixed(1)},${y(v).toFixed(1)}`).join(' '), class: 'line' }));
-    }
-  }
-  box.append(chart);
-  return box;
 }
 
 function timeline(heals) {
@@ -163,8 +169,4 @@ function timeline(heals) {
       rungs));
   }
   return list;
-}
-
-function format(value) {
-  return Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 1 ? value.toFixed(2) : value.toPrecision(3);
 }

@@ -29,4 +29,8 @@ public sealed record HealEvent : DeviceEvent
     /// <summary>Model version running afterwards.</summary>
     [JsonPropertyName("modelVersion")]
     public string? ModelVersion { get; init; }
+
+    /// <summary>Optional excerpts of the model's output from the last clean window and the triggering window.</summary>
+    [JsonPropertyName("output")]
+    public HealOutputSnippets? Output { get; init; }
 }

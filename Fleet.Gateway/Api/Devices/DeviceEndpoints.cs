@@ -248,7 +248,7 @@ internal static class DeviceEndpoints
     }
 
     /// <summary>Sends a twin a message carrying its reply; default on timeout.</summary>
-    private static async Task<T?> AskTwinAsync<T>(FleetRuntime runtime, Func<TaskCompletionSource<T>, ITwinMessage> create, TimeSpan timeout, CancellationToken cancellationToken)
+    internal static async Task<T?> AskTwinAsync<T>(FleetRuntime runtime, Func<TaskCompletionSource<T>, ITwinMessage> create, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var reply = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         runtime.Devices.Tell(create(reply));

@@ -16,12 +16,19 @@ internal static class EventEndpoints
     public static void MapEvents(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/v1/events", StreamAsync).RequireAuthorization(AuthSetup.Read);
 
-    private static async Task StreamAsync(HttpContext context, FleetEventFeed feed, IHostApplicationLifetime lifetime)
+    /// <remarks>With <c>?device=ID</c> the stream carries only that device's <c>metrics</c> and <c>waveforms</c> events.</remarks>
+    private static async Task StreamAsync(HttpContext context, FleetEventFeed feed, IHostApplicationLifetime lifetime, string? device)
     {
+        if (device is not null && Fleet.Shared.Protocol.DeviceId.Problem(device) is { } problem)
+        {
+            await ApiProblems.Invalid("device", problem).ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         // End the stream when the gateway stops, so shutdown is not held up by open browsers (they reconnect).
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         var cancellationToken = stop.Token;
-        using var subscription = feed.Subscribe();
+        using var subscription = feed.Subscribe(device);
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
@@ -84,6 +91,8 @@ internal static class EventEndpoints
         {
             TwinChanged twin => JsonSerializer.Serialize(new { id = twin.DeviceId, shard = twin.Shard, health = twin.Health, online = twin.Online, modelVersion = twin.ModelVersion, quarantined = twin.Quarantined, lastSeen = twin.LastSeen }, Json),
             IncidentRaised incident => JsonSerializer.Serialize(incident.Incident, Json),
+            MetricsRecorded metrics => JsonSerializer.Serialize(new { id = metrics.DeviceId, point = Devices.MetricPointView.Of(metrics.Point) }, Json),
+            WaveformsRecorded waveforms => JsonSerializer.Serialize(new { id = waveforms.DeviceId, healId = waveforms.HealId }, Json),
             _ => "{}",
         };
         builder.Append("event: ").Append(change.Name).Append("\ndata: ").Append(data).Append("\n\n");

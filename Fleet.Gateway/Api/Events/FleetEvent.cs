@@ -6,6 +6,9 @@ namespace Fleet.Gateway.Api.Events;
 internal abstract record FleetEvent
 {
     public abstract string Name { get; }
+
+    /// <summary>Null for a fleet-wide event; else the one device whose views (<c>/api/v1/events?device=</c>) alone receive it.</summary>
+    public virtual string? WatchedDevice => null;
 }
 
 /// <summary>A twin's summary changed: health, presence, running model or quarantine.</summary>

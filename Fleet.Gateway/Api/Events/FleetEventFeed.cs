@@ -27,19 +27,41 @@ internal sealed class FleetEventFeed
     /// <summary>Live subscriptions.</summary>
     public int Subscribers => Volatile.Read(ref _subscribers).Length;
 
-    /// <summary>Hands the event to every subscriber's queue (dropping that queue's oldest event when it is full).</summary>
+    /// <summary>
+    /// Hands the event to the queue of every subscriber it is for (dropping that queue's oldest event when it is full):
+    /// fleet-wide events to fleet subscriptions, a device's events to the subscriptions watching that device.
+    /// </summary>
     public void Publish(FleetEvent change)
     {
+        ArgumentNullException.ThrowIfNull(change);
+        var device = change.WatchedDevice;
         foreach (var subscriber in Volatile.Read(ref _subscribers))
         {
-            subscriber.Offer(change);
+            if (string.Equals(subscriber.Device, device, StringComparison.Ordinal))
+            {
+                subscriber.Offer(change);
+            }
         }
     }
 
-    /// <summary>Starts a subscription; dispose it to stop receiving.</summary>
-    public Subscription Subscribe()
+    /// <summary>Whether any subscription watches <paramref name="deviceId"/> (so a twin need not build events nobody reads).</summary>
+    public bool Watches(string deviceId)
     {
-        var subscription = new Subscription(this, _capacity);
+        foreach (var subscriber in Volatile.Read(ref _subscribers))
+        {
+            if (string.Equals(subscriber.Device, deviceId, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Starts a subscription to fleet-wide events, or with <paramref name="device"/> to that device's events only; dispose it to stop receiving.</summary>
+    public Subscription Subscribe(string? device = null)
+    {
+        var subscription = new Subscription(this, _capacity, device);
         lock (_gate)
         {
             _subscribers = [.. _subscribers, subscription];
@@ -63,15 +85,19 @@ internal sealed class FleetEventFeed
         private readonly Channel<FleetEvent> _queue;
         private long _dropped;
 
-        public Subscription(FleetEventFeed feed, int capacity)
+        public Subscription(FleetEventFeed feed, int capacity, string? device = null)
         {
             _feed = feed;
+            Device = device;
             _queue = Channel.CreateBounded<FleetEvent>(
                 new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
                 _ => Interlocked.Increment(ref _dropped));
         }
 
         public ChannelReader<FleetEvent> Reader => _queue.Reader;
+
+        /// <summary>The device this subscription watches, or null for fleet-wide events.</summary>
+        public string? Device { get; }
 
         /// <summary>Events this subscriber lost because its queue was full.</summary>
         public long Dropped => Interlocked.Read(ref _dropped);

@@ -1,0 +1,51 @@
+using Fleet.Gateway.Api.Events;
+using Fleet.Shared.Protocol;
+
+namespace Fleet.Gateway.Twins;
+
+internal sealed partial class DeviceTwin
+{
+    private const int MaxSampleRate = 192_000;
+
+    private TelemetryHistory? _history;
+    private OutputWaveforms? _waveforms;
+
+    /// <summary>Adds a telemetry window to the history and shows it to whoever watches this device.</summary>
+    private void RecordHistory(TelemetryMessage telemetry)
+    {
+        var point = (_history ??= new TelemetryHistory()).Add(_services.Time.GetUtcNow(), telemetry);
+        if (_services.Events is { } events && events.Watches(_deviceId))
+        {
+            events.Publish(new MetricsRecorded(_deviceId, point));
+        }
+    }
+
+    /// <summary>Keeps the output excerpts of a heal event (the newest pair wins); malformed excerpts are dropped, the heal is not.</summary>
+    private void KeepWaveforms(HealEvent heal)
+    {
+        if (heal.Output is not { } output || output.SampleRate is <= 0 or > MaxSampleRate)
+        {
+            return;
+        }
+
+        var clean = Pcm(output.Clean);
+        var corrupted = Pcm(output.Corrupted);
+        if (clean is null && corrupted is null)
+        {
+            return;
+        }
+
+        _waveforms = new OutputWaveforms(heal.Id, _services.Time.GetUtcNow(), Camel(heal.Diagnosis.ToString()), Camel(heal.Outcome.ToString()), output.SampleRate, clean, corrupted);
+        if (_services.Events is { } events && events.Watches(_deviceId))
+        {
+            events.Publish(new WaveformsRecorded(_deviceId, heal.Id));
+        }
+    }
+
+    private void OnGetMetricHistory(GetMetricHistory get) => get.Reply.TrySetResult(_history?.Latest(get.Points) ?? []);
+
+    private void OnGetWaveforms(GetWaveforms get) => get.Reply.TrySetResult(_waveforms);
+
+    private static byte[]? Pcm(byte[]? samples) =>
+        samples is { Length: > 0 } s && s.Length % sizeof(short) == 0 && s.Length <= HealOutputSnippets.MaxSamples * sizeof(short) ? s : null;
+}
