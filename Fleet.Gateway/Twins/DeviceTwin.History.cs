@@ -7,13 +7,13 @@ internal sealed partial class DeviceTwin
 {
     private const int MaxSampleRate = 192_000;
 
-    private TelemetryHistory? _history;
-    private OutputWaveforms? _waveforms;
+    private TwinHistory? _history;
 
     /// <summary>Adds a telemetry window to the history and shows it to whoever watches this device.</summary>
     private void RecordHistory(TelemetryMessage telemetry)
     {
-        var point = (_history ??= new TelemetryHistory()).Add(_services.Time.GetUtcNow(), telemetry);
+        _history ??= new TwinHistory();
+        var point = (_history.Telemetry ??= new TelemetryHistory()).Add(_services.Time.GetUtcNow(), telemetry);
         if (_services.Events is { } events && events.Watches(_deviceId))
         {
             events.Publish(new MetricsRecorded(_deviceId, point));
@@ -35,16 +35,16 @@ internal sealed partial class DeviceTwin
             return;
         }
 
-        _waveforms = new OutputWaveforms(heal.Id, _services.Time.GetUtcNow(), Camel(heal.Diagnosis.ToString()), Camel(heal.Outcome.ToString()), output.SampleRate, clean, corrupted);
+        (_history ??= new TwinHistory()).Waveforms = new OutputWaveforms(heal.Id, _services.Time.GetUtcNow(), Camel(heal.Diagnosis.ToString()), Camel(heal.Outcome.ToString()), output.SampleRate, clean, corrupted);
         if (_services.Events is { } events && events.Watches(_deviceId))
         {
             events.Publish(new WaveformsRecorded(_deviceId, heal.Id));
         }
     }
 
-    private void OnGetMetricHistory(GetMetricHistory get) => get.Reply.TrySetResult(_history?.Latest(get.Points) ?? []);
+    private void OnGetMetricHistory(GetMetricHistory get) => get.Reply.TrySetResult(_history?.Telemetry?.Latest(get.Points) ?? []);
 
-    private void OnGetWaveforms(GetWaveforms get) => get.Reply.TrySetResult(_waveforms);
+    private void OnGetWaveforms(GetWaveforms get) => get.Reply.TrySetResult(_history?.Waveforms);
 
     private static byte[]? Pcm(byte[]? samples) =>
         samples is { Length: > 0 } s && s.Length % sizeof(short) == 0 && s.Length <= HealOutputSnippets.MaxSamples * sizeof(short) ? s : null;

@@ -75,13 +75,22 @@ export function renderDevice(view, fleet, id, role) {
   }
 
   // This device's telemetry and heal excerpts; each (re)connection re-reads both, so nothing missed while away is lost.
-  const stream = new EventSource(eventsUrl(id));
-  stream.addEventListener('hello', () => { loadMetrics(); loadWaveforms(); });
-  stream.addEventListener('metrics', (e) => {
-    history.add(JSON.parse(e.data).point);
-    drawSparks(sparks, history);
-  });
-  stream.addEventListener('waveforms', () => { loadWaveforms(); clearTimeout(timer); load(); });
+  // EventSource retries a dropped connection itself but gives up after a refused one (a restarting gateway): reopen.
+  let stream = null;
+  let reopen = 0;
+  function listen() {
+    stream = new EventSource(eventsUrl(id));
+    stream.addEventListener('hello', () => { loadMetrics(); loadWaveforms(); });
+    stream.addEventListener('metrics', (e) => {
+      history.add(JSON.parse(e.data).point);
+      drawSparks(sparks, history);
+    });
+    stream.addEventListener('waveforms', () => { loadWaveforms(); clearTimeout(timer); load(); });
+    stream.onerror = () => {
+      if (!stopped && stream.readyState === EventSource.CLOSED) reopen = setTimeout(listen, 2000);
+    };
+  }
+  listen();
 
   function actions() {
     const bar = el('div', { class: 'actions', id: 'actions' });
@@ -133,7 +142,7 @@ export function renderDevice(view, fleet, id, role) {
   const onDevice = (event) => { if (event.detail === id) { clearTimeout(timer); load(); } };
   fleet.addEventListener('device', onDevice);
   load();
-  return () => { stopped = true; clearTimeout(timer); stream.close(); fleet.removeEventListener('device', onDevice); };
+  return () => { stopped = true; clearTimeout(timer); clearTimeout(reopen); stream.close(); fleet.removeEventListener('device', onDevice); };
 }
 
 function deltaTable({ device, twin }) {

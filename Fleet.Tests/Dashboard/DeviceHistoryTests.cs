@@ -75,6 +75,25 @@ public sealed class DeviceHistoryTests(DashboardFixture dashboard, ITestOutputHe
     }
 
     [Fact]
+    public async Task WaveformsEndpoint_KeepsTheNewestPair_AndIgnoresAMalformedExcerptButNotItsHeal()
+    {
+        var id = "wave-" + Guid.NewGuid().ToString("N")[..8];
+        await using var device = await TestDevice.ConnectAsync(Gateway.BrokerPort, id);
+        await device.StatusAsync(online: true);
+        Assert.Equal(JsonValueKind.Null, (await WaveformsWhenRegistered(id)).GetProperty("heal").ValueKind);
+
+        await device.PublishAsync(TopicKind.Events, Heal("h-1", new JsonObject { ["sampleRate"] = 8000, ["clean"] = "AQACAA==", ["corrupted"] = "/38AgA==" }));
+        await device.PublishAsync(TopicKind.Events, Heal("h-2", new JsonObject { ["sampleRate"] = 8000, ["clean"] = "AQID" }));
+        await Gateway.DeviceWhenAsync(id, d => d.GetProperty("heals").GetArrayLength() == 2, "both heals stored");
+
+        var heal = (await Waveforms(id)).GetProperty("heal");
+        Assert.Equal("h-1", heal.GetProperty("id").GetString());
+        Assert.Equal(8000, heal.GetProperty("sampleRate").GetInt32());
+        Assert.Equal([1, 0, 2, 0], heal.GetProperty("clean").GetBytesFromBase64());
+        Assert.Equal([0xFF, 0x7F, 0x00, 0x80], heal.GetProperty("corrupted").GetBytesFromBase64());
+    }
+
+    [Fact]
     public async Task VocoderDevice_AfterAnInjectedBitFlipIsHealed_ShowsCleanAndCorruptedWaveformsWithPlayButtons()
     {
         var key = await Gateway.Reader.GetStringAsync("/api/v1/fleet/key");
@@ -138,6 +157,24 @@ public sealed class DeviceHistoryTests(DashboardFixture dashboard, ITestOutputHe
         var errors = Browser.ConsoleLog().Where(e => e.Level == LogLevel.Severe && !e.Message.Contains("/api/v1/rollouts", StringComparison.Ordinal)).Select(e => e.Message).ToList();
         Assert.True(errors.Count == 0, "console errors: " + string.Join(" | ", errors));
     }
+
+    private static JsonObject Heal(string id, JsonObject output) => new()
+    {
+        ["type"] = "heal",
+        ["id"] = id,
+        ["diagnosis"] = "hardware",
+        ["trigger"] = "digest",
+        ["rungs"] = new JsonArray(new JsonObject { ["rung"] = "restoreTensors", ["validation"] = "pass" }),
+        ["outcome"] = "healed",
+        ["output"] = output,
+    };
+
+    private async Task<JsonElement> WaveformsWhenRegistered(string id) =>
+        JsonDocument.Parse(await Eventually.ValueAsync(async () =>
+        {
+            var response = await Gateway.Reader.GetAsync($"/api/v1/devices/{id}/waveforms");
+            return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
+        }, "the device to be registered")).RootElement;
 
     private static Task Telemetry(TestDevice device, double kl, double? temperatureC = null)
     {
