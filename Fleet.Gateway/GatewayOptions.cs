@@ -41,6 +41,13 @@ internal sealed record GatewayOptions
     /// <summary>How students are distilled (<c>Fleet:Distillation</c>).</summary>
     public Distillation.DistillationPolicy Distillation { get; init; } = new();
 
+    /// <summary>How store failures are ridden out without acknowledging unstored messages (<c>Fleet:Durability</c>).</summary>
+    public Ingress.DurabilityPolicy Durability { get; init; } = new();
+
+    /// <summary>Twins without a message for this long are stopped and their memory released (rehydrated from the
+    /// store on their next message or read); zero never passivates.</summary>
+    public TimeSpan TwinIdleTimeout { get; init; } = TimeSpan.FromMinutes(15);
+
     /// <summary>The URL devices use to reach this gateway's HTTP API (model downloads); null uses the first listening address.</summary>
     public string? PublicUrl { get; init; }
 
@@ -76,6 +83,12 @@ internal sealed record GatewayOptions
         problems.AddRange(Incidents.Validate());
         problems.AddRange(Insights.Validate());
         problems.AddRange(Distillation.Validate());
+        problems.AddRange(Durability.Validate());
+        if (TwinIdleTimeout < TimeSpan.Zero)
+        {
+            problems.Add("Fleet:TwinIdleTimeout must not be negative (zero never passivates).");
+        }
+
         if (PublicUrl is not null && !Uri.TryCreate(PublicUrl, UriKind.Absolute, out _))
         {
             problems.Add($"Fleet:PublicUrl '{PublicUrl}' is not an absolute URL.");
