@@ -15,6 +15,9 @@ internal sealed record GatewayOptions
     /// <summary>Managed broker only: refuse anonymous clients; devices log in with provisioned passwords and are confined by ACL.</summary>
     public bool BrokerAuthentication { get; init; }
 
+    /// <summary>Managed broker only: a TLS listener for devices, optionally mutual TLS with fleet CA certificates (<c>Fleet:BrokerTls</c>).</summary>
+    public Broker.BrokerTlsOptions BrokerTls { get; init; } = new();
+
     /// <summary>External broker: the user and password of the gateway's sessions.</summary>
     public string? BrokerUser { get; init; }
 
@@ -76,6 +79,12 @@ internal sealed record GatewayOptions
         if (ShardCount is < 1 or > 4096)
         {
             problems.Add($"Fleet:ShardCount {ShardCount} must be between 1 and 4096.");
+        }
+
+        problems.AddRange(BrokerTls.Validate());
+        if (BrokerTls.Enabled && BrokerHost is not null)
+        {
+            problems.Add("Fleet:BrokerTls configures the managed broker; with an external Fleet:BrokerHost configure TLS on that broker.");
         }
 
         problems.AddRange(Store.Validate());

@@ -21,6 +21,9 @@ internal static partial class GatewayLog
     [LoggerMessage(1005, LogLevel.Information, "Broker credentials regenerated ({Devices} devices); Mosquitto reloaded")]
     public static partial void BrokerReloaded(ILogger logger, int devices);
 
+    [LoggerMessage(1006, LogLevel.Information, "Managed Mosquitto TLS listener on {Address}:{Port} (client certificates from the fleet CA required: {Mutual})")]
+    public static partial void BrokerTlsListening(ILogger logger, string address, int port, bool mutual);
+
     [LoggerMessage(1100, LogLevel.Warning, "Rejected message on {Topic}: {Reason}")]
     public static partial void TopicRejected(ILogger logger, string topic, string reason);
 
