@@ -41,6 +41,7 @@ internal sealed class ShardSession : IAsyncDisposable
     private MqttClient? _accepting;
     private Task _reopening = Task.CompletedTask;
     private int _failures;
+    private int _retirements;
 
     public ShardSession(int shard, int shardCount, Broker.EmbeddedBroker broker, IActorRef region, TwinCounters counters, DurabilityPolicy policy, TimeProvider time, ILogger logger)
     {
@@ -158,6 +159,7 @@ internal sealed class ShardSession : IAsyncDisposable
     private async Task RetireAsync(MqttClient client)
     {
         Volatile.Write(ref _accepting, null);
+        var retirement = Interlocked.Increment(ref _retirements);
         var delay = _policy.RedeliveryDelayAfter(++_failures);
         GatewayLog.SessionReopening(_logger, _shard, delay);
         try
@@ -170,10 +172,14 @@ internal sealed class ShardSession : IAsyncDisposable
             GatewayLog.SessionReopenFailed(_logger, _shard, ex);
         }
 
-        _reopening = ReopenAsync(client, delay, _stopping.Token);
+        _reopening = ReopenAsync(client, delay, retirement, _stopping.Token);
     }
 
-    private async Task ReopenAsync(MqttClient retired, TimeSpan delay, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A client can be retired while this is still subscribing with it (redelivered messages arrive right after
+    /// CONNACK); the newer reopening then owns the session and this one steps aside.
+    /// </remarks>
+    private async Task ReopenAsync(MqttClient retired, TimeSpan delay, int retirement, CancellationToken cancellationToken)
     {
         try
         {
@@ -191,6 +197,11 @@ internal sealed class ShardSession : IAsyncDisposable
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException && !ex.IsFatal())
                 {
+                    if (Volatile.Read(ref _retirements) != retirement)
+                    {
+                        return;
+                    }
+
                     GatewayLog.SessionReopenFailed(_logger, _shard, ex);
                     Volatile.Write(ref _accepting, null);
                     await next.DisposeAsync().ConfigureAwait(false);
@@ -200,7 +211,8 @@ internal sealed class ShardSession : IAsyncDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The gateway is stopping; the broker keeps the session.
+            // The gateway is stopping; the broker keeps the session. (Disposing twice is a no-op.)
+            await retired.DisposeAsync().ConfigureAwait(false);
         }
     }
 

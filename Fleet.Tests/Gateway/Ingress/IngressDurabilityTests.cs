@@ -68,7 +68,7 @@ public sealed class IngressDurabilityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task StoreOutage_StallsOnlyUntilTheStoreRecovers_ThenEveryEventIsStoredInOrder()
+    public async Task StoreOutage_HoldsTheShardsMessagesUntilTheStoreRecovers_ThenEveryEventIsStored()
     {
         await using var device = await ConnectedDeviceAsync("outage");
         var unacknowledged = Runtime.Counters.Unacknowledged.Value;
