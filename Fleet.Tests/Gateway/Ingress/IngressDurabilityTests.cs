@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Fleet.Gateway.Broker;
 using Fleet.Gateway.Hosting;
+using Fleet.Shared.Protocol;
 using Fleet.Tests.Gateway.Infrastructure;
 using Fleet.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,10 +51,13 @@ public sealed class IngressDurabilityTests : IAsyncLifetime
         var unacknowledged = Runtime.Counters.Unacknowledged.Value;
 
         // Two tries per write: nine failed writes leave at least four messages unacknowledged in turn.
+        // Insights are appended (not idempotent), so their stored order shows the redelivery kept the order and added no copy.
+        var version = "9.9." + Guid.NewGuid().ToString("N")[..6];
         _faults.FailNext(9);
         for (var i = 1; i <= Heals; i++)
         {
             await device.HealAsync($"h-{i}", "healed");
+            await device.PublishAsync(TopicKind.Events, Insight(version));
         }
 
         await device.ReportAsync(health: "degraded");
@@ -65,7 +70,31 @@ public sealed class IngressDurabilityTests : IAsyncLifetime
             detail.GetProperty("heals").EnumerateArray().Select(h => h.GetProperty("id").GetString()!).Order(StringComparer.Ordinal));
         var metrics = await _reader.GetStringAsync("/metrics");
         Assert.Contains("fleet_ingest_unacknowledged_total", metrics, StringComparison.Ordinal);
+
+        var insights = await Runtime.Store.Insights.ListByModelVersionAsync(version, 0, 100, CancellationToken.None);
+        var seqs = insights.Select(i => JsonDocument.Parse(i.PayloadJson).RootElement.GetProperty("seq").GetInt64()).ToList();
+        Assert.Equal(Heals, seqs.Count);
+        Assert.Equal(seqs.Order(), seqs);
     }
+
+    private static JsonObject Insight(string version) => new()
+    {
+        ["type"] = "insight",
+        ["signature"] = $"vocoder/{version}/modelQuality",
+        ["diagnosis"] = "modelQuality",
+        ["modelVersion"] = version,
+        ["kl"] = new JsonObject { ["windows"] = 5, ["mean"] = 0.31, ["max"] = 0.9, ["threshold"] = 0.2 },
+        ["region"] = new JsonObject
+        {
+            ["samples"] = 25,
+            ["centroid"] = new JsonArray(0.5),
+            ["stdDev"] = new JsonArray(0.1),
+            ["histogramMin"] = -1,
+            ["histogramMax"] = 2,
+            ["histograms"] = new JsonArray(new JsonArray(0, 25, 0, 0)),
+        },
+        ["outcome"] = "unhealable",
+    };
 
     [Fact]
     public async Task StoreOutage_HoldsTheShardsMessagesUntilTheStoreRecovers_ThenEveryEventIsStored()
