@@ -15,6 +15,9 @@ internal sealed record GatewayOptions
     /// <summary>Managed broker only: refuse anonymous clients; devices log in with provisioned passwords and are confined by ACL.</summary>
     public bool BrokerAuthentication { get; init; }
 
+    /// <summary>Managed broker only: a TLS listener for devices, optionally mutual TLS with fleet CA certificates (<c>Fleet:BrokerTls</c>).</summary>
+    public Broker.BrokerTlsOptions BrokerTls { get; init; } = new();
+
     /// <summary>External broker: the user and password of the gateway's sessions.</summary>
     public string? BrokerUser { get; init; }
 
@@ -40,6 +43,13 @@ internal sealed record GatewayOptions
 
     /// <summary>How students are distilled (<c>Fleet:Distillation</c>).</summary>
     public Distillation.DistillationPolicy Distillation { get; init; } = new();
+
+    /// <summary>How store failures are ridden out without acknowledging unstored messages (<c>Fleet:Durability</c>).</summary>
+    public Ingress.DurabilityPolicy Durability { get; init; } = new();
+
+    /// <summary>Twins without a message for this long are stopped and their memory released (rehydrated from the
+    /// store on their next message or read); zero never passivates.</summary>
+    public TimeSpan TwinIdleTimeout { get; init; } = TimeSpan.FromMinutes(15);
 
     /// <summary>The URL devices use to reach this gateway's HTTP API (model downloads); null uses the first listening address.</summary>
     public string? PublicUrl { get; init; }
@@ -71,11 +81,23 @@ internal sealed record GatewayOptions
             problems.Add($"Fleet:ShardCount {ShardCount} must be between 1 and 4096.");
         }
 
+        problems.AddRange(BrokerTls.Validate());
+        if (BrokerTls.Enabled && BrokerHost is not null)
+        {
+            problems.Add("Fleet:BrokerTls configures the managed broker; with an external Fleet:BrokerHost configure TLS on that broker.");
+        }
+
         problems.AddRange(Store.Validate());
         problems.AddRange(ModelSupervision.Validate());
         problems.AddRange(Incidents.Validate());
         problems.AddRange(Insights.Validate());
         problems.AddRange(Distillation.Validate());
+        problems.AddRange(Durability.Validate());
+        if (TwinIdleTimeout < TimeSpan.Zero)
+        {
+            problems.Add("Fleet:TwinIdleTimeout must not be negative (zero never passivates).");
+        }
+
         if (PublicUrl is not null && !Uri.TryCreate(PublicUrl, UriKind.Absolute, out _))
         {
             problems.Add($"Fleet:PublicUrl '{PublicUrl}' is not an absolute URL.");

@@ -41,7 +41,8 @@ internal static class ProvisionCommand
             }
 
             var broker = bundle.GetProperty("broker");
-            console.Writer.WriteLine($"provisioned {deviceId} (shard {bundle.GetProperty("shard").GetInt32()}), broker {broker.GetProperty("host").GetString()}:{broker.GetProperty("port").GetInt32()}");
+            var tls = broker.TryGetProperty("tls", out var useTls) && useTls.ValueKind == System.Text.Json.JsonValueKind.True ? " (TLS)" : "";
+            console.Writer.WriteLine($"provisioned {deviceId} (shard {bundle.GetProperty("shard").GetInt32()}), broker {broker.GetProperty("host").GetString()}:{broker.GetProperty("port").GetInt32()}{tls}");
             console.Writer.WriteLine($"bundle: {directory}/device.json (holds the device's secret; copy it to the device, then delete it here)");
         }, ct));
         return command;

@@ -1,4 +1,5 @@
 using Fleet.Gateway.Provisioning;
+using Fleet.Shared.Security;
 using Fleet.Shared.Servers;
 
 namespace Fleet.Gateway.Broker;
@@ -7,7 +8,7 @@ namespace Fleet.Gateway.Broker;
 /// The gateway's broker connection settings: either an external broker from configuration, or a
 /// managed Mosquitto child process on a free loopback port (the embedded default).
 /// </summary>
-internal sealed class EmbeddedBroker(GatewayOptions options, ILogger<EmbeddedBroker> logger) : IHostedService, IAsyncDisposable
+internal sealed class EmbeddedBroker(GatewayOptions options, TimeProvider time, ILogger<EmbeddedBroker> logger) : IHostedService, IAsyncDisposable
 {
     private MosquittoBroker? _broker;
 
@@ -27,6 +28,9 @@ internal sealed class EmbeddedBroker(GatewayOptions options, ILogger<EmbeddedBro
     public string? UserName => AuthFiles is null ? options.BrokerUser : BrokerAuthFiles.GatewayUser;
 
     public string? Password => AuthFiles?.GatewayPassword ?? options.BrokerPassword;
+
+    /// <summary>The managed broker's TLS listener for devices (<c>Fleet:BrokerTls</c>); null when there is none.</summary>
+    public int? TlsPort { get; private set; }
 
     /// <summary>Where devices reach the broker (the bundle's broker host).</summary>
     public string PublicHost => options.BrokerPublicHost ?? Host;
@@ -55,10 +59,55 @@ internal sealed class EmbeddedBroker(GatewayOptions options, ILogger<EmbeddedBro
             };
         }
 
+        var tlsPort = 0;
+        if (options.BrokerTls.Enabled)
+        {
+            tlsPort = options.BrokerTls.Port == 0 ? MosquittoBroker.FreeLoopbackPort() : options.BrokerTls.Port;
+            brokerOptions = brokerOptions with { ExtraConfig = [.. brokerOptions.ExtraConfig, .. await TlsListenerAsync(directory, tlsPort, cancellationToken).ConfigureAwait(false)] };
+        }
+
         _broker = await MosquittoBroker.StartAsync(brokerOptions, cancellationToken).ConfigureAwait(false);
         Host = _broker.Host;
         Port = _broker.Port;
         GatewayLog.ManagedBrokerStarted(logger, Host, Port, _broker.LogFile);
+        if (options.BrokerTls.Enabled)
+        {
+            TlsPort = tlsPort;
+            GatewayLog.BrokerTlsListening(logger, options.BrokerTls.BindAddress, tlsPort, options.BrokerTls.RequireClientCertificate);
+        }
+    }
+
+    /// <summary>
+    /// The second listener's configuration (Mosquitto applies cafile/certfile/keyfile/require_certificate to the
+    /// listener above them; authentication and ACLs stay global). A fresh server certificate from the fleet CA is
+    /// written at every start, so changed <see cref="BrokerTlsOptions.Hosts"/> take effect on restart.
+    /// </summary>
+    private async Task<string[]> TlsListenerAsync(string brokerDirectory, int port, CancellationToken cancellationToken)
+    {
+        var tls = options.BrokerTls;
+        using var ca = FleetCertificateAuthority.LoadOrCreate(options.DataDirectory, time);
+        List<string> names = ["localhost", "127.0.0.1", .. tls.Hosts];
+        if (options.BrokerPublicHost is { } publicHost)
+        {
+            names.Add(publicHost);
+        }
+
+        var (certificate, key) = ca.IssueServer(names);
+        var directory = Path.Combine(Path.GetFullPath(brokerDirectory), "tls");
+        Directory.CreateDirectory(directory);
+        var certificateFile = Path.Combine(directory, "server.crt.pem");
+        var keyFile = Path.Combine(directory, "server.key.pem");
+        await File.WriteAllTextAsync(certificateFile, certificate, cancellationToken).ConfigureAwait(false);
+        await PrivateFile.WriteAsync(keyFile, key, cancellationToken).ConfigureAwait(false);
+        return
+        [
+            $"listener {port} {tls.BindAddress}",
+            $"cafile {FleetCertificateAuthority.CertificatePath(options.DataDirectory)}",
+            $"certfile {certificateFile}",
+            $"keyfile {keyFile}",
+            $"require_certificate {(tls.RequireClientCertificate ? "true" : "false")}",
+            $"use_identity_as_username {(tls.RequireClientCertificate ? "true" : "false")}",
+        ];
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -83,6 +83,8 @@ internal sealed class FleetRuntime(
             EntityProps = id => DeviceTwin.Props(id, services),
             MessageExtractor = new DeviceMessageExtractor(options.ShardCount),
             EntitySupervisorStrategy = new OneForOneStrategy(10, TimeSpan.FromMinutes(1), SupervisorStrategy.DefaultDecider, Directive.Stop),
+            PassivateIdleAfter = options.TwinIdleTimeout > TimeSpan.Zero ? options.TwinIdleTimeout : null,
+            HandOffStopMessage = TwinInternal.Passivate.Instance,
         });
         services.FleetSupervisor = _system.ActorOf(
             Props.Create(() => new FleetSupervisor(Store, options.Incidents, timeProvider, Devices, urls.Artifact, loggerFactory.CreateLogger<FleetSupervisor>(), events)),
@@ -95,7 +97,7 @@ internal sealed class FleetRuntime(
         // (see ARCHITECTURE.md); the per-shard session is also the unit a shard hand-off moves.
         for (var shard = 0; shard < options.ShardCount; shard++)
         {
-            _sessions.Add(new ShardSession(shard, options.ShardCount, broker, Devices, Counters, loggerFactory.CreateLogger<ShardSession>()));
+            _sessions.Add(new ShardSession(shard, options.ShardCount, broker, Devices, Counters, options.Durability, timeProvider, loggerFactory.CreateLogger<ShardSession>()));
         }
 
         try

@@ -3,7 +3,7 @@ using Fleet.Gateway.Store;
 namespace Fleet.Gateway.Hosting;
 
 /// <summary>Opens the fleet store when the gateway starts (migrating it) and closes it last.</summary>
-internal sealed class FleetStoreService(GatewayOptions options, TimeProvider timeProvider, ILogger<FleetStoreService> logger) : IHostedService, IAsyncDisposable
+internal sealed class FleetStoreService(GatewayOptions options, TimeProvider timeProvider, ILogger<FleetStoreService> logger, IEnumerable<FleetStoreDecorator> decorators) : IHostedService, IAsyncDisposable
 {
     private IFleetStore? _store;
 
@@ -19,6 +19,10 @@ internal sealed class FleetStoreService(GatewayOptions options, TimeProvider tim
         {
             Directory.CreateDirectory(options.DataDirectory);
             _store = await FleetStoreFactory.OpenAsync(options.Store, options.DataDirectory, timeProvider, cancellationToken).ConfigureAwait(false);
+            foreach (var decorate in decorators)
+            {
+                _store = decorate(_store);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException && !ex.IsFatal())
         {

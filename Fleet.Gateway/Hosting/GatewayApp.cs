@@ -15,7 +15,9 @@ namespace Fleet.Gateway.Hosting;
 internal static class GatewayApp
 {
     /// <summary>Creates the app, or returns the configuration problems that prevent it.</summary>
-    public static (WebApplication? App, IReadOnlyList<string> Problems) Create(string[] args)
+    /// <param name="args">Command-line style settings (<c>--Fleet:Key value</c>).</param>
+    /// <param name="configureServices">Runs after the gateway's own registrations (tests replace the clock or decorate the store).</param>
+    public static (WebApplication? App, IReadOnlyList<string> Problems) Create(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.Configuration.AddEnvironmentVariables("FLEET_GATEWAY_");
@@ -50,6 +52,7 @@ internal static class GatewayApp
         builder.Services.AddSingleton<FleetEventFeed>();
         builder.Services.AddSingleton<DashboardAssets>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseStatusCodePages();

@@ -21,20 +21,29 @@ internal static partial class GatewayLog
     [LoggerMessage(1005, LogLevel.Information, "Broker credentials regenerated ({Devices} devices); Mosquitto reloaded")]
     public static partial void BrokerReloaded(ILogger logger, int devices);
 
+    [LoggerMessage(1006, LogLevel.Information, "Managed Mosquitto TLS listener on {Address}:{Port} (client certificates from the fleet CA required: {Mutual})")]
+    public static partial void BrokerTlsListening(ILogger logger, string address, int port, bool mutual);
+
     [LoggerMessage(1100, LogLevel.Warning, "Rejected message on {Topic}: {Reason}")]
     public static partial void TopicRejected(ILogger logger, string topic, string reason);
 
     [LoggerMessage(1101, LogLevel.Warning, "Rejected {Kind} from {DeviceId}: {Reason}")]
     public static partial void MessageRejected(ILogger logger, string deviceId, string kind, string reason);
 
-    [LoggerMessage(1102, LogLevel.Warning, "Twin {DeviceId} did not persist {Topic} in time; acknowledging anyway")]
-    public static partial void PersistTimedOut(ILogger logger, string deviceId, string topic);
+    [LoggerMessage(1102, LogLevel.Error, "Twin {DeviceId} did not store {Topic} within {Timeout}; left unacknowledged for the broker to redeliver")]
+    public static partial void PersistTimedOut(ILogger logger, string deviceId, string topic, TimeSpan timeout);
 
-    [LoggerMessage(1103, LogLevel.Error, "Twin {DeviceId} failed to persist {Topic}")]
+    [LoggerMessage(1103, LogLevel.Error, "Twin {DeviceId} failed to store {Topic}; left unacknowledged for the broker to redeliver")]
     public static partial void PersistFailed(ILogger logger, string deviceId, string topic, Exception exception);
 
     [LoggerMessage(1104, LogLevel.Warning, "Twin {DeviceId} restarted after: {Reason}; rehydrated from the store")]
     public static partial void TwinRestarted(ILogger logger, string deviceId, string reason);
+
+    [LoggerMessage(1105, LogLevel.Warning, "Shard {Shard}: session closed with messages unacknowledged; reopening in {Delay} for redelivery")]
+    public static partial void SessionReopening(ILogger logger, int shard, TimeSpan delay);
+
+    [LoggerMessage(1106, LogLevel.Warning, "Shard {Shard}: closing or reopening the session failed")]
+    public static partial void SessionReopenFailed(ILogger logger, int shard, Exception exception);
 
     [LoggerMessage(1200, LogLevel.Warning, "Device {DeviceId} quarantined: {Reason}")]
     public static partial void DeviceQuarantined(ILogger logger, string deviceId, string reason);

@@ -51,7 +51,11 @@ internal sealed class DeviceProvisioner(GatewayOptions options, EmbeddedBroker b
 
         await store.Store.Audit.AppendAsync(actor, rotate && !added ? "device.reprovision" : "device.provision", deviceId,
             JsonSerializer.Serialize(new Dictionary<string, string> { ["credentials"] = credentials?.Kind ?? "none" }), cancellationToken).ConfigureAwait(false);
-        var bundle = new DeviceBundle(1, deviceId, shard, options.ShardCount, new BundleBroker(broker.PublicHost, broker.Port), credentials, urls.BaseUrl, registry.PublicKeyPem);
+        // A certificate is for the TLS listener when the managed broker has one; a password works on either.
+        var endpoint = certificate && broker.TlsPort is { } tlsPort
+            ? new BundleBroker(broker.PublicHost, tlsPort, Tls: true)
+            : new BundleBroker(broker.PublicHost, broker.Port);
+        var bundle = new DeviceBundle(1, deviceId, shard, options.ShardCount, endpoint, credentials, urls.BaseUrl, registry.PublicKeyPem);
         return (ProvisionStatus.Provisioned, bundle);
     }
 

@@ -65,5 +65,39 @@ internal sealed class FleetCertificateAuthority : IDisposable
         return (certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
     }
 
+    /// <summary>A new key pair and a TLS server certificate for the managed broker, valid for <paramref name="hosts"/> (DNS names or IP addresses), as PEM.</summary>
+    public (string CertificatePem, string PrivateKeyPem) IssueServer(IEnumerable<string> hosts)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var subject = new X500DistinguishedNameBuilder();
+        subject.AddCommonName("Fleet broker");
+        var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        foreach (var host in hosts.Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            if (System.Net.IPAddress.TryParse(host, out var address))
+            {
+                names.AddIpAddress(address);
+            }
+            else
+            {
+                names.AddDnsName(host);
+            }
+        }
+
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        var now = _time.GetUtcNow();
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F;
+        using var certificate = request.Create(_ca, now.AddMinutes(-5), now + DeviceLifetime, serial);
+        return (certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
+    }
+
+    /// <summary>Where the CA certificate lives under <paramref name="dataDirectory"/> (what a broker's <c>cafile</c> names).</summary>
+    public static string CertificatePath(string dataDirectory) => Path.Combine(Path.GetFullPath(dataDirectory), "ca", "ca.crt.pem");
+
     public void Dispose() => _ca.Dispose();
 }

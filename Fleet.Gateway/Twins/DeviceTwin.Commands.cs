@@ -26,9 +26,10 @@ internal sealed partial class DeviceTwin
         _tail = PublishCommandAsync(_tail, publisher, id, request, reply);
     }
 
-    private static async Task PublishCommandAsync(Task previous, DevicePublisher publisher, string id, CommandRequest request, TaskCompletionSource<CommandResult> reply)
+    /// <summary>Sends after the writes before it; a failed write earlier in the chain stays failed (see <see cref="Persist"/>).</summary>
+    private static async Task<bool> PublishCommandAsync(Task<bool> previous, DevicePublisher publisher, string id, CommandRequest request, TaskCompletionSource<CommandResult> reply)
     {
-        await previous.ConfigureAwait(false);
+        var stored = await previous.ConfigureAwait(false);
         try
         {
             await publisher.PublishCommandAsync(id, request, CancellationToken.None).ConfigureAwait(false);
@@ -38,6 +39,8 @@ internal sealed partial class DeviceTwin
             // A command that cannot be sent fails its caller; the twin itself is fine.
             reply.TrySetException(ex);
         }
+
+        return stored;
     }
 
     private void OnCommandResult(DeviceMessage message)

@@ -64,7 +64,12 @@ internal sealed partial class DeviceTwin
     private void Duplicate(DeviceMessage message)
     {
         _services.Counters.Duplicates.Increment();
-        message.Persisted?.TrySetResult();
+        if (message.Persisted is { } persisted)
+        {
+            // A redelivery may overtake the write of its first copy (ingress gave up waiting for it):
+            // acknowledge only once everything before it is stored.
+            Persist(_ => Task.CompletedTask, persisted);
+        }
     }
 
     private void OnReport(DeviceMessage message)

@@ -27,7 +27,7 @@ internal sealed partial class DeviceTwin : ActorBase
     private readonly string _deviceId;
     private readonly int _shard;
     private readonly TwinServices _services;
-    private Task _tail = Task.CompletedTask;
+    private Task<bool> _tail = Task.FromResult(true);
     private bool _loaded;
     private bool _registered;
     private bool _online;
@@ -66,9 +66,7 @@ internal sealed partial class DeviceTwin : ActorBase
     protected override void PreStart()
     {
         _services.Counters.TwinStarted();
-        var store = Store;
-        var id = _deviceId;
-        LoadAsync(store, id).PipeTo(Self);
+        LoadAsync(_services, _deviceId).PipeTo(Self);
     }
 
     protected override void PostStop()
@@ -146,6 +144,12 @@ internal sealed partial class DeviceTwin : ActorBase
             case TwinInternal.CommandExpired expired:
                 _pendingCommands?.Remove(expired.CommandId);
                 break;
+            case TwinInternal.Passivate:
+                OnPassivate();
+                return;
+            case TwinInternal.Drained:
+                Context.Stop(Self);
+                return;
             case TwinInternal.PersistFailed failed:
                 throw new TwinPersistenceException($"twin {_deviceId}: a store write or publication failed", failed.Cause);
             case CrashTwin:
@@ -158,11 +162,24 @@ internal sealed partial class DeviceTwin : ActorBase
         PublishChange();
     }
 
-    private static async Task<TwinInternal.Loaded> LoadAsync(IFleetStore store, string deviceId)
+    private static async Task<TwinInternal.Loaded> LoadAsync(TwinServices services, string deviceId)
     {
-        var device = await store.Devices.GetAsync(deviceId, CancellationToken.None).ConfigureAwait(false);
-        var twin = device is null ? null : await store.Twins.GetAsync(deviceId, CancellationToken.None).ConfigureAwait(false);
-        return new TwinInternal.Loaded(device, twin);
+        var store = services.Store;
+        var policy = services.Options.Durability;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var device = await store.Devices.GetAsync(deviceId, CancellationToken.None).ConfigureAwait(false);
+                var twin = device is null ? null : await store.Twins.GetAsync(deviceId, CancellationToken.None).ConfigureAwait(false);
+                return new TwinInternal.Loaded(device, twin);
+            }
+            catch (Exception ex) when (!ex.IsFatal() && ex is not ArgumentException && attempt < policy.WriteAttempts)
+            {
+                services.Counters.StoreRetries.Increment();
+                await Task.Delay(policy.RetryDelayAfter(attempt), services.Time).ConfigureAwait(false);
+            }
+        }
     }
 
     private void OnLoaded(TwinInternal.Loaded loaded)
@@ -192,23 +209,63 @@ internal sealed partial class DeviceTwin : ActorBase
     }
 
     /// <summary>Appends a store write (or publication) to the twin's ordered chain; <paramref name="done"/> completes after it.</summary>
+    /// <remarks>
+    /// A failed write is retried with backoff (<see cref="Ingress.DurabilityPolicy"/>); when it still fails, it and
+    /// every later write of this incarnation fail without running (their <paramref name="done"/> faults, so ingress
+    /// leaves those messages unacknowledged) and the twin fails, to be rehydrated from what the store holds.
+    /// </remarks>
     private void Persist(Func<IFleetStore, Task> write, TaskCompletionSource? done = null)
     {
-        _tail = RunAfterAsync(_tail, write, Store, done, Self);
+        _tail = RunAfterAsync(_tail, write, _services, done, Self);
     }
 
-    private static async Task RunAfterAsync(Task previous, Func<IFleetStore, Task> write, IFleetStore store, TaskCompletionSource? done, IActorRef self)
+    private static async Task<bool> RunAfterAsync(Task<bool> previous, Func<IFleetStore, Task> write, TwinServices services, TaskCompletionSource? done, IActorRef self)
     {
-        await previous.ConfigureAwait(false);
-        try
+        if (!await previous.ConfigureAwait(false))
         {
-            await write(store).ConfigureAwait(false);
-            done?.TrySetResult();
+            done?.TrySetException(new TwinPersistenceException("an earlier store write of this twin failed; the twin restarts from the store"));
+            return false;
         }
-        catch (Exception ex) when (!ex.IsFatal())
+
+        var policy = services.Options.Durability;
+        for (var attempt = 1; ; attempt++)
         {
-            done?.TrySetException(ex);
-            self.Tell(new TwinInternal.PersistFailed(ex));
+            try
+            {
+                await write(services.Store).ConfigureAwait(false);
+                done?.TrySetResult();
+                return true;
+            }
+            catch (Exception ex) when (!ex.IsFatal())
+            {
+                // Bad input is a bug no retry can mend; anything else may be a passing database fault.
+                if (attempt >= policy.WriteAttempts || ex is ArgumentException)
+                {
+                    done?.TrySetException(ex);
+                    self.Tell(new TwinInternal.PersistFailed(ex));
+                    return false;
+                }
+
+                services.Counters.StoreRetries.Increment();
+                await Task.Delay(policy.RetryDelayAfter(attempt), services.Time).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Idle for <see cref="GatewayOptions.TwinIdleTimeout"/>: stop once the writes already queued are stored, so the
+    /// next incarnation (the next message or API read) rehydrates from a store that holds everything. The region
+    /// buffers the twin's messages meanwhile and hands them to that incarnation.
+    /// </summary>
+    private void OnPassivate()
+    {
+        _services.Counters.Passivated.Increment();
+        DrainAsync(_tail).PipeTo(Self);
+
+        static async Task<TwinInternal.Drained> DrainAsync(Task<bool> tail)
+        {
+            await tail.ConfigureAwait(false);
+            return new TwinInternal.Drained();
         }
     }
 

@@ -18,6 +18,9 @@ internal sealed class TwinCounters
         Duplicates = registry.Counter("fleet_ingest_duplicates_total", "Device messages dropped as duplicates or stale by (epoch, seq)");
         DesiredPublished = registry.Counter("fleet_desired_published_total", "Desired-state publications (edits and reconciliation)");
         TwinRestarts = registry.Counter("fleet_twin_restarts_total", "Twins restarted by their supervisor and rehydrated from the store");
+        StoreRetries = registry.Counter("fleet_store_retries_total", "Twin store reads and writes retried after a failure");
+        Unacknowledged = registry.Counter("fleet_ingest_unacknowledged_total", "QoS 1 device messages left unacknowledged (not stored in time) for the broker to redeliver");
+        Passivated = registry.Counter("fleet_twins_passivated_total", "Idle twins stopped to release their memory");
         AutoRegistered = registry.Counter("fleet_devices_auto_registered_total", "Unknown devices registered on first message");
         registry.Gauge("fleet_twins_loaded", "Device twins live in memory", () => Interlocked.Read(ref _loaded));
     }
@@ -41,6 +44,12 @@ internal sealed class TwinCounters
     public Counter TwinRestarts { get; }
 
     public Counter AutoRegistered { get; }
+
+    public Counter StoreRetries { get; }
+
+    public Counter Unacknowledged { get; }
+
+    public Counter Passivated { get; }
 
     public long Loaded => Interlocked.Read(ref _loaded);
 

@@ -19,6 +19,19 @@ internal static class TwinInternal
     /// <summary>A heal episode was stored for the first time (not a redelivery).</summary>
     public sealed record HealStored(HealEvent Event);
 
+    /// <summary>The region's stop message for an idle twin: stop once every write already queued is done.</summary>
+    public sealed class Passivate
+    {
+        public static readonly Passivate Instance = new();
+
+        private Passivate()
+        {
+        }
+    }
+
+    /// <summary>The writes queued before <see cref="Passivate"/> are done; the twin stops.</summary>
+    public sealed record Drained;
+
     /// <summary>A command got no answer in time; forget it.</summary>
     public sealed record CommandExpired(string CommandId);
 }

@@ -37,9 +37,16 @@ public sealed class GatewayHost : IAsyncDisposable
         StartInAsync(Path.Combine(Path.GetTempPath(), "fleet-gw-" + Guid.NewGuid().ToString("N")[..8]), extraArgs);
 
     /// <summary>Starts a gateway on a given data directory (e.g. one prepared with another gateway's tokens).</summary>
-    public static async Task<GatewayHost> StartInAsync(string dataDirectory, params string[] extraArgs)
+    public static Task<GatewayHost> StartInAsync(string dataDirectory, params string[] extraArgs) =>
+        StartInAsync(dataDirectory, null, extraArgs);
+
+    /// <summary>Starts a gateway whose services are adjusted after its own registrations (a fake clock, a store decorator).</summary>
+    public static Task<GatewayHost> StartWithAsync(Action<IServiceCollection> configureServices, params string[] extraArgs) =>
+        StartInAsync(Path.Combine(Path.GetTempPath(), "fleet-gw-" + Guid.NewGuid().ToString("N")[..8]), configureServices, extraArgs);
+
+    private static async Task<GatewayHost> StartInAsync(string dataDirectory, Action<IServiceCollection>? configureServices, string[] extraArgs)
     {
-        var (app, problems) = GatewayApp.Create(["--urls", "http://127.0.0.1:0", "--Fleet:DataDirectory", dataDirectory, .. extraArgs]);
+        var (app, problems) = GatewayApp.Create(["--urls", "http://127.0.0.1:0", "--Fleet:DataDirectory", dataDirectory, .. extraArgs], configureServices);
         if (app is null)
         {
             throw new InvalidOperationException("gateway configuration rejected: " + string.Join("; ", problems));

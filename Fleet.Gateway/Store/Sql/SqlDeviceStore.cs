@@ -165,11 +165,15 @@ internal sealed class SqlDeviceStore(StoreDatabase db) : IDeviceStore
                     "SELECT COUNT(*), COALESCE(SUM(CASE WHEN online THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN quarantined THEN 1 ELSE 0 END), 0) FROM devices",
                     _ => { },
                     r => new[] { r.Int(0), r.Int(1), r.Int(2) }).ConfigureAwait(false);
-                var byHealth = await CountByAsync(scope, "t.reported_health").ConfigureAwait(false);
+                var byHealth = await CountByAsync(scope, StateOf).ConfigureAwait(false);
                 var byModel = await CountByAsync(scope, "t.reported_model_version").ConfigureAwait(false);
                 return new FleetSummary(totals![0], totals[1], totals[2], byHealth, byModel);
             },
             cancellationToken);
+
+    /// <summary>The one state a device counts under, as the dashboard draws it: quarantine wins, then presence, then reported health.</summary>
+    private static readonly string StateOf =
+        $"CASE WHEN d.quarantined THEN '{FleetSummary.QuarantinedState}' WHEN NOT d.online THEN '{FleetSummary.OfflineState}' ELSE t.reported_health END";
 
     private static async Task<IReadOnlyDictionary<string, int>> CountByAsync(SqlScope scope, string column)
     {

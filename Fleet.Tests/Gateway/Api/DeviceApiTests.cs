@@ -40,6 +40,7 @@ public sealed class DeviceApiTests(GatewayFixture gateway) : IClassFixture<Gatew
     {
         var id = "metrics-" + Guid.NewGuid().ToString("N")[..8];
         await using var device = await TestDevice.ConnectAsync(gateway.BrokerPort, id);
+        await device.StatusAsync();
         await device.ReportAsync(health: "unhealable");
         await gateway.DeviceWhenAsync(id, d => d.GetProperty("device").GetProperty("health").GetString() == "unhealable", "the report");
 

@@ -194,8 +194,24 @@ public abstract partial class FleetStoreConformanceTests
         Assert.Equal(4, summary.Total);
         Assert.Equal(2, summary.Online);
         Assert.Equal(1, summary.Quarantined);
-        Assert.Equal(new Dictionary<string, int> { ["degraded"] = 1, ["healthy"] = 2, [FleetSummary.Unknown] = 1 }, summary.ByHealth);
+        // One state per device as the dashboard draws it: c (quarantined) and d (offline, never reported) do not count under a health.
+        Assert.Equal(new Dictionary<string, int> { ["degraded"] = 1, ["healthy"] = 1, [FleetSummary.OfflineState] = 1, [FleetSummary.QuarantinedState] = 1 }, summary.ByHealth);
         Assert.Equal(new Dictionary<string, int> { ["1.2.0"] = 2, ["1.3.0"] = 1, [FleetSummary.Unknown] = 1 }, summary.ByModelVersion);
+    }
+
+    [Fact]
+    public async Task GetSummary_DeviceThatWentOffline_CountsAsOffline_NotUnderItsLastHealth()
+    {
+        await AddDeviceAsync("e");
+        await Store.Twins.SetReportedAsync("e", new ReportedUpdate("{}", 1, 1, "healthy", "vocoder", "1.2.0"), Ct);
+        await Store.Devices.SetPresenceAsync("e", true, Ct);
+        Assert.Equal(new Dictionary<string, int> { ["healthy"] = 1 }, (await Store.Devices.GetSummaryAsync(Ct)).ByHealth);
+
+        await Store.Devices.SetPresenceAsync("e", false, Ct);
+
+        var summary = await Store.Devices.GetSummaryAsync(Ct);
+        Assert.Equal(new Dictionary<string, int> { [FleetSummary.OfflineState] = 1 }, summary.ByHealth);
+        Assert.Equal(new Dictionary<string, int> { ["1.2.0"] = 1 }, summary.ByModelVersion);
     }
 
     [Fact]

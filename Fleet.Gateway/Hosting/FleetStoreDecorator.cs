@@ -1,0 +1,6 @@
+using Fleet.Gateway.Store;
+
+namespace Fleet.Gateway.Hosting;
+
+/// <summary>Wraps the opened fleet store (registered in DI; applied in registration order). Tests inject store faults this way.</summary>
+internal delegate IFleetStore FleetStoreDecorator(IFleetStore store);

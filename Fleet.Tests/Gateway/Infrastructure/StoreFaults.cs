@@ -1,0 +1,34 @@
+namespace Fleet.Tests.Gateway.Infrastructure;
+
+/// <summary>Which writes a <see cref="FaultyFleetStore"/> fails: the next N, or all of them while the store is down.</summary>
+internal sealed class StoreFaults
+{
+    private int _failNext;
+    private int _down;
+    private long _failed;
+
+    /// <summary>Writes failed so far.</summary>
+    public long Failed => Interlocked.Read(ref _failed);
+
+    public void FailNext(int writes) => Volatile.Write(ref _failNext, writes);
+
+    public void Down() => Volatile.Write(ref _down, 1);
+
+    public void Up() => Volatile.Write(ref _down, 0);
+
+    public void OnWrite()
+    {
+        int remaining;
+        do
+        {
+            remaining = Volatile.Read(ref _failNext);
+        }
+        while (remaining > 0 && Interlocked.CompareExchange(ref _failNext, remaining - 1, remaining) != remaining);
+
+        if (remaining > 0 || Volatile.Read(ref _down) == 1)
+        {
+            Interlocked.Increment(ref _failed);
+            throw new IOException("injected store fault: disk I/O error");
+        }
+    }
+}
