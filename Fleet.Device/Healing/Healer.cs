@@ -141,6 +141,7 @@ internal sealed class Healer
             ModelVersion = host.Package.Card.ModelVersion,
             Kl = new KlStatistics { Windows = 1, Mean = Round(evidence.Kl), Max = Round(evidence.Kl), Threshold = Round(evidence.KlThreshold) },
             Region = sketch,
+            Noise = sketch is null ? null : SketchNoise.Describe(_options.InsightNoise),
             Outcome = outcome,
         };
     }
@@ -156,7 +157,10 @@ internal sealed class Healer
         }
 
         _ = host;
-        return JsonSerializer.SerializeToElement(s, Hosting.DeviceJsonContext.Default.InputSketch);
+
+        // Random.Shared, not a seeded generator: noise a receiver could replay would protect nothing.
+        var sent = SketchNoise.Apply(s, _options.InsightNoise, Random.Shared);
+        return JsonSerializer.SerializeToElement(sent, Hosting.DeviceJsonContext.Default.InputSketch);
     }
 
     private static double Round(double value) => double.IsFinite(value) ? Math.Round(value, 5) : 1e9;
