@@ -75,7 +75,9 @@ public sealed class InsightsEndToEndTests(GatewayFixture gateway, ITestOutputHel
             var shift = after.GetProperty("centroid")[f].GetDouble() - before.GetProperty("centroid")[f].GetDouble();
             var distance = TotalVariation(before.GetProperty("histograms")[f], after.GetProperty("histograms")[f]);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"feature {f}: centroid {before.GetProperty("centroid")[f].GetDouble():0.###} → {after.GetProperty("centroid")[f].GetDouble():0.###} with poison, histogram TV {distance:0.###}"));
-            Assert.InRange(shift, -0.05, 0.05);
+            // A median moves by a few honest order statistics when liars join, never towards the liars' values (tens of units
+            // away): less than half the region's own spread. The histograms are what the region sampler draws from.
+            Assert.True(Math.Abs(shift) < 0.5 * before.GetProperty("stdDev")[f].GetDouble(), $"feature {f}: the poisoned minority moved the centroid by {shift}");
             Assert.True(distance < 0.1, $"feature {f}: the poisoned minority moved the histogram by TV {distance}");
         }
 
