@@ -146,6 +146,12 @@ internal sealed class Healer
         };
     }
 
+    /// <summary>
+    /// Where sketch noise is drawn from: <see cref="Random.Shared"/>, not a seeded generator, since noise a receiver could
+    /// replay would protect nothing. Tests that need repeatable noise set their own.
+    /// </summary>
+    public Random NoiseSource { get; set; } = Random.Shared;
+
     /// <summary>Set by the owner to the watchdog's last input sketch before a heal.</summary>
     public InputSketch? Sketch { get; set; }
 
@@ -158,8 +164,7 @@ internal sealed class Healer
 
         _ = host;
 
-        // Random.Shared, not a seeded generator: noise a receiver could replay would protect nothing.
-        var sent = SketchNoise.Apply(s, _options.InsightNoise, Random.Shared);
+        var sent = SketchNoise.Apply(s, _options.InsightNoise, NoiseSource);
         return JsonSerializer.SerializeToElement(sent, Hosting.DeviceJsonContext.Default.InputSketch);
     }
 

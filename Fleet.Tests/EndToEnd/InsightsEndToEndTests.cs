@@ -82,10 +82,12 @@ public sealed class InsightsEndToEndTests(GatewayFixture gateway, ITestOutputHel
             Assert.InRange(after.GetProperty("centroid")[f].GetDouble(), q1, q3);
             Assert.True(distance < 0.15, $"feature {f}: the poisoned minority moved the histogram by TV {distance}");
 
-            // Nor does any mass go where the liars put theirs (bins 0 and 15).
+            // The liars put all their mass in bin 0 or 15; the median lets at most the honest devices' own noise in there
+            // (a noisy honest device has a count or two in an empty bin), far from the liars' 100 %.
             foreach (var bin in new[] { 0, 15 })
             {
-                Assert.True(after.GetProperty("histograms")[f][bin].GetDouble() <= before.GetProperty("histograms")[f][bin].GetDouble() + 0.01, $"feature {f} bin {bin} gained mass from the liars");
+                var gained = after.GetProperty("histograms")[f][bin].GetDouble() - before.GetProperty("histograms")[f][bin].GetDouble();
+                Assert.True(gained < 0.05, $"feature {f} bin {bin} gained {gained} of the mass from the liars");
             }
         }
 
@@ -124,6 +126,7 @@ public sealed class InsightsEndToEndTests(GatewayFixture gateway, ITestOutputHel
             var time = DeviceTestKit.Clock();
             var remediation = RemediationOptions.Default with { InsightNoise = new InsightNoiseOptions("laplace", 1) };
             using var core = DeviceCoreFactory.Create(directory.FullName, WatchdogOptions.Default with { LatencyRatio = 1000 }, remediation, time, seed, () => 45.0, parentPackage);
+            core.Healer.NoiseSource = new Random(seed);
             DeviceTestKit.WarmUp(core, time);
             core.Input.Offset[0] = PitchDrift;
             for (var w = 0; w < 10; w++)
