@@ -92,6 +92,8 @@ public sealed class InsightsEndToEndTests(GatewayFixture gateway, ITestOutputHel
         }
 
         Assert.InRange(before.GetProperty("centroid")[0].GetDouble(), 0.6, 1.3);
+        var shown = await CliRunner.RunAsync(["models", "insights", "1.0.0", "--id", "vocoder", "--url", gateway.Host.BaseAddress.ToString(), "--token", gateway.Host.ReaderToken]);
+        Assert.Contains($"robust over {HonestDevices + PoisonedDevices} devices, {HonestDevices} with calibrated noise", shown.Output, StringComparison.Ordinal);
 
         var cli = await CliRunner.RunAsync(["models", "distill", "--id", "vocoder", "--from", "1.0.0", "--teacher", "2.0.0", "--url", gateway.Host.BaseAddress.ToString(), "--token", gateway.Host.OperatorToken]);
         output.WriteLine(cli.Output);
