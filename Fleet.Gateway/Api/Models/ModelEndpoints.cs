@@ -99,7 +99,7 @@ internal static class ModelEndpoints
             return ApiProblems.Conflict($"model {id} {version} is already registered");
         }
 
-        // Validation runs ONNX Runtime on the golden set: CPU work kept off the request thread's synchronous path.
+        // Whatever the client checked: the gateway runs the model in ONNX Runtime on its golden set before registering it.
         var check = await Task.Run(() => ModelArtifacts.Validate(id, version, artifact!, golden), cancellationToken).ConfigureAwait(false);
         if (!check.Accepted)
         {
@@ -115,7 +115,7 @@ internal static class ModelEndpoints
                 return ApiProblems.Invalid("parent", $"parent version {parent} of {id} is not registered");
         }
 
-        var details = JsonSerializer.Serialize(new Dictionary<string, string?> { ["sha256"] = model!.Sha256, ["parent"] = parent });
+        var details = JsonSerializer.Serialize(new Dictionary<string, string?> { ["sha256"] = model!.Sha256, ["parent"] = parent, ["golden"] = check.Message });
         await store.Store.Audit.AppendAsync(user.Identity?.Name ?? "?", "model.upload", $"model/{id}/{version}", details, cancellationToken).ConfigureAwait(false);
         return Results.Created($"/api/v1/models/{id}/{version}", View(model, urls));
     }
