@@ -66,7 +66,8 @@ internal static class ModelInsightsCommand
         {
             var centroid = string.Join(", ", region.GetProperty("centroid").EnumerateArray().Select(v => v.GetDouble().ToString("0.###", CultureInfo.InvariantCulture)));
             var spread = string.Join(", ", region.GetProperty("stdDev").EnumerateArray().Select(v => v.GetDouble().ToString("0.###", CultureInfo.InvariantCulture)));
-            output.Writer.WriteLine($"failing region (robust over {region.GetProperty("devices").GetInt32()} devices): centroid [{centroid}], spread [{spread}]");
+            var noisy = region.TryGetProperty("noisyDevices", out var n) && n.GetInt32() > 0 ? $", {n.GetInt32()} with calibrated noise" : "";
+            output.Writer.WriteLine($"failing region (robust over {region.GetProperty("devices").GetInt32()} devices{noisy}): centroid [{centroid}], spread [{spread}]");
         }
         else
         {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net.Http.Headers;
 using Fleet.Cli.Connection;
 using Spectre.Console;
 
@@ -45,11 +44,11 @@ internal static class ModelsCommand
 
     private static Command Push()
     {
-        var file = new Argument<FileInfo>("file") { Description = "The model artifact (.onnx)" };
+        var file = new Argument<FileInfo>("file") { Description = "The model artifact: a model package (.zip) or a bare .onnx file with --golden" };
         var id = new Option<string>("--id") { Description = "Model id", Required = true };
         var version = new Option<string>("--version") { Description = "Model version", Required = true };
         var parent = new Option<string?>("--parent") { Description = "The version this one derives from (the rollback target)" };
-        var golden = new Option<string?>("--golden") { Description = "Golden set JSON the model must pass in ONNX Runtime before it is uploaded" };
+        var golden = new Option<string?>("--golden") { Description = "Golden set JSON the model must pass in ONNX Runtime (checked here and again by the gateway); needed for a bare .onnx file" };
         var command = new Command("push", "Upload a model version; the gateway hashes and signs it with the fleet key") { file, id, version, parent, golden };
         command.SetAction((parse, ct) => CliCommon.RunAsync(parse, async (client, output) =>
         {
@@ -60,9 +59,10 @@ internal static class ModelsCommand
             }
 
             var bytes = await File.ReadAllBytesAsync(artifact.FullName, ct).ConfigureAwait(false);
-            var validated = parse.GetValue(golden) is { } goldenPath ? PushValidation.Validate(bytes, goldenPath) : null;
-            var content = new ByteArrayContent(bytes);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            // Checked here to save a refused upload; the gateway runs the same validation itself before it registers anything.
+            var goldenPath = parse.GetValue(golden);
+            var validated = goldenPath is null ? null : PushValidation.Validate(bytes, goldenPath);
+            using var content = PushValidation.Content(bytes, artifact.Name, goldenPath);
             var path = $"/api/v1/models/{Uri.EscapeDataString(parse.GetValue(id)!)}/{Uri.EscapeDataString(parse.GetValue(version)!)}"
                 + (parse.GetValue(parent) is { } p ? "?parent=" + Uri.EscapeDataString(p) : "");
             var model = await client.SendAsync(HttpMethod.Put, path, content, ct).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using Fleet.Cli.Connection;
 using Fleet.Shared.Models;
 using Fleet.Shared.Models.Packaging;
@@ -34,6 +35,24 @@ internal static class PushValidation
         {
             throw new CliException($"refused: ONNX Runtime cannot load or run the model ({ex.Message}); nothing was uploaded");
         }
+    }
+
+    /// <summary>
+    /// The upload body: the artifact alone, or with a golden set a multipart form (parts <c>model</c> and <c>golden</c>)
+    /// so the gateway validates against the same set.
+    /// </summary>
+    public static HttpContent Content(byte[] artifact, string fileName, string? goldenPath)
+    {
+        var model = new ByteArrayContent(artifact);
+        model.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        if (goldenPath is null)
+        {
+            return model;
+        }
+
+        var golden = new ByteArrayContent(File.ReadAllBytes(goldenPath));
+        golden.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return new MultipartFormDataContent { { model, "model", fileName }, { golden, "golden", Path.GetFileName(goldenPath) } };
     }
 
     private static bool IsZip(byte[] bytes) => bytes.Length > 4 && bytes[0] == (byte)'P' && bytes[1] == (byte)'K';

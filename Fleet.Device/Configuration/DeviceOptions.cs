@@ -57,6 +57,9 @@ internal sealed record DeviceOptions
     /// <summary>Root of the hardware sensor files (sysfs/procfs); simulated devices get their own.</summary>
     public string SensorRoot { get; set; } = "/";
 
+    /// <summary>Noise on the input sketches insights carry: <c>none</c> (default), <c>laplace:SCALE</c> or <c>gaussian:SCALE</c> (SCALE in histogram counts).</summary>
+    public string? InsightNoise { get; set; }
+
     public string? Problem()
     {
         if (Simulate == 0 && DeviceId is null)
@@ -93,6 +96,11 @@ internal sealed record DeviceOptions
         if (WindowSize < MinimumWindowSize || DigestPeriodWindows < 1 || SoakWindows < 1 || TelemetryEveryWindows < 1)
         {
             return $"window size must be ≥ {MinimumWindowSize} inferences (statistics sample 1 in 8, at least 10 per window); digest period, soak and telemetry periods ≥ 1 window";
+        }
+
+        if (Healing.InsightNoiseOptions.Parse(InsightNoise).Problem is { } noiseProblem)
+        {
+            return noiseProblem;
         }
 
         if (FleetKeyPath is not null && !File.Exists(FleetKeyPath))

@@ -15,6 +15,7 @@ internal static class DeviceOptionsLoader
                             [--tls] [--ca FILE] [--cert FILE --key FILE] [--username U] [--password P]
                             [--simulate N] [--faults SCHEDULE] [--id-prefix PREFIX] [--fps N]
                             [--window N] [--soak-windows N] [--factory-package FILE]
+                            [--insight-noise none|laplace:SCALE|gaussian:SCALE]
           environment: FLEET_DEVICE_ID, FLEET_DEVICE_BROKER, FLEET_DEVICE_DATA, FLEET_DEVICE_FLEET_KEY,
                        FLEET_DEVICE_USERNAME, FLEET_DEVICE_PASSWORD, FLEET_DEVICE_TLS, FLEET_DEVICE_CA,
                        FLEET_DEVICE_SIMULATE, FLEET_DEVICE_FAULTS, FLEET_DEVICE_ID_PREFIX, FLEET_DEVICE_FPS
@@ -116,6 +117,7 @@ internal static class DeviceOptionsLoader
             case "--faults": return (o with { Faults = value }, null);
             case "--id-prefix": return (o with { IdPrefix = value }, null);
             case "--factory-package": return (o with { FactoryPackage = value }, null);
+            case "--insight-noise": return (o with { InsightNoise = value }, null);
             case "--tls": return bool.TryParse(value, out var tls) ? (o with { Tls = tls }, null) : (null, $"'{value}' is not true or false");
             case "--broker":
                 var colon = value.LastIndexOf(':');

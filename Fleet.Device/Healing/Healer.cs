@@ -141,9 +141,16 @@ internal sealed class Healer
             ModelVersion = host.Package.Card.ModelVersion,
             Kl = new KlStatistics { Windows = 1, Mean = Round(evidence.Kl), Max = Round(evidence.Kl), Threshold = Round(evidence.KlThreshold) },
             Region = sketch,
+            Noise = sketch is null ? null : SketchNoise.Describe(_options.InsightNoise),
             Outcome = outcome,
         };
     }
+
+    /// <summary>
+    /// Where sketch noise is drawn from: <see cref="Random.Shared"/>, not a seeded generator, since noise a receiver could
+    /// replay would protect nothing. Tests that need repeatable noise set their own.
+    /// </summary>
+    public Random NoiseSource { get; set; } = Random.Shared;
 
     /// <summary>Set by the owner to the watchdog's last input sketch before a heal.</summary>
     public InputSketch? Sketch { get; set; }
@@ -156,7 +163,9 @@ internal sealed class Healer
         }
 
         _ = host;
-        return JsonSerializer.SerializeToElement(s, Hosting.DeviceJsonContext.Default.InputSketch);
+
+        var sent = SketchNoise.Apply(s, _options.InsightNoise, NoiseSource);
+        return JsonSerializer.SerializeToElement(sent, Hosting.DeviceJsonContext.Default.InputSketch);
     }
 
     private static double Round(double value) => double.IsFinite(value) ? Math.Round(value, 5) : 1e9;

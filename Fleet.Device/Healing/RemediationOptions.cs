@@ -26,6 +26,9 @@ internal sealed record RemediationOptions(
         DriftQualityFloor: 1.0,
         Budget: new HealBudgetOptions(6, TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10)));
 
+    /// <summary>Noise added to the region sketches insights carry (off by default).</summary>
+    public InsightNoiseOptions InsightNoise { get; init; } = InsightNoiseOptions.Off;
+
     public RemediationOptions Validate()
     {
         ArgumentNullException.ThrowIfNull(Ladders);
@@ -40,6 +43,7 @@ internal sealed record RemediationOptions(
 
         ArgumentOutOfRangeException.ThrowIfNegative(DriftQualityFloor, nameof(DriftQualityFloor));
         ArgumentNullException.ThrowIfNull(Budget);
+        ArgumentNullException.ThrowIfNull(InsightNoise);
         Budget.Validate();
         return this;
     }

@@ -62,7 +62,7 @@ internal sealed class AgentRunner(DeviceOptions options, ILoggerFactory loggers,
                 var simulated = options.Simulate > 0 ? new SimulatedSensors(Path.Combine(data, "sensors")) : null;
                 var runtime = new DeviceRuntime(id, data,
                     WatchdogOptions.Default with { WindowSize = options.WindowSize, DigestPeriodWindows = options.DigestPeriodWindows },
-                    RemediationOptions.Default, time, seed++, uplink, fleetKey, http,
+                    RemediationOptions.Default with { InsightNoise = InsightNoiseOptions.Parse(options.InsightNoise).Options! }, time, seed++, uplink, fleetKey, http,
                     new HardwareSensors(simulated?.Root ?? options.SensorRoot), simulated, faults,
                     options.FramesPerSecond, options.SoakWindows, options.TelemetryEveryWindows, factory, logger)
                 {

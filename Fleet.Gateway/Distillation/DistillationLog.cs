@@ -8,4 +8,13 @@ internal static partial class DistillationLog
 
     [LoggerMessage(1651, LogLevel.Information, "Distillation {JobId} of {ModelId} {NewVersion}: {Outcome}")]
     public static partial void Finished(ILogger logger, string jobId, string modelId, string newVersion, string outcome);
+
+    [LoggerMessage(1652, LogLevel.Warning, "Distillation {JobId}: writing the job to the store failed")]
+    public static partial void PersistFailed(ILogger logger, string jobId, Exception exception);
+
+    [LoggerMessage(1653, LogLevel.Warning, "{Count} distillation job(s) left running by a previous gateway were marked failed (interrupted by restart)")]
+    public static partial void Interrupted(ILogger logger, int count);
+
+    [LoggerMessage(1654, LogLevel.Error, "Reading distillation jobs left running by a previous gateway failed; they stay marked running")]
+    public static partial void RecoveryFailed(ILogger logger, Exception exception);
 }

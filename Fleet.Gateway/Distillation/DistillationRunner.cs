@@ -8,14 +8,14 @@ namespace Fleet.Gateway.Distillation;
 
 /// <summary>
 /// The distillation itself: synthesise inputs concentrated on the failing region (plus the normal operating range),
-/// label them with the teacher, fine-tune a copy of the parent on them, measure the error against the teacher on
+/// label them with the teacher (run in ONNX Runtime, whatever its graph), fine-tune a copy of the parent on them, measure the error against the teacher on
 /// held-out samples of both before and after, and package the student with a fresh golden set validated in ONNX Runtime.
 /// CPU-bound and synchronous; the <see cref="Distiller"/> runs it off the actor thread.
 /// </summary>
 internal static class DistillationRunner
 {
     public static DistillationResult Run(
-        Mlp teacher,
+        OnnxTeacher teacher,
         ModelPackage parent,
         AggregatedRegion region,
         string newVersion,
@@ -86,16 +86,10 @@ internal static class DistillationRunner
         return losses;
     }
 
-    private static TrainingSet Label(Mlp teacher, float[] inputs)
+    private static TrainingSet Label(OnnxTeacher teacher, float[] inputs)
     {
-        var count = inputs.Length / teacher.InputSize;
-        var targets = new float[count * teacher.OutputSize];
-        for (var i = 0; i < count; i++)
-        {
-            teacher.Forward(inputs.AsSpan(i * teacher.InputSize, teacher.InputSize), targets.AsSpan(i * teacher.OutputSize, teacher.OutputSize));
-        }
-
-        return new TrainingSet(count, teacher.InputSize, teacher.OutputSize, inputs, targets, targets);
+        var targets = teacher.Label(inputs);
+        return new TrainingSet(inputs.Length / teacher.InputSize, teacher.InputSize, teacher.OutputSize, inputs, targets, targets);
     }
 
     private static (float[] Min, float[] Max) OperatingRange(GoldenSet golden, int features)

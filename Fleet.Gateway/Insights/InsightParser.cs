@@ -21,6 +21,8 @@ internal static class InsightParser
             {
                 return null;
             }
+
+            region = region with { Noise = NoiseOf(root) };
         }
 
         double? klMean = null;
@@ -33,6 +35,13 @@ internal static class InsightParser
 
         return new InsightEntry(record.Id, record.DeviceId, record.Signature, Text(root, "diagnosis"), klMean, klMax, Text(root, "outcome"), region);
     }
+
+    // A noise description this gateway cannot read counts as no noise: the median still bounds what it does.
+    private static Fleet.Shared.Protocol.InsightNoise? NoiseOf(JsonElement root) =>
+        root.TryGetProperty("noise", out var noise) && noise.ValueKind == JsonValueKind.Object && Text(noise, "mechanism") is { } mechanism
+            && Number(noise, "scale") is double scale && scale > 0
+            ? new Fleet.Shared.Protocol.InsightNoise { Mechanism = mechanism, Scale = scale }
+            : null;
 
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.String ? property.GetString() : null;

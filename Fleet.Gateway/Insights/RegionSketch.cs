@@ -9,6 +9,9 @@ namespace Fleet.Gateway.Insights;
 /// </summary>
 internal sealed record RegionSketch(long Samples, double[] Centroid, double[] StdDev, double HistogramMin, double HistogramMax, double[][] Histograms)
 {
+    /// <summary>The noise the device says it added (<c>insight.noise</c>), or null for an exact sketch.</summary>
+    public Fleet.Shared.Protocol.InsightNoise? Noise { get; init; }
+
     public const int MaxFeatures = 1024;
 
     public const int MaxBins = 256;

@@ -45,7 +45,10 @@ internal static class RobustAggregation
         }
 
         var samples = (long)Median(voters.Select(v => (double)v.Samples).ToArray()) * voters.Count;
-        return new AggregatedRegion(voters.Count, sketches.Count - voters.Count, samples, centroid, stdDev, min, max, histograms);
+        return new AggregatedRegion(voters.Count, sketches.Count - voters.Count, samples, centroid, stdDev, min, max, histograms)
+        {
+            NoisyDevices = voters.Count(v => v.Noise is not null),
+        };
     }
 
     /// <summary>The median (mean of the two middle values for an even count). Reorders a copy, not <paramref name="values"/>.</summary>
@@ -93,8 +96,9 @@ internal static class RobustAggregation
             for (var d = 0; d < voters.Count; d++)
             {
                 var counts = voters[d].Histograms[feature];
-                var total = counts.Sum();
-                column[d] = total > 0 ? counts[b] / total : 0;
+                var floor = NoiseFloor(voters[d].Noise);
+                var total = counts.Sum(c => Math.Max(0, c - floor));
+                column[d] = total > 0 ? Math.Max(0, counts[b] - floor) / total : 0;
             }
 
             histogram[b] = Median(column);
@@ -111,4 +115,15 @@ internal static class RobustAggregation
 
         return histogram;
     }
+
+    /// <summary>
+    /// What noise clamped at zero adds to an empty bin on average (Laplace b/2, Gaussian σ/√(2π)); subtracted from a noisy
+    /// device's counts so empty bins do not fill up. The median over devices absorbs the rest of the noise.
+    /// </summary>
+    public static double NoiseFloor(Fleet.Shared.Protocol.InsightNoise? noise) => noise switch
+    {
+        { Mechanism: "laplace" } => noise.Scale / 2,
+        { Mechanism: "gaussian" } => noise.Scale / Math.Sqrt(2 * Math.PI),
+        _ => 0,
+    };
 }

@@ -1,5 +1,6 @@
 using Fleet.Gateway.Store.Audit;
 using Fleet.Gateway.Store.Devices;
+using Fleet.Gateway.Store.Distillation;
 using Fleet.Gateway.Store.Healing;
 using Fleet.Gateway.Store.Insights;
 using Fleet.Gateway.Store.Models;
@@ -32,6 +33,8 @@ internal interface IFleetStore : IAsyncDisposable
     IModelStore Models { get; }
 
     IRolloutStore Rollouts { get; }
+
+    IDistillationStore Distillations { get; }
 
     IAuditLog Audit { get; }
 

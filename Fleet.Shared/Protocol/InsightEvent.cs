@@ -23,9 +23,13 @@ public sealed record InsightEvent : DeviceEvent
     [JsonPropertyName("kl")]
     public KlStatistics? Kl { get; init; }
 
-    /// <summary>A sketch of the input region where quality failed (shape defined by the distillation work; opaque here).</summary>
+    /// <summary>A sketch of the input region where quality failed (docs/PROTOCOL.md, <c>insight.region</c>; opaque here).</summary>
     [JsonPropertyName("region")]
     public JsonElement? Region { get; init; }
+
+    /// <summary>The noise the device added to <see cref="Region"/>, or null when the sketch is exact.</summary>
+    [JsonPropertyName("noise")]
+    public InsightNoise? Noise { get; init; }
 
     /// <summary>How remediation ended.</summary>
     [JsonPropertyName("outcome")]

@@ -43,10 +43,13 @@ public sealed class FleetCliTests(GatewayFixture gateway) : IClassFixture<Gatewa
         await device.ReportAsync();
         await gateway.DeviceWhenAsync(id, d => d.GetProperty("twin").GetProperty("online").GetBoolean(), "the device online");
         var file = Path.Combine(Path.GetTempPath(), id + ".onnx");
-        await File.WriteAllBytesAsync(file, [1, 2, 3, 4, 5]);
+        var safety = Fleet.Shared.Models.ReferenceModels.Build().Safety;
+        await File.WriteAllBytesAsync(file, safety.Onnx);
+        await File.WriteAllTextAsync(file + ".golden.json", safety.Golden.ToJson());
         try
         {
-            var push = await CliRunner.RunAsync(["models", "push", file, "--id", "cli-model", "--version", id, .. Connection()]);
+            // The gateway validates every upload in ONNX Runtime: a bare ONNX file comes with its golden set.
+            var push = await CliRunner.RunAsync(["models", "push", file, "--id", "cli-model", "--version", id, "--golden", file + ".golden.json", .. Connection()]);
             Assert.True(push.ExitCode == 0, push.Error);
             Assert.Contains("signed", push.Output, StringComparison.Ordinal);
             var list = await CliRunner.RunAsync(["models", "list", "--json", .. Connection()]);
@@ -64,6 +67,7 @@ public sealed class FleetCliTests(GatewayFixture gateway) : IClassFixture<Gatewa
         finally
         {
             File.Delete(file);
+            File.Delete(file + ".golden.json");
         }
     }
 

@@ -33,6 +33,9 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Leave the data directory behind on dispose, so another gateway can start on it (restart tests).</summary>
+    public bool KeepDataDirectory { get; set; }
+
     public static Task<GatewayHost> StartAsync(params string[] extraArgs) =>
         StartInAsync(Path.Combine(Path.GetTempPath(), "fleet-gw-" + Guid.NewGuid().ToString("N")[..8]), extraArgs);
 
@@ -72,6 +75,11 @@ public sealed class GatewayHost : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (KeepDataDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -55,7 +55,7 @@ internal static class DistillationEndpoints
     private static async Task<IResult> GetAsync(string jobId, FleetRuntime runtime, CancellationToken cancellationToken)
     {
         var job = await runtime.Distiller.Ask<DistillationJob>(new GetDistillation(jobId), ActorTimeout, cancellationToken).ConfigureAwait(false);
-        return ReferenceEquals(job, DistillationJob.None) ? ApiProblems.NotFound($"distillation {jobId} is not known (jobs live until the gateway restarts)") : Results.Ok(job);
+        return ReferenceEquals(job, DistillationJob.None) ? ApiProblems.NotFound($"distillation {jobId} is not known") : Results.Ok(job);
     }
 
     private static string? NextPatch(string version)

@@ -3,11 +3,15 @@ using System.Text.Json;
 using Fleet.Gateway.Api.Auth;
 using Fleet.Gateway.Hosting;
 using Fleet.Gateway.Store.Models;
+using Fleet.Shared.Models;
 using Fleet.Shared.Protocol;
 
 namespace Fleet.Gateway.Api.Models;
 
-/// <summary>The model registry: upload (signed with the fleet key), list, get, download; and the fleet's public key.</summary>
+/// <summary>
+/// The model registry: upload (validated in ONNX Runtime on its golden set, then signed with the fleet key), list, get,
+/// download; and the fleet's public key.
+/// </summary>
 internal static class ModelEndpoints
 {
     private const int MaxArtifactBytes = 256 * 1024 * 1024;
@@ -74,14 +78,35 @@ internal static class ModelEndpoints
             return ApiProblems.Invalid("version", "version: " + versionProblem);
         }
 
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        if (buffer.Length == 0 || buffer.Length > MaxArtifactBytes)
+        var (artifact, goldenJson, problem) = await ReadUploadAsync(request, cancellationToken).ConfigureAwait(false);
+        if (problem is not null)
         {
-            return ApiProblems.Invalid("body", $"the artifact must be 1 byte to {MaxArtifactBytes} bytes (got {buffer.Length})");
+            return ApiProblems.Invalid("body", problem);
         }
 
-        var (status, model) = await registry.AddAsync(id, version, parent, buffer.ToArray(), cancellationToken).ConfigureAwait(false);
+        GoldenSet? golden = null;
+        if (goldenJson is not null)
+        {
+            (golden, var goldenProblem) = ModelArtifacts.ParseGolden(goldenJson);
+            if (golden is null)
+            {
+                return ApiProblems.Invalid("golden", "not a golden set: " + goldenProblem);
+            }
+        }
+
+        if (await store.Store.Models.GetAsync(id, version, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return ApiProblems.Conflict($"model {id} {version} is already registered");
+        }
+
+        // Whatever the client checked: the gateway runs the model in ONNX Runtime on its golden set before registering it.
+        var check = await Task.Run(() => ModelArtifacts.Validate(id, version, artifact!, golden), cancellationToken).ConfigureAwait(false);
+        if (!check.Accepted)
+        {
+            return ApiProblems.Unprocessable($"model {id} {version} refused, nothing was registered: {check.Problem}");
+        }
+
+        var (status, model) = await registry.AddAsync(id, version, parent, artifact!, check.MetricsJson, "{}", goldenJson, cancellationToken).ConfigureAwait(false);
         switch (status)
         {
             case ModelAddStatus.AlreadyExists:
@@ -90,9 +115,53 @@ internal static class ModelEndpoints
                 return ApiProblems.Invalid("parent", $"parent version {parent} of {id} is not registered");
         }
 
-        var details = JsonSerializer.Serialize(new Dictionary<string, string?> { ["sha256"] = model!.Sha256, ["parent"] = parent });
+        var details = JsonSerializer.Serialize(new Dictionary<string, string?> { ["sha256"] = model!.Sha256, ["parent"] = parent, ["golden"] = check.Message });
         await store.Store.Audit.AppendAsync(user.Identity?.Name ?? "?", "model.upload", $"model/{id}/{version}", details, cancellationToken).ConfigureAwait(false);
         return Results.Created($"/api/v1/models/{id}/{version}", View(model, urls));
+    }
+
+    /// <summary>The artifact, and the golden set when the upload is multipart (parts <c>model</c> and <c>golden</c>); else the body is the artifact.</summary>
+    private static async Task<(byte[]? Artifact, string? GoldenJson, string? Problem)> ReadUploadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        byte[] artifact;
+        string? golden = null;
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+            if (form.Files.GetFile("model") is not { } file)
+            {
+                return (null, null, "a multipart upload needs a 'model' part (and optionally 'golden')");
+            }
+
+            artifact = await ReadAsync(file.OpenReadStream(), cancellationToken).ConfigureAwait(false);
+            if (form.Files.GetFile("golden") is { } goldenFile)
+            {
+                using var reader = new StreamReader(goldenFile.OpenReadStream());
+                golden = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else if (form.TryGetValue("golden", out var goldenText) && goldenText.Count > 0)
+            {
+                golden = goldenText[0];
+            }
+        }
+        else
+        {
+            artifact = await ReadAsync(request.Body, cancellationToken).ConfigureAwait(false);
+        }
+
+        return artifact.Length is 0 or > MaxArtifactBytes
+            ? (null, null, $"the artifact must be 1 byte to {MaxArtifactBytes} bytes (got {artifact.Length})")
+            : (artifact, golden, null);
+    }
+
+    private static async Task<byte[]> ReadAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        await using (stream.ConfigureAwait(false))
+        {
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return buffer.ToArray();
+        }
     }
 
     private static object View(ModelRecord model, GatewayUrls urls) => new

@@ -15,12 +15,17 @@ internal sealed class ModelRegistry(GatewayOptions options, FleetStoreService st
 
     public string PublicKeyPem => FleetKey.PublicPem(_key.Value);
 
-    public Task<(ModelAddStatus Status, ModelRecord? Model)> AddAsync(string modelId, string version, string? parentVersion, byte[] artifact, CancellationToken cancellationToken) =>
-        AddAsync(modelId, version, parentVersion, artifact, "{}", "{}", cancellationToken);
-
     /// <summary>Registers a version with its metrics and model card (JSON objects) recorded alongside.</summary>
+    public Task<(ModelAddStatus Status, ModelRecord? Model)> AddAsync(
+        string modelId, string version, string? parentVersion, byte[] artifact, string metricsJson, string cardJson, CancellationToken cancellationToken) =>
+        AddAsync(modelId, version, parentVersion, artifact, metricsJson, cardJson, null, cancellationToken);
+
+    /// <summary>
+    /// Registers a version; <paramref name="goldenJson"/>, the golden set a bare ONNX file was validated with, is kept beside
+    /// the artifact (<c>{version}.golden.json</c>, the record's golden-set reference).
+    /// </summary>
     public async Task<(ModelAddStatus Status, ModelRecord? Model)> AddAsync(
-        string modelId, string version, string? parentVersion, byte[] artifact, string metricsJson, string cardJson, CancellationToken cancellationToken)
+        string modelId, string version, string? parentVersion, byte[] artifact, string metricsJson, string cardJson, string? goldenJson, CancellationToken cancellationToken)
     {
         var store = storeService.Store;
         if (await store.Models.GetAsync(modelId, version, cancellationToken).ConfigureAwait(false) is { } existing)
@@ -36,8 +41,16 @@ internal sealed class ModelRegistry(GatewayOptions options, FleetStoreService st
         var temp = path + ".tmp";
         await File.WriteAllBytesAsync(temp, artifact, cancellationToken).ConfigureAwait(false);
         File.Move(temp, path, overwrite: true);
+        string? goldenPath = null;
+        if (goldenJson is not null)
+        {
+            goldenPath = Path.Combine(directory, version + ".golden.json");
+            await File.WriteAllTextAsync(goldenPath + ".tmp", goldenJson, cancellationToken).ConfigureAwait(false);
+            File.Move(goldenPath + ".tmp", goldenPath, overwrite: true);
+        }
+
         var status = await store.Models.AddAsync(
-            new NewModel(modelId, version, sha256, signature, parentVersion, MetricsJson: metricsJson, CardJson: cardJson, ArtifactPath: path), cancellationToken).ConfigureAwait(false);
+            new NewModel(modelId, version, sha256, signature, parentVersion, GoldenSetRef: goldenPath, MetricsJson: metricsJson, CardJson: cardJson, ArtifactPath: path), cancellationToken).ConfigureAwait(false);
         return (status, status == ModelAddStatus.Added ? await store.Models.GetAsync(modelId, version, cancellationToken).ConfigureAwait(false) : null);
     }
 

@@ -1,5 +1,6 @@
 using Fleet.Gateway.Store.Audit;
 using Fleet.Gateway.Store.Devices;
+using Fleet.Gateway.Store.Distillation;
 using Fleet.Gateway.Store.Healing;
 using Fleet.Gateway.Store.Insights;
 using Fleet.Gateway.Store.Models;
@@ -25,6 +26,7 @@ internal abstract class SqlFleetStore : IFleetStore
         Insights = new SqlInsightStore(db);
         Models = new SqlModelStore(db);
         Rollouts = new SqlRolloutStore(db);
+        Distillations = new SqlDistillationStore(db);
         Audit = new SqlAuditLog(db);
         Entities = new SqlEntityRegistry(db);
         Leases = new SqlShardLeaseStore(db);
@@ -43,6 +45,8 @@ internal abstract class SqlFleetStore : IFleetStore
     public IModelStore Models { get; }
 
     public IRolloutStore Rollouts { get; }
+
+    public IDistillationStore Distillations { get; }
 
     public IAuditLog Audit { get; }
 

@@ -107,8 +107,8 @@ public sealed class DeviceApiTests(GatewayFixture gateway) : IClassFixture<Gatew
     [Fact]
     public async Task ModelUpload_IsSignedWithTheFleetKey_AndDownloadable()
     {
-        var bytes = new byte[1000];
-        Random.Shared.NextBytes(bytes);
+        var bytes = Fleet.Shared.Models.Packaging.ModelPackageWriter.Write(
+            Fleet.Shared.Models.Packaging.ModelPackage.FromReference(Fleet.Shared.Models.ReferenceModels.Build().Safety, "api-model", "1.0.0"));
         var created = await gateway.Operator.PutAsync("/api/v1/models/api-model/1.0.0", new ByteArrayContent(bytes));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var model = await created.Content.ReadFromJsonAsync<JsonElement>();

@@ -95,7 +95,7 @@ public sealed class DistillationApiTests(GatewayFixture gateway, ITestOutputHelp
         Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, response.StatusCode.ToString());
     }
 
-    private static JsonObject HighPitchInsight()
+    internal static JsonObject HighPitchInsight()
     {
         var region = DistillationRunnerTests.HighPitchRegion();
         return new JsonObject

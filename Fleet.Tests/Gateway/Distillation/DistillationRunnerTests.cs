@@ -4,6 +4,9 @@ using Fleet.Gateway.Insights;
 using Fleet.Shared.Learning;
 using Fleet.Shared.Models;
 using Fleet.Shared.Models.Packaging;
+using Fleet.Shared.Onnx;
+using Fleet.Shared.Onnx.Reading;
+using Fleet.Shared.Onnx.Writing;
 using Xunit.Abstractions;
 
 namespace Fleet.Tests.Gateway.Distillation;
@@ -13,7 +16,7 @@ public sealed class DistillationRunnerTests(ITestOutputHelper output)
     [Fact]
     public void Run_OnTheFailingRegion_CutsTheStudentsErrorThere_AndKeepsTheNormalRange()
     {
-        var teacher = ReferenceModels.Build().Vocoder.Network;
+        using var teacher = OnnxTeacher.Load(ReferenceModels.Build().Vocoder.Onnx, Mlp.OutputName);
         var parent = ParentBlindAbovePitch(0.5f);
         var region = HighPitchRegion();
         var stages = new List<DistillationProgress>();
@@ -37,8 +40,85 @@ public sealed class DistillationRunnerTests(ITestOutputHelper output)
     public void Run_RegionOfTheWrongWidth_IsRefused()
     {
         var region = HighPitchRegion() with { Centroid = [0.5, 0.5] };
+        using var teacher = OnnxTeacher.Load(ReferenceModels.Build().Vocoder.Onnx, Mlp.OutputName);
         Assert.Throws<DistillationException>(() =>
-            DistillationRunner.Run(ReferenceModels.Build().Vocoder.Network, ParentBlindAbovePitch(0.5f), region, "1.1.0", Policy, _ => { }, CancellationToken.None));
+            DistillationRunner.Run(teacher, ParentBlindAbovePitch(0.5f), region, "1.1.0", Policy, _ => { }, CancellationToken.None));
+    }
+
+    [Fact]
+    public void Run_WithATeacherTheMlpReaderRefuses_LabelsItThroughOnnxRuntime_AndStillImprovesTheStudent()
+    {
+        var vocoder = ReferenceModels.Build().Vocoder;
+        var onnx = GemmTeacher(vocoder.Network);
+        Assert.Throws<OnnxFormatException>(() => Mlp.FromOnnx(OnnxModelReader.Read(onnx)));
+        using var teacher = OnnxTeacher.Load(onnx, "frame");
+
+        var inputs = ReferenceModels.SynthSet(300, seed: 9).Inputs;
+        var labels = teacher.Label(inputs);
+        for (var i = 0; i < 300; i++)
+        {
+            var expected = vocoder.Network.Forward(inputs.AsSpan(i * 3, 3));
+            for (var o = 0; o < expected.Length; o++)
+            {
+                Assert.Equal(expected[o], labels[(i * expected.Length) + o], 3e-4f);
+            }
+        }
+
+        var m = DistillationRunner.Run(teacher, ParentBlindAbovePitch(0.5f), HighPitchRegion(), "1.1.0", Policy, _ => { }, CancellationToken.None).Metrics;
+
+        Assert.True(m["regionErrorAfter"] < 0.6 * m["regionErrorBefore"], $"region error {m["regionErrorBefore"]} → {m["regionErrorAfter"]}");
+    }
+
+    [Fact]
+    public void Load_TeacherWithTwoInputs_IsRefusedWithItsShape()
+    {
+        var graph = new OnnxGraphBuilder("two_inputs");
+        var a = graph.Input("a", TensorElementType.Float, -1, 3);
+        var b = graph.Input("b", TensorElementType.Float, -1, 3);
+        graph.Add(a, b, "sum");
+        graph.Output("sum", TensorElementType.Float, -1, 3);
+
+        var error = Assert.Throws<DistillationException>(() => OnnxTeacher.Load(graph.Build(), null));
+
+        Assert.Contains("one float input", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The same function as <paramref name="network"/> written the way other exporters do: Gemm with transposed weights named
+    /// like a PyTorch state dict, a differently named input and output. <see cref="Mlp.FromOnnx"/> cannot read it; ORT can run it.
+    /// </summary>
+    internal static byte[] GemmTeacher(Mlp network)
+    {
+        var graph = new OnnxGraphBuilder("torch_export");
+        var h = graph.Input("x", TensorElementType.Float, -1, network.InputSize);
+        for (var l = 0; l < network.LayerCount; l++)
+        {
+            int rows = network.Sizes[l], cols = network.Sizes[l + 1];
+            var transposed = new float[rows * cols];
+            for (var r = 0; r < rows; r++)
+            {
+                for (var c = 0; c < cols; c++)
+                {
+                    transposed[(c * rows) + r] = network.Weights[l][(r * cols) + c];
+                }
+            }
+
+            var last = l == network.LayerCount - 1;
+            var w = graph.Initializer($"layers.{l}.weight", transposed, cols, rows);
+            var b = graph.Initializer($"layers.{l}.bias", network.Biases[l], cols);
+            var activation = last ? network.OutputActivation : network.HiddenActivation;
+            var z = graph.Gemm(h, w, b, transposeB: true, output: last && activation == Activation.Identity ? "frame" : null);
+            h = activation switch
+            {
+                Activation.Identity => z,
+                Activation.Tanh => graph.Tanh(z, last ? "frame" : null),
+                Activation.Relu => graph.Relu(z, last ? "frame" : null),
+                _ => graph.Sigmoid(z, last ? "frame" : null),
+            };
+        }
+
+        graph.Output("frame", TensorElementType.Float, -1, network.OutputSize);
+        return graph.Build();
     }
 
     private static DistillationPolicy Policy => new() { RegionSamples = 1500, NormalSamples = 1000, EvaluationSamples = 300, Epochs = 15 };

@@ -49,11 +49,11 @@ public sealed class GatewayFixture : IAsyncLifetime
         return JsonDocument.Parse(found).RootElement;
     }
 
-    /// <summary>Registers a model version (random bytes stand in for the ONNX file; the gateway only hashes and signs it).</summary>
+    /// <summary>Registers a model version: the reference safety model packaged as <paramref name="id"/> <paramref name="version"/> (the gateway validates every upload in ONNX Runtime).</summary>
     internal async Task PushModelAsync(string id, string version, string? parent = null)
     {
-        var bytes = new byte[256];
-        Random.Shared.NextBytes(bytes);
+        var package = Fleet.Shared.Models.Packaging.ModelPackage.FromReference(Fleet.Shared.Models.ReferenceModels.Build().Safety, id, version, parent);
+        var bytes = Fleet.Shared.Models.Packaging.ModelPackageWriter.Write(package);
         var response = await Operator.PutAsync($"/api/v1/models/{id}/{version}" + (parent is null ? "" : "?parent=" + parent), new ByteArrayContent(bytes));
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
     }
