@@ -4,6 +4,7 @@ using Fleet.Gateway.Store.Devices;
 using Fleet.Gateway.Store.Healing;
 using Fleet.Gateway.Store.Insights;
 using Fleet.Gateway.Store.Models;
+using Fleet.Gateway.Store.Distillation;
 using Fleet.Gateway.Store.Rollouts;
 using Fleet.Gateway.Store.Sharding;
 using Fleet.Gateway.Store.Twins;
@@ -29,6 +30,8 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
     public IModelStore Models => inner.Models;
 
     public IRolloutStore Rollouts => inner.Rollouts;
+
+    public IDistillationStore Distillations => inner.Distillations;
 
     public IAuditLog Audit => inner.Audit;
 
