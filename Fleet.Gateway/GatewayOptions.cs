@@ -41,6 +41,9 @@ internal sealed record GatewayOptions
     /// <summary>How students are distilled (<c>Fleet:Distillation</c>).</summary>
     public Distillation.DistillationPolicy Distillation { get; init; } = new();
 
+    /// <summary>Staged rollouts: the default policy and how the manager runs (<c>Fleet:Rollouts</c>).</summary>
+    public Rollouts.RolloutManagerOptions Rollouts { get; init; } = new();
+
     /// <summary>The URL devices use to reach this gateway's HTTP API (model downloads); null uses the first listening address.</summary>
     public string? PublicUrl { get; init; }
 
@@ -76,6 +79,7 @@ internal sealed record GatewayOptions
         problems.AddRange(Incidents.Validate());
         problems.AddRange(Insights.Validate());
         problems.AddRange(Distillation.Validate());
+        problems.AddRange(Rollouts.Validate());
         if (PublicUrl is not null && !Uri.TryCreate(PublicUrl, UriKind.Absolute, out _))
         {
             problems.Add($"Fleet:PublicUrl '{PublicUrl}' is not an absolute URL.");

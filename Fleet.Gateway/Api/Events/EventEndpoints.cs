@@ -84,6 +84,7 @@ internal static class EventEndpoints
         {
             TwinChanged twin => JsonSerializer.Serialize(new { id = twin.DeviceId, shard = twin.Shard, health = twin.Health, online = twin.Online, modelVersion = twin.ModelVersion, quarantined = twin.Quarantined, lastSeen = twin.LastSeen }, Json),
             IncidentRaised incident => JsonSerializer.Serialize(incident.Incident, Json),
+            Fleet.Gateway.Rollouts.RolloutChanged rollout => JsonSerializer.Serialize(rollout.View, Json),
             _ => "{}",
         };
         builder.Append("event: ").Append(change.Name).Append("\ndata: ").Append(data).Append("\n\n");
