@@ -13,45 +13,43 @@ namespace Fleet.Tests.EndToEnd;
 /// a version whose outputs are far off fails golden validation on the canary, the rollout rolls back and no other device
 /// is ever sent it.
 /// </summary>
-public sealed class RolloutEndToEndTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>, IAsyncLifetime
+public sealed class RolloutEndToEndTests(RolloutEndToEndTests.FleetFixture fleet) : IClassFixture<RolloutEndToEndTests.FleetFixture>
 {
-    private const int Devices = 4;
-    private static readonly SemaphoreSlim Registry = new(1, 1);
-    private readonly string _prefix = "ro" + Guid.NewGuid().ToString("N")[..4];
-    private DeviceAgentProcess? _agent;
+    private GatewayFixture Gateway => fleet.Gateway;
 
-    private string DeviceId(int i) => $"{_prefix}-{i:000}";
-
-    public async Task InitializeAsync()
+    /// <summary>One gateway with 1.0.0, 1.1.0 (good) and 1.2.0 (bad) registered, and one agent process simulating six devices.</summary>
+    public sealed class FleetFixture : IAsyncLifetime
     {
-        await RegisterModelsAsync();
-        _agent = await DeviceAgentProcess.StartAsync(gateway.Reader, gateway.BrokerPort, _prefix, Devices, "--fps", "50", "--window", "100", "--soak-windows", "1");
-        for (var i = 1; i <= Devices; i++)
+        public const int Devices = 6;
+
+        public GatewayFixture Gateway { get; } = new();
+
+        internal DeviceAgentProcess Agent { get; private set; } = null!;
+
+        public string Prefix { get; } = "ro" + Guid.NewGuid().ToString("N")[..4];
+
+        public string DeviceId(int i) => $"{Prefix}-{i:000}";
+
+        public async Task InitializeAsync()
         {
-            await DeviceWhenAsync(DeviceId(i), d => d.GetProperty("device").GetProperty("modelVersion").GetString() == "1.0.0"
-                && d.GetProperty("twin").GetProperty("online").GetBoolean(), "online on vocoder 1.0.0");
+            await Gateway.InitializeAsync();
+            await RegisterModelsAsync();
+            Agent = await DeviceAgentProcess.StartAsync(Gateway.Reader, Gateway.BrokerPort, Prefix, Devices, "--fps", "50", "--window", "100", "--soak-windows", "1");
         }
-    }
 
-    public async Task DisposeAsync()
-    {
-        if (_agent is not null)
+        public async Task DisposeAsync()
         {
-            await _agent.DisposeAsync();
-        }
-    }
-
-    /// <summary>1.0.0 as the devices ship it (the rollback target), 1.1.0 the same network re-released, 1.2.0 with its output layer negated.</summary>
-    private async Task RegisterModelsAsync()
-    {
-        await Registry.WaitAsync();
-        try
-        {
-            if ((await gateway.Reader.GetAsync("/api/v1/models/vocoder/1.2.0")).IsSuccessStatusCode)
+            if (Agent is not null)
             {
-                return;
+                await Agent.DisposeAsync();
             }
 
+            await Gateway.DisposeAsync();
+        }
+
+        /// <summary>1.0.0 as the devices ship it (the rollback target), 1.1.0 the same network re-released, 1.2.0 with its output layer negated.</summary>
+        private async Task RegisterModelsAsync()
+        {
             var vocoder = ReferenceModels.Build().Vocoder;
             await PutAsync("1.0.0", ModelPackage.FromReference(vocoder, "vocoder", "1.0.0"));
             await PutAsync("1.1.0", ModelPackage.FromReference(vocoder, "vocoder", "1.1.0", parent: "1.0.0"));
@@ -65,26 +63,34 @@ public sealed class RolloutEndToEndTests(GatewayFixture gateway) : IClassFixture
             var bad = ModelPackage.FromReference(vocoder, "vocoder", "1.2.0", parent: "1.0.0") with { Onnx = broken.ToOnnx("vocoder", exposeHidden: true) };
             await PutAsync("1.2.0", bad);
         }
-        finally
+
+        private async Task PutAsync(string version, ModelPackage package)
         {
-            Registry.Release();
+            var response = await Gateway.Operator.PutAsync($"/api/v1/models/vocoder/{version}" + (version == "1.0.0" ? "" : "?parent=1.0.0"), new ByteArrayContent(ModelPackageWriter.Write(package)));
+            Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         }
     }
 
-    private async Task PutAsync(string version, ModelPackage package)
+    private DeviceAgentProcess Agent => fleet.Agent;
+
+    private async Task OnlineAsync(IEnumerable<string> ids)
     {
-        var response = await gateway.Operator.PutAsync($"/api/v1/models/vocoder/{version}" + (version == "1.0.0" ? "" : "?parent=1.0.0"), new ByteArrayContent(ModelPackageWriter.Write(package)));
-        Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, await response.Content.ReadAsStringAsync());
+        foreach (var id in ids)
+        {
+            await DeviceWhenAsync(id, d => d.GetProperty("device").GetProperty("modelVersion").GetString() == "1.0.0"
+                && d.GetProperty("twin").GetProperty("online").GetBoolean(), "online on vocoder 1.0.0");
+        }
     }
 
-    private async Task<string> StartAsync(string version, object policy)
+    private async Task<string> StartAsync(string version, object policy, IReadOnlyList<string> devices)
     {
-        var response = await gateway.Operator.PostAsJsonAsync("/api/v1/rollouts", new
+        await OnlineAsync(devices);
+        var response = await Gateway.Operator.PostAsJsonAsync("/api/v1/rollouts", new
         {
             modelId = "vocoder",
             version,
             policy,
-            devices = Enumerable.Range(1, Devices).Select(DeviceId),
+            devices,
         });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, body);
@@ -94,21 +100,23 @@ public sealed class RolloutEndToEndTests(GatewayFixture gateway) : IClassFixture
     [Fact]
     public async Task GoodVersion_ReachesEveryDevice_CanaryThenWaves_AllCommitted()
     {
-        var id = await StartAsync("1.1.0", new { canaryDevices = 1, waveGrowth = 2, soakSeconds = 1, maxKlRatio = 20, maxLatencyRatio = 20, maxHealRateRatio = 1000 });
+        var devices = Enumerable.Range(1, 4).Select(fleet.DeviceId).ToList();
+        var id = await StartAsync("1.1.0", new { canaryDevices = 1, waveGrowth = 2, soakSeconds = 1, maxKlRatio = 20, maxLatencyRatio = 20, maxHealRateRatio = 1000 }, devices);
         var done = await RolloutWhenAsync(id, r => r.GetProperty("state").GetString() is "completed" or "rolledBack" or "aborted", "the rollout finished");
         Assert.Equal("completed", done.GetProperty("state").GetString());
         Assert.Equal([1, 2, 1], done.GetProperty("waves").EnumerateArray().Select(w => w.GetProperty("size").GetInt32()));
         Assert.All(done.GetProperty("results").EnumerateArray(), r => Assert.Equal("committed", r.GetProperty("outcome").GetString()));
-        for (var i = 1; i <= Devices; i++)
+        foreach (var device in devices)
         {
-            await DeviceWhenAsync(DeviceId(i), d => d.GetProperty("twin").GetProperty("reported").GetProperty("model").GetProperty("version").GetString() == "1.1.0", "reports 1.1.0");
+            await DeviceWhenAsync(device, d => d.GetProperty("twin").GetProperty("reported").GetProperty("model").GetProperty("version").GetString() == "1.1.0", "reports 1.1.0");
         }
     }
 
     [Fact]
     public async Task BadVersion_FailsOnTheCanary_IsRolledBack_AndNoOtherDeviceReceivesIt()
     {
-        var id = await StartAsync("1.2.0", new { canaryDevices = 1, waveGrowth = 2, soakSeconds = 1 });
+        var devices = Enumerable.Range(5, 2).Select(fleet.DeviceId).ToList();
+        var id = await StartAsync("1.2.0", new { canaryDevices = 1, waveGrowth = 2, soakSeconds = 1 }, devices);
         var rolledBack = await RolloutWhenAsync(id, r => r.GetProperty("state").GetString() is "completed" or "rolledBack" or "aborted", "the rollout finished");
         Assert.Equal("rolledBack", rolledBack.GetProperty("state").GetString());
         var results = rolledBack.GetProperty("results").EnumerateArray().ToList();
@@ -120,14 +128,9 @@ public sealed class RolloutEndToEndTests(GatewayFixture gateway) : IClassFixture
         var detail = await DeviceWhenAsync(canaryId, d => Desired(d) == "1.0.0", "the canary's desired state back on 1.0.0");
         Assert.Contains("golden", detail.GetProperty("twin").GetProperty("lastUpdate").GetProperty("reason").GetString());
         Assert.Equal("1.0.0", detail.GetProperty("twin").GetProperty("reported").GetProperty("model").GetProperty("version").GetString());
-        for (var i = 1; i <= Devices; i++)
+        foreach (var device in devices.Where(d => d != canaryId))
         {
-            if (DeviceId(i) == canaryId)
-            {
-                continue;
-            }
-
-            var other = await gateway.Reader.GetFromJsonAsync<JsonElement>($"/api/v1/devices/{DeviceId(i)}");
+            var other = await Gateway.Reader.GetFromJsonAsync<JsonElement>($"/api/v1/devices/{device}");
             Assert.NotEqual("1.2.0", Desired(other));
             Assert.Equal("1.0.0", other.GetProperty("twin").GetProperty("reported").GetProperty("model").GetProperty("version").GetString());
         }
@@ -151,12 +154,12 @@ public sealed class RolloutEndToEndTests(GatewayFixture gateway) : IClassFixture
         {
             var found = await Eventually.ValueAsync<string>(async () =>
             {
-                if (_agent is { HasExited: true })
+                if (Agent is { HasExited: true })
                 {
-                    throw new InvalidOperationException("fleet-device exited:\n" + _agent.Tail());
+                    throw new InvalidOperationException("fleet-device exited:\n" + Agent.Tail());
                 }
 
-                var response = await gateway.Reader.GetAsync(path);
+                var response = await Gateway.Reader.GetAsync(path);
                 last = await response.Content.ReadAsStringAsync();
                 return response.IsSuccessStatusCode && condition(JsonDocument.Parse(last).RootElement) ? last : null;
             }, what, TimeSpan.FromSeconds(90));
@@ -164,7 +167,7 @@ public sealed class RolloutEndToEndTests(GatewayFixture gateway) : IClassFixture
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"{ex.Message}\nlast answer: {last}\nagent log tail:\n{_agent?.Tail()}", ex);
+            throw new TimeoutException($"{ex.Message}\nlast answer: {last}\nagent log tail:\n{Agent?.Tail()}", ex);
         }
     }
 }
