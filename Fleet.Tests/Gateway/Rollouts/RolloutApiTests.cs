@@ -104,6 +104,7 @@ public sealed class RolloutApiTests(RolloutGatewayFixture gateway) : IClassFixtu
         Assert.Contains("failed the update", rolledBack.GetProperty("reason").GetString());
         Assert.Equal("failed", rolledBack.GetProperty("waves")[0].GetProperty("state").GetString());
         Assert.Equal("fail", rolledBack.GetProperty("waves")[0].GetProperty("gate").GetProperty("decision").GetString());
+        await Eventually.TrueAsync(() => devices.Any(d => d.Received.Contains("1.1.0")), "the canary received the version");
         var canary = devices.Single(d => d.Received.Contains("1.1.0"));
         await Eventually.TrueAsync(() => canary.DesiredStates.LastOrDefault()?.Model is { Version: "1.0.0", AllowRollback: true }, "the canary sent back to 1.0.0");
         Assert.All(devices.Where(d => d != canary), d => Assert.Empty(d.Received));
@@ -158,6 +159,7 @@ public sealed class RolloutApiTests(RolloutGatewayFixture gateway) : IClassFixtu
         Assert.Equal("aborted", State(abortedView));
         Assert.Equal("enough", abortedView.GetProperty("reason").GetString());
         Assert.Equal(HttpStatusCode.Conflict, (await gateway.Operator.PostAsync($"/api/v1/rollouts/{id}/resume", null)).StatusCode);
+        await Eventually.TrueAsync(() => devices.Any(d => d.Received.Contains("1.1.0")), "the canary received the version");
         var canary = devices.Single(d => d.Received.Contains("1.1.0"));
         await Eventually.TrueAsync(() => canary.DesiredStates[^1].Model is { Version: "1.0.0" }, "the canary sent back");
 
