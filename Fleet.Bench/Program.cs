@@ -12,6 +12,7 @@ IBenchSuite[] suites =
     new Fleet.Bench.Suites.MqttSuite(),
     new GatewaySuite(),
     new HealingSuite(),
+    new Fleet.Bench.Rollouts.RolloutSuite(),
 ];
 
 if (args.Length == 0 || args[0] is "list" or "--help" or "-h")

@@ -170,7 +170,9 @@ internal sealed partial class RolloutDriver
         var took = run.Results.Values.Where(r => r.Wave <= wave && DeviceOutcomes.IsReported(r.Outcome)).ToList();
         var twins = await _sampler.ReadAsync(took.Select(r => r.DeviceId), cancellationToken).ConfigureAwait(false);
         var failed = took.Count(r => r.Outcome == DeviceOutcomes.Failed);
-        var candidate = await _sampler.SampleAsync(twins.Values.ToList(), run.Target.Version, soakStart, now, failed, cancellationToken).ConfigureAwait(false);
+        // Heals count from the rollout's start: a device that heals while it installs or soaks on its own is as suspect as
+        // one that heals during the gateway's soak, and its episode would otherwise fall before the window.
+        var candidate = await _sampler.SampleAsync(twins.Values.ToList(), run.Target.Version, run.Record.Created, now, failed, cancellationToken).ConfigureAwait(false);
         var verdict = RolloutGates.Evaluate(candidate, run.Plan.Baseline.ToSample(), run.Policy, soakStart, now);
         run.Gates[wave] = verdict;
         switch (verdict.Decision)
