@@ -177,6 +177,40 @@ public sealed class RolloutApiTests(RolloutGatewayFixture gateway) : IClassFixtu
     }
 
     [Fact]
+    public async Task RolloutChanges_StreamAsRolloutEvents_UntilCompleted()
+    {
+        await FleetAsync(2);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var events = gateway.Node.Client(gateway.Node.ReaderToken);
+        events.Timeout = Timeout.InfiniteTimeSpan;
+        using var response = await events.GetAsync("/api/v1/events", HttpCompletionOption.ResponseHeadersRead, stop.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop.Token));
+        var id = await StartAsync(new { canaryDevices = 1, soakSeconds = 0.2, maxKlRatio = 100, maxLatencyRatio = 100 });
+
+        var states = new List<string>();
+        var name = "";
+        while (!states.Contains("completed"))
+        {
+            var line = await reader.ReadLineAsync(stop.Token) ?? throw new EndOfStreamException("the event stream ended");
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                name = line["event: ".Length..];
+            }
+            else if (name == "rollout" && line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                var view = JsonDocument.Parse(line["data: ".Length..]).RootElement;
+                if (view.GetProperty("id").GetString() == id)
+                {
+                    states.Add(State(view));
+                    Assert.Equal(2, view.GetProperty("devices").GetProperty("total").GetInt32());
+                }
+            }
+        }
+
+        Assert.Contains("running", states);
+    }
+
+    [Fact]
     public async Task Start_IsForOperators_AndRefusesBadRequestsAsProblems()
     {
         await FleetAsync(2);
