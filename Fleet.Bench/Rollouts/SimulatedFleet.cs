@@ -18,6 +18,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Device> _devices = new(StringComparer.Ordinal);
     private readonly Task _loop;
     private readonly Random _random = new(11);
+    private volatile bool _disposed;
 
     private SimulatedFleet(MqttClient client)
     {
@@ -27,7 +28,15 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         {
             await foreach (var message in reader.ReadAllAsync().ConfigureAwait(false))
             {
-                await OnMessageAsync(message).ConfigureAwait(false);
+                try
+                {
+                    await OnMessageAsync(message).ConfigureAwait(false);
+                }
+                catch (ObjectDisposedException) when (_disposed)
+                {
+                    // A desired state that arrived while the bench was shutting the fleet down.
+                    return;
+                }
             }
         });
     }
@@ -168,6 +177,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         await _client.DisposeAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
     }
