@@ -91,6 +91,38 @@ public sealed class RolloutApiTests(RolloutGatewayFixture gateway) : IClassFixtu
     }
 
     [Fact]
+    public async Task DisruptionBudget_NeverHasMoreDevicesUpdatingThanAllowed()
+    {
+        var devices = await FleetAsync(4);
+        var released = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        foreach (var device in devices)
+        {
+            var id = device.Id;
+            device.Decide = _ => released.ContainsKey(id) ? "committed" : null;
+        }
+
+        var rollout = await StartAsync(new { canaryDevices = 4, soakSeconds = 0.2, maxConcurrentUpdates = 2, maxKlRatio = 100, maxLatencyRatio = 100 });
+        await Eventually.TrueAsync(() => devices.Count(d => d.Received.Contains("1.1.0")) == 2, "two devices sent the version");
+        var first = devices.First(d => d.Received.Contains("1.1.0"));
+        released[first.Id] = true;
+
+        // One device done frees exactly one slot: a third device is sent the version, never the fourth.
+        await gateway.RolloutWhenAsync(rollout, r => r.GetProperty("devices").GetProperty("committed").GetInt32() == 1, "one device committed");
+        await Eventually.TrueAsync(() => devices.Count(d => d.Received.Contains("1.1.0")) == 3, "a third device sent the version");
+        var view = await gateway.RolloutAsync(rollout);
+        Assert.Equal(2, view.GetProperty("devices").GetProperty("updating").GetInt32());
+        Assert.Equal(1, view.GetProperty("devices").GetProperty("pending").GetInt32());
+        Assert.Equal(3, devices.Count(d => d.Received.Contains("1.1.0")));
+
+        foreach (var device in devices)
+        {
+            released[device.Id] = true;
+        }
+
+        await gateway.RolloutWhenAsync(rollout, r => State(r) == "completed", "the rollout completed");
+    }
+
+    [Fact]
     public async Task CanaryRollsTheUpdateBack_RolloutRollsBack_AndTheRestNeverReceiveTheVersion()
     {
         var devices = await FleetAsync(4);
