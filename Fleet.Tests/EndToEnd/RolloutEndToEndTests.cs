@@ -101,7 +101,7 @@ public sealed class RolloutEndToEndTests(RolloutEndToEndTests.FleetFixture fleet
     public async Task GoodVersion_ReachesEveryDevice_CanaryThenWaves_AllCommitted()
     {
         var devices = Enumerable.Range(1, 4).Select(fleet.DeviceId).ToList();
-        var id = await StartAsync("1.1.0", new { canaryDevices = 1, waveGrowth = 2, soakSeconds = 1, maxKlRatio = 20, maxLatencyRatio = 20, maxHealRateRatio = 1000 }, devices);
+        var id = await StartAsync("1.1.0", new { canaryDevices = 1, waveGrowth = 2, soakSeconds = 1, maxKlRatio = 20, maxLatencyRatio = 20, maxHealRateRatio = 1e6 }, devices);
         var done = await RolloutWhenAsync(id, r => r.GetProperty("state").GetString() is "completed" or "rolledBack" or "aborted", "the rollout finished");
         Assert.Equal("completed", done.GetProperty("state").GetString());
         Assert.Equal([1, 2, 1], done.GetProperty("waves").EnumerateArray().Select(w => w.GetProperty("size").GetInt32()));
