@@ -13,6 +13,7 @@ IBenchSuite[] suites =
     new GatewaySuite(),
     new HealingSuite(),
     new Fleet.Bench.Suites.DistillSuite(),
+    new Fleet.Bench.Rollouts.RolloutSuite(),
 ];
 
 if (args.Length == 0 || args[0] is "list" or "--help" or "-h")

@@ -4,6 +4,7 @@ using Fleet.Cli.Devices;
 using Fleet.Cli.Fleet;
 using Fleet.Cli.Models;
 using Fleet.Cli.Registry;
+using Fleet.Cli.Rollouts;
 
 namespace Fleet.Cli;
 
@@ -19,6 +20,7 @@ internal static class CliRoot
         root.Add(StatusCommand.Create());
         root.Add(IncidentsCommand.Create());
         root.Add(ModelsCommand.Create());
+        root.Add(RolloutsCommand.Create());
         return root;
     }
 }

@@ -51,6 +51,9 @@ internal sealed record GatewayOptions
     /// store on their next message or read); zero never passivates.</summary>
     public TimeSpan TwinIdleTimeout { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Staged rollouts: the default policy and how the manager runs (<c>Fleet:Rollouts</c>).</summary>
+    public Rollouts.RolloutManagerOptions Rollouts { get; init; } = new();
+
     /// <summary>The URL devices use to reach this gateway's HTTP API (model downloads); null uses the first listening address.</summary>
     public string? PublicUrl { get; init; }
 
@@ -98,6 +101,7 @@ internal sealed record GatewayOptions
             problems.Add("Fleet:TwinIdleTimeout must not be negative (zero never passivates).");
         }
 
+        problems.AddRange(Rollouts.Validate());
         if (PublicUrl is not null && !Uri.TryCreate(PublicUrl, UriKind.Absolute, out _))
         {
             problems.Add($"Fleet:PublicUrl '{PublicUrl}' is not an absolute URL.");

@@ -6,6 +6,7 @@ using Fleet.Gateway.Distillation;
 using Fleet.Gateway.Api.Models;
 using Fleet.Gateway.Store;
 using Fleet.Gateway.Store.Devices;
+using Fleet.Gateway.Rollouts;
 using Fleet.Gateway.Supervision;
 using Fleet.Gateway.Twins;
 using Fleet.Shared.Actors;
@@ -47,6 +48,9 @@ internal sealed class FleetRuntime(
 
     /// <summary>The <see cref="Distiller"/>: answers <see cref="StartDistillation"/> and <see cref="GetDistillation"/>.</summary>
     public IActorRef Distiller { get; private set; } = null!;
+
+    /// <summary>The <see cref="RolloutManager"/>: answers <see cref="StartRollout"/>, <see cref="ChangeRollout"/> and <see cref="GetRolloutViews"/>.</summary>
+    public IActorRef Rollouts { get; private set; } = null!;
 
     public IFleetStore Store => storeService.Store;
 
@@ -92,6 +96,9 @@ internal sealed class FleetRuntime(
 
         Insights = _system.ActorOf(InsightAggregator.Props(Store, options.Insights, loggerFactory.CreateLogger<InsightAggregator>()), "insights");
         Distiller = _system.ActorOf(Distillation.Distiller.Props(Store, registry, Insights, options.Distillation, timeProvider, loggerFactory.CreateLogger<Distiller>()), "distiller");
+        var rolloutLogger = loggerFactory.CreateLogger<RolloutManager>();
+        var rolloutDriver = new RolloutDriver(Store, Devices, urls.Artifact, options.Rollouts, timeProvider, rolloutLogger);
+        Rollouts = _system.ActorOf(RolloutManager.Props(rolloutDriver, options.Rollouts, events, rolloutLogger), "rollouts");
 
         // One persistent session per shard: measured against one multiplexed session in `fleet bench gateway`
         // (see ARCHITECTURE.md); the per-shard session is also the unit a shard hand-off moves.

@@ -7,6 +7,7 @@ using Fleet.Gateway.Api.Devices;
 using Fleet.Gateway.Api.Events;
 using Fleet.Gateway.Dashboard;
 using Fleet.Gateway.Api.Insights;
+using Fleet.Gateway.Api.Rollouts;
 using Serilog;
 
 namespace Fleet.Gateway.Hosting;
@@ -69,6 +70,7 @@ internal static class GatewayApp
         app.MapDashboard();
         app.MapInsights();
         app.MapDistillation();
+        app.MapRollouts();
         return (app, []);
     }
 }

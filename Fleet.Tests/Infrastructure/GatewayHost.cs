@@ -12,6 +12,7 @@ namespace Fleet.Tests.Infrastructure;
 public sealed class GatewayHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private bool _stopped;
 
     private GatewayHost(WebApplication app, string dataDirectory, Uri baseAddress)
     {
@@ -71,10 +72,22 @@ public sealed class GatewayHost : IAsyncDisposable
         return client;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the gateway but keeps its data directory, so another can start on it (a restart).</summary>
+    public async Task StopKeepingDataAsync()
     {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopKeepingDataAsync();
         if (KeepDataDirectory)
         {
             return;

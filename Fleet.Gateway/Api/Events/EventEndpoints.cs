@@ -93,6 +93,7 @@ internal static class EventEndpoints
             IncidentRaised incident => JsonSerializer.Serialize(incident.Incident, Json),
             MetricsRecorded metrics => JsonSerializer.Serialize(new { id = metrics.DeviceId, point = Devices.MetricPointView.Of(metrics.Point) }, Json),
             WaveformsRecorded waveforms => JsonSerializer.Serialize(new { id = waveforms.DeviceId, healId = waveforms.HealId }, Json),
+            Fleet.Gateway.Rollouts.RolloutChanged rollout => JsonSerializer.Serialize(rollout.View, Json),
             _ => "{}",
         };
         builder.Append("event: ").Append(change.Name).Append("\ndata: ").Append(data).Append("\n\n");
