@@ -16,12 +16,14 @@ internal static class RolloutDistillation
 
     public static Errors Run(BenchContext context)
     {
-        var teacher = ReferenceModels.Build().Vocoder.Network;
+        var vocoder = ReferenceModels.Build().Vocoder;
+        var teacher = vocoder.Network;
+        using var onnxTeacher = OnnxTeacher.Load(vocoder.Onnx, Mlp.OutputName);
         var parent = ParentBlindAbovePitch(0.5f);
         var region = HighPitchRegion();
         var policy = new DistillationPolicy { Epochs = context.Scaled(30, 5) };
         var parentNetwork = Mlp.FromOnnx(Fleet.Shared.Onnx.Reading.OnnxModelReader.Read(parent.Onnx));
-        var result = DistillationRunner.Run(teacher, parent, region, "1.1.0", policy, _ => { }, CancellationToken.None);
+        var result = DistillationRunner.Run(onnxTeacher, parent, region, "1.1.0", policy, _ => { }, CancellationToken.None);
         var truth = SynthRegion(region, 1000);
         context.Progress.WriteLine($"rollout: distilled in {policy.Epochs} epochs; region error vs teacher {result.Metrics["regionErrorBefore"]:0.###} → {result.Metrics["regionErrorAfter"]:0.###}");
         return new Errors(
