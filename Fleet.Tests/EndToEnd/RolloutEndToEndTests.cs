@@ -10,8 +10,9 @@ namespace Fleet.Tests.EndToEnd;
 /// <summary>
 /// Staged rollouts end to end: the real gateway (managed Mosquitto, SQLite), real fleet-device agents (ONNX Runtime,
 /// signed downloads, golden validation, soak) and real model packages. A good version goes canary → waves → completed;
-/// a version whose outputs are far off fails golden validation on the canary, the rollout rolls back and no other device
-/// is ever sent it.
+/// a version that passes its own golden set (so the gateway accepts it) but whose outputs are far from the distribution
+/// its card promises heals on the canary during the soak; the canary rolls it back, the rollout rolls back and no other
+/// device is ever sent it.
 /// </summary>
 public sealed class RolloutEndToEndTests(RolloutEndToEndTests.FleetFixture fleet) : IClassFixture<RolloutEndToEndTests.FleetFixture>
 {
@@ -34,7 +35,7 @@ public sealed class RolloutEndToEndTests(RolloutEndToEndTests.FleetFixture fleet
         {
             await Gateway.InitializeAsync();
             await RegisterModelsAsync();
-            Agent = await DeviceAgentProcess.StartAsync(Gateway.Reader, Gateway.BrokerPort, Prefix, Devices, "--fps", "50", "--window", "100", "--soak-windows", "1");
+            Agent = await DeviceAgentProcess.StartAsync(Gateway.Reader, Gateway.BrokerPort, Prefix, Devices, "--fps", "50", "--window", "100", "--soak-windows", "3");
         }
 
         public async Task DisposeAsync()
@@ -47,20 +48,27 @@ public sealed class RolloutEndToEndTests(RolloutEndToEndTests.FleetFixture fleet
             await Gateway.DisposeAsync();
         }
 
-        /// <summary>1.0.0 as the devices ship it (the rollback target), 1.1.0 the same network re-released, 1.2.0 with its output layer negated.</summary>
+        /// <summary>
+        /// 1.0.0 as the devices ship it (the rollback target), 1.1.0 the same network re-released, 1.2.0 with its output
+        /// biases shifted: its golden set is regenerated from the shifted network (it passes the gateway's validation and
+        /// the device's staging check) while its baseline still describes the real vocoder's output, as a model that
+        /// passes its own tests but is wrong in the field.
+        /// </summary>
         private async Task RegisterModelsAsync()
         {
             var vocoder = ReferenceModels.Build().Vocoder;
             await PutAsync("1.0.0", ModelPackage.FromReference(vocoder, "vocoder", "1.0.0"));
             await PutAsync("1.1.0", ModelPackage.FromReference(vocoder, "vocoder", "1.1.0", parent: "1.0.0"));
             var broken = vocoder.Network.Clone();
-            var output = broken.Weights[^1];
-            for (var i = 0; i < output.Length; i++)
+            var bias = broken.Biases[^1];
+            for (var i = 0; i < bias.Length; i++)
             {
-                output[i] = -output[i];
+                bias[i] += 0.6f;
             }
 
-            var bad = ModelPackage.FromReference(vocoder, "vocoder", "1.2.0", parent: "1.0.0") with { Onnx = broken.ToOnnx("vocoder", exposeHidden: true) };
+            var reference = ModelPackage.FromReference(vocoder, "vocoder", "1.2.0", parent: "1.0.0");
+            var golden = reference.Golden with { Cases = [.. reference.Golden.Cases.Select(c => new GoldenCase(c.Input, broken.Forward(c.Input)))] };
+            var bad = reference with { Onnx = broken.ToOnnx("vocoder", exposeHidden: true), Golden = golden };
             await PutAsync("1.2.0", bad);
         }
 
@@ -85,6 +93,7 @@ public sealed class RolloutEndToEndTests(RolloutEndToEndTests.FleetFixture fleet
     private async Task<string> StartAsync(string version, object policy, IReadOnlyList<string> devices)
     {
         await OnlineAsync(devices);
+        await WarmAsync(devices);
         var response = await Gateway.Operator.PostAsJsonAsync("/api/v1/rollouts", new
         {
             modelId = "vocoder",
@@ -95,6 +104,15 @@ public sealed class RolloutEndToEndTests(RolloutEndToEndTests.FleetFixture fleet
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, body);
         return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Waits until each device's watchdog is past its warm-up (10 windows), so its statistical triggers are armed.</summary>
+    private async Task WarmAsync(IEnumerable<string> ids)
+    {
+        foreach (var id in ids)
+        {
+            await WhenAsync($"/api/v1/devices/{id}/metrics?points=60", m => m.GetProperty("points").GetArrayLength() >= 12, $"{id}: 12 telemetry windows");
+        }
     }
 
     [Fact]
@@ -124,9 +142,9 @@ public sealed class RolloutEndToEndTests(RolloutEndToEndTests.FleetFixture fleet
         Assert.Equal("failed", canary.GetProperty("outcome").GetString());
         var canaryId = canary.GetProperty("deviceId").GetString()!;
 
-        // The canary refused the model on its golden set and runs 1.0.0; its desired state names 1.0.0 again.
+        // The canary healed the model during its soak, rolled it back itself and runs 1.0.0; its desired state names 1.0.0 again.
         var detail = await DeviceWhenAsync(canaryId, d => Desired(d) == "1.0.0", "the canary's desired state back on 1.0.0");
-        Assert.Contains("golden", detail.GetProperty("twin").GetProperty("lastUpdate").GetProperty("reason").GetString());
+        Assert.Contains("during the soak", detail.GetProperty("twin").GetProperty("lastUpdate").GetProperty("reason").GetString());
         Assert.Equal("1.0.0", detail.GetProperty("twin").GetProperty("reported").GetProperty("model").GetProperty("version").GetString());
         foreach (var device in devices.Where(d => d != canaryId))
         {

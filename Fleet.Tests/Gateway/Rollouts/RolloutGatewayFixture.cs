@@ -53,13 +53,13 @@ public sealed class RolloutGatewayFixture : MosquittoFixture
         await base.DisposeAsync();
     }
 
-    /// <summary>Registers a model version (random bytes: the gateway only hashes and signs; test devices do not download).</summary>
+    /// <summary>Registers a model version: a real package (the gateway validates it in ONNX Runtime); test devices do not download it.</summary>
     internal async Task PushModelAsync(string id, string version)
     {
-        var bytes = new byte[128];
-        Random.Shared.NextBytes(bytes);
+        var package = Fleet.Shared.Models.Packaging.ModelPackage.FromReference(Fleet.Shared.Models.ReferenceModels.Build().Safety, id, version);
+        var bytes = Fleet.Shared.Models.Packaging.ModelPackageWriter.Write(package);
         var response = await Operator.PutAsync($"/api/v1/models/{id}/{version}", new ByteArrayContent(bytes));
-        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
     }
 
     internal async Task<JsonElement> RolloutAsync(string id) => await Reader.GetFromJsonAsync<JsonElement>($"/api/v1/rollouts/{id}");
