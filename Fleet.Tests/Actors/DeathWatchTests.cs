@@ -42,6 +42,25 @@ public sealed class DeathWatchTests : ActorTestBase
     }
 
     [Fact]
+    public async Task Terminated_MeansTheNameIsFree_SoAWatcherMayRecreateATopLevelActorAtOnce()
+    {
+        // Eight loops at once keep the user guardian busy, so its processing of a child's death lags the watchers'.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async loop =>
+        {
+            var probe = CreateProbe();
+            var watcher = System.ActorOf(Props.Create(() => new WatcherActor(probe.Ref)), $"recreator-{loop}");
+            for (var i = 0; i < 200; i++)
+            {
+                var subject = System.ActorOf(Props.Create(() => new ChattyActor()), $"reborn-{loop}");
+                watcher.Tell(new WatchIt(subject), null);
+                await SettleAsync(watcher);
+                System.Stop(subject);
+                Assert.Equal(subject, (await probe.ExpectMsgAsync<Terminated>()).ActorRef);
+            }
+        }));
+    }
+
+    [Fact]
     public async Task Watch_OfAnAlreadyDeadActor_DeliversTerminatedAtOnce()
     {
         var probe = CreateProbe();

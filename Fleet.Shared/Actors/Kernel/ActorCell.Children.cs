@@ -49,12 +49,17 @@ internal sealed partial class ActorCell
     /// <summary>The live children, for all-for-one decisions.</summary>
     public IReadOnlyList<ActorCell> LiveChildren() => _state?.Children?.Snapshot() ?? [];
 
+    /// <summary>Frees a stopped child's name (called on the child's thread as its last act, before watchers hear of it).</summary>
+    private void ReleaseChild(ActorCell child) => _state?.Children?.Remove(child);
+
     private void HandleChildTerminated(ActorCell child)
     {
         _state?.Children?.Remove(child);
         _state?.RestartHistories?.Remove(child);
-        if ((_state?.Children?.Count ?? 0) > 0)
+        if ((_state?.Children?.Count ?? 0) > 0 || (_flags & CellFlags.Terminated) != 0)
         {
+            // Children release their names before this message arrives, so several of these may see no children
+            // left; only the first finishes the stop or restart (FinishRecreate clears Restarting).
             return;
         }
 

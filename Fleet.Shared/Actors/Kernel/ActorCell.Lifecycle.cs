@@ -62,8 +62,10 @@ internal sealed partial class ActorCell
         state?.Stash?.ClearStash();
         CloseMailboxes();
 
-        // The parent first: its name slot is free before any watcher (the parent included) sees Terminated,
-        // so a watcher may re-create the child under the same name at once.
+        // The parent first: the name slot is released here, synchronously, so it is free before any watcher (on
+        // any thread) sees Terminated and may re-create the child under the same name at once; the parent's own
+        // bookkeeping (restart history, finishing its stop or restart) follows when it processes ChildTerminated.
+        _parent?.ReleaseChild(this);
         _parent?.PostSystem(new SystemMessage(SystemMessageKind.ChildTerminated, this));
         if (state?.Watchers is { } watchers)
         {
