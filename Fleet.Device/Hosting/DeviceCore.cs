@@ -18,8 +18,8 @@ internal sealed class DeviceCore : IDisposable
     private readonly int _windowSize;
     private int _position;
     private long _inferences;
-    private long _inferTicks;
-    private long _monitorTicks;
+    private long _samples;
+    private int _untilSample = 1;
     private long _closeTicks;
 
     public DeviceCore(ModelHost host, Watchdog watchdog, Healer healer, ControlStream input, Func<double?> temperature)
@@ -49,10 +49,7 @@ internal sealed class DeviceCore : IDisposable
 
     public long Inferences => _inferences;
 
-    /// <summary>Stopwatch ticks spent in inference and in monitoring (for the overhead figure).</summary>
-    public (long Inference, long Monitoring) Ticks => (_inferTicks, _monitorTicks);
-
-    /// <summary>Stopwatch ticks spent closing windows (digests, KL, thresholds), part of the monitoring ticks.</summary>
+    /// <summary>Stopwatch ticks spent closing windows (digests, KL, thresholds, drift), for the bench's breakdown.</summary>
     public long CloseTicks => _closeTicks;
 
     /// <summary>The last output frame (the application's audio).</summary>
@@ -76,44 +73,42 @@ internal sealed class DeviceCore : IDisposable
     public WindowOutcome? RunFrames(int count)
     {
         var hidden = Host.HiddenCount > 0 ? Host.HiddenCount - 1 : -1;
-        var started = Stopwatch.GetTimestamp();
-        long monitoring = 0;
         var frames = Math.Min(count, _windowSize - _position);
         for (var i = 0; i < frames; i++)
         {
             Input.Next(_controls);
-            if (_inferences++ % _sampleEvery != 0)
+            _inferences++;
+            if (--_untilSample > 0)
             {
                 Host.Infer(_controls);
                 continue;
             }
 
+            _untilSample = _sampleEvery;
             var t0 = Stopwatch.GetTimestamp();
             Host.Infer(_controls);
-            var t1 = Stopwatch.GetTimestamp();
-            var latencyUs = (Stopwatch.GetElapsedTime(t0, t1).Ticks / 10.0) + InjectedLatencyUs;
+            var latencyUs = Stopwatch.GetElapsedTime(t0).TotalMicroseconds + InjectedLatencyUs;
             Watchdog.Observe(_controls, latencyUs);
             // Activation statistics need fewer samples than the output histogram.
-            Watchdog.ObserveOutputs(Host.Output, hidden >= 0 && _inferences % (4L * _sampleEvery) == 1 ? Host.Hidden(hidden) : default);
-            Watchdog.Sketch(_controls);
-            monitoring += Stopwatch.GetTimestamp() - t1;
+            Watchdog.ObserveOutputs(Host.Output, hidden >= 0 && ++_samples % 4 == 1 ? Host.Hidden(hidden) : default);
         }
 
         _position += frames;
-        _monitorTicks += monitoring;
-        _inferTicks += Stopwatch.GetTimestamp() - started - monitoring;
         if (_position < _windowSize)
         {
             return null;
         }
 
         _position = 0;
-        var t2 = Stopwatch.GetTimestamp();
+        var closing = Stopwatch.GetTimestamp();
         var verdict = Watchdog.CloseWindow(Host, _temperature());
-        var closeTicks = Stopwatch.GetTimestamp() - t2;
-        _monitorTicks += closeTicks;
-        _closeTicks += closeTicks;
-        Healer.Sketch = Watchdog.LastSketch;
+        _closeTicks += Stopwatch.GetTimestamp() - closing;
+        if (verdict.CallsForHeal)
+        {
+            // The sketch is built only when an insight may need it.
+            Healer.Sketch = Watchdog.LastSketch;
+        }
+
         var healStarted = Stopwatch.GetTimestamp();
         var episode = Healer.OnWindow(verdict, Host);
         var healTime = Stopwatch.GetElapsedTime(healStarted);
