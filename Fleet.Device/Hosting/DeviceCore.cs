@@ -3,6 +3,8 @@ using Fleet.Device.Healing;
 using Fleet.Device.Inference;
 using Fleet.Device.Monitoring;
 using Fleet.Device.Simulation;
+using Fleet.Device.Storage;
+using Fleet.Shared.Health;
 
 namespace Fleet.Device.Hosting;
 
@@ -118,6 +120,23 @@ internal sealed class DeviceCore : IDisposable
         }
 
         return new WindowOutcome(verdict, episode, episode is null ? TimeSpan.Zero : healTime);
+    }
+
+    /// <summary>
+    /// Re-hashes the running version's artifact on disk; a damaged one is a hardware fault, healed by the ladder
+    /// (whose reload rung rewrites it from the verified in-memory copy). Null when the artifact is intact.
+    /// </summary>
+    public HealEpisode? ScrubArtifact(WindowVerdict evidence)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        if (Catalog?.Store.VerifyArtifact(Host.Sha256) is not { IsSuccess: false, Error: { Kind: StoreErrorKind.Corrupt or StoreErrorKind.NotFound } error })
+        {
+            return null;
+        }
+
+        var episode = Healer.Heal(HealTrigger.Artifact, evidence, Host, new DiagnosisResult(Diagnosis.Hardware, $"the artifact on disk failed verification: {error.Message}"));
+        Apply(episode);
+        return episode;
     }
 
     /// <summary>Runs <paramref name="count"/> inferences with no observation at all: the baseline monitoring overhead is measured against.</summary>

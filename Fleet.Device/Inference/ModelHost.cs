@@ -191,6 +191,22 @@ internal sealed class ModelHost : IDisposable
         return null;
     }
 
+    /// <summary>
+    /// Fault injection (model quality): multiplies <paramref name="tensor"/> by <paramref name="gain"/> in the live
+    /// weights and in the golden snapshot, and re-takes the golden digest, so the model is wrong but self-consistent.
+    /// </summary>
+    internal void DegradeForSimulation(string tensor, float gain)
+    {
+        var snapshot = _snapshot[tensor];
+        for (var i = 0; i < snapshot.Length; i++)
+        {
+            snapshot[i] *= gain;
+        }
+
+        snapshot.CopyTo(_weights.Tensors[tensor].AsSpan<float>());
+        GoldenDigest = new ModelDigest(_snapshot.Select(s => WeightDigest.Compute(s.Key, s.Value)));
+    }
+
     /// <summary>Test and fault-injection access: the golden snapshot of one tensor.</summary>
     internal float[] SnapshotOf(string tensor) => _snapshot[tensor];
 

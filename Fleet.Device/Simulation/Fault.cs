@@ -21,11 +21,12 @@ internal sealed record Fault(FaultKind Kind, string? Variant)
             "thermal" => FaultKind.Thermal,
             "corrupt-artifact" => FaultKind.CorruptArtifact,
             "crash" => FaultKind.Crash,
+            "quality" => FaultKind.Quality,
             _ => (FaultKind?)null,
         };
         if (kind is null)
         {
-            problem = $"unknown fault '{parts[0]}' (bitflip[:sign|exponent|mantissa], drift, thermal, corrupt-artifact, crash)";
+            problem = $"unknown fault '{parts[0]}' (bitflip[:sign|exponent|mantissa], drift, thermal, corrupt-artifact, crash, quality)";
             return false;
         }
 

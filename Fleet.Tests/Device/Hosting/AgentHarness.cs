@@ -66,6 +66,8 @@ internal sealed class AgentHarness : IAsyncDisposable
     public static async Task<AgentHarness> StartAsync(MosquittoFixture broker, int soakWindows = 5)
     {
         OnnxRuntime.Initialize();
+        // Training the reference models takes seconds on a loaded machine; not part of any wait below.
+        _ = Fleet.Shared.Models.ReferenceModels.Build();
         var harness = new AgentHarness(broker, FleetKey.Create());
         await harness.StartAsync(soakWindows);
         return harness;
