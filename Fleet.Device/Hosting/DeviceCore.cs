@@ -33,7 +33,7 @@ internal sealed class DeviceCore : IDisposable
         _temperature = temperature;
         _sampleEvery = watchdog.Options.SampleEvery;
         _windowSize = watchdog.Options.WindowSize;
-        Watchdog.UseBaseline(host.Package.Baseline);
+        Watchdog.UseBaseline(host.Reference.Baseline);
     }
 
     public ModelHost Host { get; private set; }
@@ -158,7 +158,7 @@ internal sealed class DeviceCore : IDisposable
             Replace(replacement);
         }
 
-        Watchdog.UseBaseline(Host.Package.Baseline);
+        Watchdog.UseBaseline(Host.Reference.Baseline);
         Watchdog.ResetFilters();
     }
 
@@ -174,7 +174,7 @@ internal sealed class DeviceCore : IDisposable
         var old = Host;
         Host = host;
         old.Dispose();
-        Watchdog.UseBaseline(host.Package.Baseline);
+        Watchdog.UseBaseline(host.Reference.Baseline);
         Watchdog.DiscardWindow();
         Watchdog.ResetFilters();
         _position = 0;

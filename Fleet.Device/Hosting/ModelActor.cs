@@ -222,7 +222,14 @@ internal sealed partial class ModelActor : ReceiveActor
         _runtime.Uplink.Report(new ReportMessage
         {
             DesiredVersion = _state.DesiredVersion,
-            Model = new ModelInfo { Id = card.Id, Version = card.ModelVersion, Sha256 = _core.Host.Sha256, Source = _core.Host.Source },
+            Model = new ModelInfo
+            {
+                Id = card.Id,
+                Version = card.ModelVersion,
+                Sha256 = _core.Host.Sha256,
+                Source = _core.Host.Source,
+                Note = _core.Host.UnprunedFrom is { } dense ? $"critical layers restored dense from {dense}" : null,
+            },
             Health = _reportedHealth,
             Thresholds = new ThresholdSettings { KlMax = Math.Round(_core.Watchdog.KlThreshold, 5), InputShiftMax = Math.Round(_core.Watchdog.InputShiftThreshold, 5) },
             CannotApply = _state.CannotApplyVersion is { } v ? new CannotApply { Version = v, Reason = _state.CannotApplyReason ?? "" } : null,

@@ -147,7 +147,7 @@ public sealed class RemediationLadderTests : IDisposable
     }
 
     [Fact]
-    public void Unprune_OnAPrunedModel_SwapsInTheDenseParent_AndValidatesAgainstItsGoldenSet()
+    public void Unprune_OnAPrunedModel_SwapsInTheDenseParent_ValidatesAgainstItsGoldenSet_AndKeepsServingThePrunedVersion()
     {
         var set = ReferenceModels.Build();
         using var core = DeviceTestKit.Core(_dir.Path, _time);
@@ -162,9 +162,16 @@ public sealed class RemediationLadderTests : IDisposable
 
         Assert.Equal([(HealRung.Unprune, ValidationVerdict.Pass)], Steps(result));
         Assert.Null(result.Replacement);
-        Assert.Equal("1.0.0", core.Host.Package.Card.ModelVersion);
+        // The fleet still sees the version it rolled out (1.0.1, its artifact), noting that the dense parent's weights are in.
+        Assert.Equal(("1.0.1", pruned, "1.0.0"), (core.Host.Package.Card.ModelVersion, core.Host.StoreKey, core.Host.UnprunedFrom));
+        Assert.Equal(catalog.Store.GetVersion(pruned).Value!.ArtifactSha256, core.Host.Sha256);
+        Assert.Equal("1.0.0", core.Host.Reference.Card.ModelVersion);
         Assert.True(core.Host.Weights["w0"].AsSpan<float>().ToArray().Count(v => v == 0) < zeros);
         Assert.Empty(core.Host.CheckDigests());
+        Assert.True(core.Host.Validate().Passed);
+
+        var again = Climb(core, RemediationOptions.Default.LadderFor(Diagnosis.ModelQuality), []);
+        Assert.DoesNotContain(again.Rungs, r => r.Rung == HealRung.Unprune);
     }
 
     /// <summary>Live weights, golden snapshot and the loaded package bytes: nothing in memory can rebuild the artifact.</summary>
