@@ -48,6 +48,9 @@ internal sealed class Healer
 
     public HealBudget Budget => _budget;
 
+    /// <summary>True while a refusal of the budget has been reported and the budget does not yet allow a heal.</summary>
+    public bool Refusing => _time.GetUtcNow() < _refusedUntil;
+
     /// <summary>Handles one closed window; null when nothing is to be done.</summary>
     public HealEpisode? OnWindow(WindowVerdict verdict, ModelHost host)
     {

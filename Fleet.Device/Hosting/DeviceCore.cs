@@ -129,6 +129,12 @@ internal sealed class DeviceCore : IDisposable
     public HealEpisode? ScrubArtifact(WindowVerdict evidence)
     {
         ArgumentNullException.ThrowIfNull(evidence);
+        // A refusal was reported once; the scrub finds the damage again once the budget allows a heal.
+        if (Healer.Refusing)
+        {
+            return null;
+        }
+
         if (Catalog?.Store.VerifyArtifact(Host.Sha256) is not { IsSuccess: false, Error: { Kind: StoreErrorKind.Corrupt or StoreErrorKind.NotFound } error })
         {
             return null;

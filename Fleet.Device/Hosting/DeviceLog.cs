@@ -22,4 +22,7 @@ internal static partial class DeviceLog
 
     [LoggerMessage(EventId = 6005, Level = LogLevel.Warning, Message = "{DeviceId}: model side restarted after a crash ({Reason}); serving {Model}")]
     public static partial void Restarted(ILogger logger, string deviceId, string reason, string model);
+
+    [LoggerMessage(EventId = 6006, Level = LogLevel.Information, Message = "{DeviceId}: insight {Signature}: {Outcome}")]
+    public static partial void Insight(ILogger logger, string deviceId, string signature, string outcome);
 }

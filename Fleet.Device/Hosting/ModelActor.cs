@@ -174,6 +174,7 @@ internal sealed partial class ModelActor : ReceiveActor
         if (episode.Insight is { } insight)
         {
             Publish(insight);
+            DeviceLog.Insight(_runtime.Logger, _runtime.DeviceId, insight.Signature, insight.Outcome?.ToString() ?? "");
         }
 
         if (episode.Replacement is not null)

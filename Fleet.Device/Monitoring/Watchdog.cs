@@ -170,10 +170,12 @@ internal sealed class Watchdog
         {
             // Every filter sees every window, so k-of-n counts stay true whichever signal fires first;
             // the order is the diagnostic precedence (inputs and compute explain a quality drop, not the reverse).
-            AddIf(firing, _shiftFilter.Observe(shiftExceeds), HealTrigger.Drift);
-            AddIf(firing, _latencyFilter.Observe(latencyExceeds), HealTrigger.Latency);
-            AddIf(firing, _klFilter.Observe(klExceeds), HealTrigger.Kl);
-            AddIf(firing, _activationFilter.Observe(activationExceeds), HealTrigger.Activations);
+            // A signal fires only in a window that itself exceeds: the first clean window after a fault ends must not
+            // heal on its predecessors' votes (its evidence would be diagnosed as a model-quality failure).
+            AddIf(firing, _shiftFilter.Observe(shiftExceeds) && shiftExceeds, HealTrigger.Drift);
+            AddIf(firing, _latencyFilter.Observe(latencyExceeds) && latencyExceeds, HealTrigger.Latency);
+            AddIf(firing, _klFilter.Observe(klExceeds) && klExceeds, HealTrigger.Kl);
+            AddIf(firing, _activationFilter.Observe(activationExceeds) && activationExceeds, HealTrigger.Activations);
         }
 
         var trigger = firing.Count > 0 ? firing[0] : HealTrigger.None;

@@ -48,7 +48,9 @@ internal sealed record Fault(FaultKind Kind, string? Variant)
         return true;
     }
 
-    public override string ToString() => Variant is null
-        ? Kind.ToString().ToLower(CultureInfo.InvariantCulture)
-        : $"{Kind.ToString().ToLower(CultureInfo.InvariantCulture)}:{Variant}";
+    public override string ToString()
+    {
+        var name = Kind == FaultKind.CorruptArtifact ? "corrupt-artifact" : Kind.ToString().ToLower(CultureInfo.InvariantCulture);
+        return Variant is null ? name : $"{name}:{Variant}";
+    }
 }
