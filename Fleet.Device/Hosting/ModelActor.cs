@@ -252,7 +252,8 @@ internal sealed partial class ModelActor : ReceiveActor
             return;
         }
 
-        switch (FaultGate.Admit(message.Origin, _core.Watchdog.IsWarm, _passingFault is not null || _core.Healer.Latched is not null))
+        var busy = _passingFault is not null || _core.Healer.Latched is not null || !_core.Healer.Budget.Check().IsAllowed;
+        switch (FaultGate.Admit(message.Origin, _core.Watchdog.IsWarm, busy))
         {
             case FaultAdmission.Inject:
                 Inject(message.Fault);

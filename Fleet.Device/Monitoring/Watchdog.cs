@@ -241,7 +241,7 @@ internal sealed class Watchdog
 
     private double OutputKl()
     {
-        var total = _outputs!.CopyCounts(_outputCounts);
+        var total = _outputs?.CopyCounts(_outputCounts) ?? 0;
         if (total == 0)
         {
             return 0;

@@ -9,6 +9,6 @@ internal enum FaultOrigin
     /// <summary>A planned entry of the schedule: held until the watchdog is warm, then injected.</summary>
     Planned,
 
-    /// <summary>A random arrival: dropped during warm-up and while another fault is still being handled.</summary>
+    /// <summary>A random arrival: dropped during warm-up, while another fault is still being handled, and while the heal budget would refuse.</summary>
     Random,
 }
