@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Fleet.Device.Healing;
 using Fleet.Device.Hosting;
 using Fleet.Device.Monitoring;
+using Fleet.Device.Simulation;
 using Fleet.Shared.Health;
 using Fleet.Shared.Models;
 using Fleet.Shared.Onnx;
@@ -100,6 +101,14 @@ internal sealed class HealingSuite : IBenchSuite
             }
         }
 
+        // The simulator's other classes: model quality (digests agree, only the outputs show it) and a damaged artifact on disk.
+        var injector = new FaultInjector(random, sensors: null);
+        for (var i = 0; i < context.Scaled(200, 20) && !cancellationToken.IsCancellationRequested; i++)
+        {
+            InjectSimulated(core, injector, i % 2 == 0 ? Fleet.Device.Simulation.FaultKind.Quality : Fleet.Device.Simulation.FaultKind.CorruptArtifact, stats);
+            time.Advance(TimeSpan.FromMinutes(11));
+        }
+
         var result = new BenchResult()
             .Add("faults_injected", (long)stats.Injected)
             .Add("bitflip_faults", (long)stats.BitflipFaults)
@@ -111,6 +120,11 @@ internal sealed class HealingSuite : IBenchSuite
             .Add("drift_offset", DriftOffset)
             .Add("drift_detection_rate", Rate(stats.DriftDetected, stats.DriftFaults))
             .Add("drift_detected_within_3_windows_rate", Rate(stats.DriftWithin3, stats.DriftFaults))
+            .Add("quality_faults", (long)stats.QualityFaults)
+            .Add("quality_diagnosed_model_quality_rate", Rate(stats.QualityDiagnosed, stats.QualityFaults))
+            .Add("quality_healed_rate", Rate(stats.QualityHealed, stats.QualityFaults))
+            .Add("artifact_faults", (long)stats.ArtifactFaults)
+            .Add("artifact_healed_rate", Rate(stats.ArtifactHealed, stats.ArtifactFaults))
             .Add("thermal_faults", (long)stats.ThermalFaults)
             .Add("thermal_diagnosed_compute_rate", Rate(stats.ThermalDiagnosed, stats.ThermalFaults))
             .Add("clean_windows", (long)stats.CleanWindows)
@@ -241,6 +255,40 @@ internal sealed class HealingSuite : IBenchSuite
         Restore(core);
     }
 
+    private void InjectSimulated(DeviceCore core, FaultInjector injector, Fleet.Device.Simulation.FaultKind kind, CampaignStats stats)
+    {
+        stats.Injected++;
+        injector.Inject(new Fault(kind, null), core, core.Catalog!.Store);
+        var quality = kind == Fleet.Device.Simulation.FaultKind.Quality;
+        stats.QualityFaults += quality ? 1 : 0;
+        stats.ArtifactFaults += quality ? 0 : 1;
+        for (var w = 1; w <= 4; w++)
+        {
+            var outcome = Window(core, _time);
+            // The agent scrubs its artifact every few windows; here after every window.
+            var episode = outcome.Episode ?? (quality ? null : core.ScrubArtifact(outcome.Verdict));
+            if (episode?.Heal is not { } heal)
+            {
+                continue;
+            }
+
+            var healed = heal.Outcome == HealOutcome.Healed && core.Host.Validate().Passed;
+            if (quality)
+            {
+                stats.QualityDiagnosed += heal.Diagnosis == Diagnosis.ModelQuality ? 1 : 0;
+                stats.QualityHealed += healed ? 1 : 0;
+            }
+            else
+            {
+                stats.ArtifactHealed += healed && heal.Trigger == "artifact" && core.Catalog!.Store.VerifyArtifact(core.Host.Sha256).IsSuccess ? 1 : 0;
+            }
+
+            break;
+        }
+
+        Restore(core);
+    }
+
     private void Restore(DeviceCore core)
     {
         if (core.Host.Source != ModelSource.Active)
@@ -290,6 +338,11 @@ internal sealed class HealingSuite : IBenchSuite
         public int DriftDetected;
         public int DriftWithin3;
         public int ThermalFaults;
+        public int QualityFaults;
+        public int QualityDiagnosed;
+        public int QualityHealed;
+        public int ArtifactFaults;
+        public int ArtifactHealed;
         public int ThermalDiagnosed;
         public int CleanWindows;
         public int FalsePositiveWindows;
