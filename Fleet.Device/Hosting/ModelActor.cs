@@ -20,6 +20,7 @@ internal sealed partial class ModelActor : ReceiveActor
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(100);
     private readonly DeviceRuntime _runtime;
     private readonly FaultInjector _faults;
+    private readonly Queue<Fault> _heldFaults = new();
     private DeviceCore _core = null!;
     private ModelUpdater _updater = null!;
     private AgentStateFile _stateFile = null!;
@@ -32,7 +33,6 @@ internal sealed partial class ModelActor : ReceiveActor
     private DeviceHealth _reportedHealth;
     private bool _returnWhenClear;
     private Fault? _passingFault;
-    private readonly Queue<Fault> _heldFaults = new();
 
     public ModelActor(DeviceRuntime runtime)
     {
