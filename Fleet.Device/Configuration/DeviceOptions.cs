@@ -1,3 +1,7 @@
+using Fleet.Shared.Mqtt;
+using Fleet.Shared.Mqtt.Channel;
+using Fleet.Shared.Mqtt.Packets;
+
 namespace Fleet.Device.Configuration;
 
 /// <summary>The agent's configuration: JSON file, then FLEET_DEVICE_* environment, then command line.</summary>
@@ -24,6 +28,9 @@ internal sealed record DeviceOptions
     public string? ClientKey { get; set; }
 
     public string? Username { get; set; }
+
+    /// <summary>MQTT protocol: <c>5</c> (default) or <c>311</c> (3.1.1: commands are answered on <c>…/cmd-result</c>, see docs/PROTOCOL.md).</summary>
+    public string MqttVersion { get; set; } = "5";
 
     public string? Password { get; set; }
 
@@ -103,6 +110,16 @@ internal sealed record DeviceOptions
             return noiseProblem;
         }
 
+        if (ProtocolVersion() is null)
+        {
+            return $"MQTT version '{MqttVersion}' is not 5 or 311";
+        }
+
+        if ((ClientCertificate is null) != (ClientKey is null))
+        {
+            return "a client certificate needs its key and a key its certificate (--cert FILE --key FILE)";
+        }
+
         if (FleetKeyPath is not null && !File.Exists(FleetKeyPath))
         {
             return $"fleet key '{FleetKeyPath}' does not exist";
@@ -110,4 +127,22 @@ internal sealed record DeviceOptions
 
         return null;
     }
+
+    /// <summary>The broker connection these options describe (the uplink adds the client id, session and will).</summary>
+    public MqttClientOptions Mqtt() => new()
+    {
+        Host = BrokerHost,
+        Port = BrokerPort,
+        ProtocolVersion = ProtocolVersion() ?? MqttProtocolVersion.V500,
+        UserName = Username,
+        Password = Password,
+        Tls = Tls ? new MqttTlsOptions { CaFile = CaFile, ClientCertificateFile = ClientCertificate, ClientKeyFile = ClientKey } : null,
+    };
+
+    private MqttProtocolVersion? ProtocolVersion() => MqttVersion switch
+    {
+        "5" or "5.0" => MqttProtocolVersion.V500,
+        "311" or "3.1.1" => MqttProtocolVersion.V311,
+        _ => null,
+    };
 }

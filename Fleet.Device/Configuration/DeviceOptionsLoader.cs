@@ -13,14 +13,17 @@ internal static class DeviceOptionsLoader
     public const string Usage = """
         usage: fleet-device [--config FILE] [--device-id ID] [--broker HOST:PORT] [--data DIR] [--fleet-key PEM]
                             [--tls] [--ca FILE] [--cert FILE --key FILE] [--username U] [--password P]
+                            [--mqtt-version 5|311]
                             [--simulate N] [--faults SCHEDULE] [--id-prefix PREFIX] [--fps N]
                             [--window N] [--soak-windows N] [--factory-package FILE]
                             [--insight-noise none|laplace:SCALE|gaussian:SCALE]
           environment: FLEET_DEVICE_ID, FLEET_DEVICE_BROKER, FLEET_DEVICE_DATA, FLEET_DEVICE_FLEET_KEY,
                        FLEET_DEVICE_USERNAME, FLEET_DEVICE_PASSWORD, FLEET_DEVICE_TLS, FLEET_DEVICE_CA,
+                       FLEET_DEVICE_CERT, FLEET_DEVICE_KEY, FLEET_DEVICE_MQTT_VERSION,
                        FLEET_DEVICE_SIMULATE, FLEET_DEVICE_FAULTS, FLEET_DEVICE_ID_PREFIX, FLEET_DEVICE_FPS
-          faults:      bitflip[:sign|exponent|mantissa]@30s,drift@60s,thermal@90s,corrupt-artifact@2m,crash@150s
-                       or random:RATE (faults per device per minute)
+          faults:      bitflip[:sign|exponent|mantissa]@30s,drift@60s,thermal@90s,corrupt-artifact@2m,crash@150s,quality@3m
+                       or random:RATE (faults per device per minute); times count from the agent's start, and
+                       no scheduled fault is injected before the device's watchdog has finished its warm-up
         """;
 
     /// <summary>The options, or the reason they are unusable (the caller exits with code 2).</summary>
@@ -55,7 +58,8 @@ internal static class DeviceOptionsLoader
         {
             ("FLEET_DEVICE_ID", "--device-id"), ("FLEET_DEVICE_BROKER", "--broker"), ("FLEET_DEVICE_DATA", "--data"),
             ("FLEET_DEVICE_FLEET_KEY", "--fleet-key"), ("FLEET_DEVICE_USERNAME", "--username"), ("FLEET_DEVICE_PASSWORD", "--password"),
-            ("FLEET_DEVICE_TLS", "--tls"), ("FLEET_DEVICE_CA", "--ca"), ("FLEET_DEVICE_SIMULATE", "--simulate"),
+            ("FLEET_DEVICE_TLS", "--tls"), ("FLEET_DEVICE_CA", "--ca"), ("FLEET_DEVICE_CERT", "--cert"), ("FLEET_DEVICE_KEY", "--key"),
+            ("FLEET_DEVICE_MQTT_VERSION", "--mqtt-version"), ("FLEET_DEVICE_SIMULATE", "--simulate"),
             ("FLEET_DEVICE_FAULTS", "--faults"), ("FLEET_DEVICE_ID_PREFIX", "--id-prefix"), ("FLEET_DEVICE_FPS", "--fps"),
         })
         {
@@ -114,6 +118,7 @@ internal static class DeviceOptionsLoader
             case "--ca": return (o with { CaFile = value, Tls = true }, null);
             case "--cert": return (o with { ClientCertificate = value, Tls = true }, null);
             case "--key": return (o with { ClientKey = value }, null);
+            case "--mqtt-version": return (o with { MqttVersion = value }, null);
             case "--faults": return (o with { Faults = value }, null);
             case "--id-prefix": return (o with { IdPrefix = value }, null);
             case "--factory-package": return (o with { FactoryPackage = value }, null);

@@ -48,6 +48,9 @@ internal sealed class Healer
 
     public HealBudget Budget => _budget;
 
+    /// <summary>True while a refusal of the budget has been reported and the budget does not yet allow a heal.</summary>
+    public bool Refusing => _time.GetUtcNow() < _refusedUntil;
+
     /// <summary>Handles one closed window; null when nothing is to be done.</summary>
     public HealEpisode? OnWindow(WindowVerdict verdict, ModelHost host)
     {
@@ -73,13 +76,16 @@ internal sealed class Healer
         return Heal(trigger, verdict, host);
     }
 
-    /// <summary>Runs one episode for <paramref name="trigger"/> (also used by commands).</summary>
-    public HealEpisode Heal(HealTrigger trigger, WindowVerdict evidence, ModelHost host)
+    /// <summary>
+    /// Runs one episode for <paramref name="trigger"/> (also used by commands and the artifact scrub); a caller that
+    /// knows the cause better than the window's evidence passes it as <paramref name="known"/>.
+    /// </summary>
+    public HealEpisode Heal(HealTrigger trigger, WindowVerdict evidence, ModelHost host, DiagnosisResult? known = null)
     {
         ArgumentNullException.ThrowIfNull(evidence);
         ArgumentNullException.ThrowIfNull(host);
         var started = _time.GetTimestamp();
-        var diagnosis = Diagnoser.Diagnose(evidence.Evidence(), _diagnoser);
+        var diagnosis = known ?? Diagnoser.Diagnose(evidence.Evidence(), _diagnoser);
         var id = $"{_idPrefix}-{Interlocked.Increment(ref _episodes)}";
         var rungs = _options.LadderFor(diagnosis.Diagnosis);
         if (diagnosis.Diagnosis == Diagnosis.DataDrift)

@@ -16,8 +16,8 @@ internal sealed record Inbound(MqttApplicationMessage Message);
 /// <summary>A download-and-stage finished (piped back to the model actor).</summary>
 internal sealed record UpdateFetched(StagedUpdate Update);
 
-/// <summary>Inject a fault now (simulated devices only).</summary>
-internal sealed record InjectFault(Fault Fault);
+/// <summary>Inject a fault (simulated devices only); scheduled faults wait for the watchdog's warm-up.</summary>
+internal sealed record InjectFault(Fault Fault, FaultOrigin Origin = FaultOrigin.Command);
 
 /// <summary>A passing fault (drift, thermal) is over.</summary>
 internal sealed record ClearFault(Fault Fault);

@@ -56,7 +56,7 @@ internal sealed class AgentRunner(DeviceOptions options, ILoggerFactory loggers,
             {
                 var data = options.Simulate == 0 ? options.DataDirectory : Path.Combine(options.DataDirectory, id);
                 Directory.CreateDirectory(data);
-                var uplink = new DeviceUplink(id, MqttOptions(), DiskEventQueue.Open(Path.Combine(data, "queue")),
+                var uplink = new DeviceUplink(id, options.Mqtt(), DiskEventQueue.Open(Path.Combine(data, "queue")),
                     SequenceSource.Open(Path.Combine(data, "seq"), time), time, loggers.CreateLogger("fleet-device.uplink"), AgentVersion);
                 uplinks.Add(uplink);
                 var simulated = options.Simulate > 0 ? new SimulatedSensors(Path.Combine(data, "sensors")) : null;
@@ -108,14 +108,4 @@ internal sealed class AgentRunner(DeviceOptions options, ILoggerFactory loggers,
             }
         }
     }
-
-    private MqttClientOptions MqttOptions() => new()
-    {
-        Host = options.BrokerHost,
-        Port = options.BrokerPort,
-        UserName = options.Username,
-        Password = options.Password,
-        Tls = options.Tls ? new MqttTlsOptions { CaFile = options.CaFile, ClientCertificateFile = options.ClientCertificate, ClientKeyFile = options.ClientKey } : null,
-    };
-
 }

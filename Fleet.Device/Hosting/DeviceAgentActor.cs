@@ -50,7 +50,7 @@ internal sealed class DeviceAgentActor : ReceiveActor
         var planned = _runtime.Faults.Planned;
         while (_nextPlanned < planned.Count && planned[_nextPlanned].At <= elapsed)
         {
-            _model.Tell(new InjectFault(planned[_nextPlanned++].Fault));
+            _model.Tell(new InjectFault(planned[_nextPlanned++].Fault, FaultOrigin.Planned));
         }
 
         // Poisson arrivals at RATE per minute, checked once a second.
@@ -58,7 +58,7 @@ internal sealed class DeviceAgentActor : ReceiveActor
         {
             var kinds = Enum.GetValues<FaultKind>();
             var kind = kinds[_random.Next(kinds.Length)];
-            _model.Tell(new InjectFault(new Fault(kind, kind == FaultKind.BitFlip ? Fault.BitFlipVariants[_random.Next(2)] : null)));
+            _model.Tell(new InjectFault(new Fault(kind, kind == FaultKind.BitFlip ? Fault.BitFlipVariants[_random.Next(2)] : null), FaultOrigin.Random));
         }
     }
 }

@@ -3,6 +3,8 @@ using Fleet.Device.Healing;
 using Fleet.Device.Inference;
 using Fleet.Device.Monitoring;
 using Fleet.Device.Simulation;
+using Fleet.Device.Storage;
+using Fleet.Shared.Health;
 
 namespace Fleet.Device.Hosting;
 
@@ -18,8 +20,8 @@ internal sealed class DeviceCore : IDisposable
     private readonly int _windowSize;
     private int _position;
     private long _inferences;
-    private long _inferTicks;
-    private long _monitorTicks;
+    private long _samples;
+    private int _untilSample = 1;
     private long _closeTicks;
 
     public DeviceCore(ModelHost host, Watchdog watchdog, Healer healer, ControlStream input, Func<double?> temperature)
@@ -31,7 +33,7 @@ internal sealed class DeviceCore : IDisposable
         _temperature = temperature;
         _sampleEvery = watchdog.Options.SampleEvery;
         _windowSize = watchdog.Options.WindowSize;
-        Watchdog.UseBaseline(host.Package.Baseline);
+        Watchdog.UseBaseline(host.Reference.Baseline);
     }
 
     public ModelHost Host { get; private set; }
@@ -52,10 +54,7 @@ internal sealed class DeviceCore : IDisposable
 
     public long Inferences => _inferences;
 
-    /// <summary>Stopwatch ticks spent in inference and in monitoring (for the overhead figure).</summary>
-    public (long Inference, long Monitoring) Ticks => (_inferTicks, _monitorTicks);
-
-    /// <summary>Stopwatch ticks spent closing windows (digests, KL, thresholds), part of the monitoring ticks.</summary>
+    /// <summary>Stopwatch ticks spent closing windows (digests, KL, thresholds, drift), for the bench's breakdown.</summary>
     public long CloseTicks => _closeTicks;
 
     /// <summary>The last output frame (the application's audio).</summary>
@@ -79,47 +78,45 @@ internal sealed class DeviceCore : IDisposable
     public WindowOutcome? RunFrames(int count)
     {
         var hidden = Host.HiddenCount > 0 ? Host.HiddenCount - 1 : -1;
-        var started = Stopwatch.GetTimestamp();
-        long monitoring = 0;
         var frames = Math.Min(count, _windowSize - _position);
         for (var i = 0; i < frames; i++)
         {
             Input.Next(_controls);
-            if (_inferences++ % _sampleEvery != 0)
+            _inferences++;
+            if (--_untilSample > 0)
             {
                 Host.Infer(_controls);
                 Snippet?.Offer(_position + i, _windowSize, Host.Output);
                 continue;
             }
 
+            _untilSample = _sampleEvery;
             var t0 = Stopwatch.GetTimestamp();
             Host.Infer(_controls);
-            var t1 = Stopwatch.GetTimestamp();
+            var latencyUs = Stopwatch.GetElapsedTime(t0).TotalMicroseconds + InjectedLatencyUs;
             Snippet?.Offer(_position + i, _windowSize, Host.Output);
-            var latencyUs = (Stopwatch.GetElapsedTime(t0, t1).Ticks / 10.0) + InjectedLatencyUs;
             Watchdog.Observe(_controls, latencyUs);
             // Activation statistics need fewer samples than the output histogram.
-            Watchdog.ObserveOutputs(Host.Output, hidden >= 0 && _inferences % (4L * _sampleEvery) == 1 ? Host.Hidden(hidden) : default);
-            Watchdog.Sketch(_controls);
-            monitoring += Stopwatch.GetTimestamp() - t1;
+            Watchdog.ObserveOutputs(Host.Output, hidden >= 0 && ++_samples % 4 == 1 ? Host.Hidden(hidden) : default);
         }
 
         _position += frames;
-        _monitorTicks += monitoring;
-        _inferTicks += Stopwatch.GetTimestamp() - started - monitoring;
         if (_position < _windowSize)
         {
             return null;
         }
 
         _position = 0;
-        var t2 = Stopwatch.GetTimestamp();
+        var closing = Stopwatch.GetTimestamp();
         var verdict = Watchdog.CloseWindow(Host, _temperature());
         Snippet?.WindowClosed(verdict);
-        var closeTicks = Stopwatch.GetTimestamp() - t2;
-        _monitorTicks += closeTicks;
-        _closeTicks += closeTicks;
-        Healer.Sketch = Watchdog.LastSketch;
+        _closeTicks += Stopwatch.GetTimestamp() - closing;
+        if (verdict.CallsForHeal)
+        {
+            // The sketch is built only when an insight may need it.
+            Healer.Sketch = Watchdog.LastSketch;
+        }
+
         var healStarted = Stopwatch.GetTimestamp();
         var episode = Healer.OnWindow(verdict, Host);
         var healTime = Stopwatch.GetElapsedTime(healStarted);
@@ -130,6 +127,29 @@ internal sealed class DeviceCore : IDisposable
         }
 
         return new WindowOutcome(verdict, episode, episode is null ? TimeSpan.Zero : healTime);
+    }
+
+    /// <summary>
+    /// Re-hashes the running version's artifact on disk; a damaged one is a hardware fault, healed by the ladder
+    /// (whose reload rung rewrites it from the verified in-memory copy). Null when the artifact is intact.
+    /// </summary>
+    public HealEpisode? ScrubArtifact(WindowVerdict evidence)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        // A refusal was reported once; the scrub finds the damage again once the budget allows a heal.
+        if (Healer.Refusing)
+        {
+            return null;
+        }
+
+        if (Catalog?.Store.VerifyArtifact(Host.Sha256) is not { IsSuccess: false, Error: { Kind: StoreErrorKind.Corrupt or StoreErrorKind.NotFound } error })
+        {
+            return null;
+        }
+
+        var episode = Healer.Heal(HealTrigger.Artifact, evidence, Host, new DiagnosisResult(Diagnosis.Hardware, $"the artifact on disk failed verification: {error.Message}"));
+        Apply(episode);
+        return episode;
     }
 
     /// <summary>Runs <paramref name="count"/> inferences with no observation at all: the baseline monitoring overhead is measured against.</summary>
@@ -151,7 +171,7 @@ internal sealed class DeviceCore : IDisposable
             Replace(replacement);
         }
 
-        Watchdog.UseBaseline(Host.Package.Baseline);
+        Watchdog.UseBaseline(Host.Reference.Baseline);
         Watchdog.ResetFilters();
     }
 
@@ -167,7 +187,7 @@ internal sealed class DeviceCore : IDisposable
         var old = Host;
         Host = host;
         old.Dispose();
-        Watchdog.UseBaseline(host.Package.Baseline);
+        Watchdog.UseBaseline(host.Reference.Baseline);
         Watchdog.DiscardWindow();
         Watchdog.ResetFilters();
         _position = 0;

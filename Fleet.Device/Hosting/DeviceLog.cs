@@ -19,4 +19,10 @@ internal static partial class DeviceLog
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Warning, Message = "{DeviceId}: ignored a message on {Topic}: {Reason}")]
     public static partial void Ignored(ILogger logger, string deviceId, string topic, string reason);
+
+    [LoggerMessage(EventId = 6005, Level = LogLevel.Warning, Message = "{DeviceId}: model side restarted after a crash ({Reason}); serving {Model}")]
+    public static partial void Restarted(ILogger logger, string deviceId, string reason, string model);
+
+    [LoggerMessage(EventId = 6006, Level = LogLevel.Information, Message = "{DeviceId}: insight {Signature}: {Outcome}")]
+    public static partial void Insight(ILogger logger, string deviceId, string signature, string outcome);
 }

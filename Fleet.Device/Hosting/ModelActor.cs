@@ -20,6 +20,7 @@ internal sealed partial class ModelActor : ReceiveActor
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(100);
     private readonly DeviceRuntime _runtime;
     private readonly FaultInjector _faults;
+    private readonly Queue<Fault> _heldFaults = new();
     private DeviceCore _core = null!;
     private ModelUpdater _updater = null!;
     private AgentStateFile _stateFile = null!;
@@ -31,6 +32,7 @@ internal sealed partial class ModelActor : ReceiveActor
     private HealOutcome? _lastOutcome;
     private DeviceHealth _reportedHealth;
     private bool _returnWhenClear;
+    private Fault? _passingFault;
 
     public ModelActor(DeviceRuntime runtime)
     {
@@ -40,7 +42,7 @@ internal sealed partial class ModelActor : ReceiveActor
         Receive<Inbound>(OnInbound);
         Receive<UpdateFetched>(OnFetched);
         Receive<InjectFault>(OnInjectFault);
-        Receive<ClearFault>(m => _faults.Clear(m.Fault, _core));
+        Receive<ClearFault>(OnClearFault);
     }
 
     private ModelCatalog Catalog => _core.Catalog!;
@@ -61,6 +63,34 @@ internal sealed partial class ModelActor : ReceiveActor
     }
 
     protected override void PostStop() => _core?.Dispose();
+
+    /// <summary>After a crash the supervisor restarted us from the store: say so, with the restarted model's golden check.</summary>
+    protected override void PostRestart(Exception reason)
+    {
+        base.PostRestart(reason);
+        var started = _runtime.Time.GetTimestamp();
+        var validation = _core.Host.Validate();
+        Publish(new HealEvent
+        {
+            Id = $"r-{_runtime.Time.GetUtcNow().ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            Ts = _runtime.Time.GetUtcNow(),
+            Diagnosis = Diagnosis.Compute,
+            Trigger = HealTrigger.Crash.WireName(),
+            Rungs =
+            [
+                new HealRungResult
+                {
+                    Rung = HealRung.Restart,
+                    Validation = validation.Passed ? ValidationVerdict.Pass : ValidationVerdict.Fail,
+                    DurationMs = Math.Round(_runtime.Time.GetElapsedTime(started).TotalMilliseconds, 3),
+                    Detail = $"restarted after {reason.GetType().Name}: {reason.Message}; serving {_core.Host.StoreKey}; {validation.Message}",
+                },
+            ],
+            Outcome = validation.Passed ? HealOutcome.Healed : HealOutcome.Unhealable,
+            ModelVersion = _core.Host.Package.Card.ModelVersion,
+        });
+        DeviceLog.Restarted(_runtime.Logger, _runtime.DeviceId, reason.Message, _core.Host.StoreKey);
+    }
 
     private void OnTick()
     {
@@ -95,31 +125,7 @@ internal sealed partial class ModelActor : ReceiveActor
         var verdict = outcome.Verdict;
         if (outcome.Episode is { } episode)
         {
-            if (episode.Heal is { } heal)
-            {
-                _lastOutcome = heal.Outcome;
-                Publish(heal);
-                DeviceLog.Healed(_runtime.Logger, _runtime.DeviceId, heal.Id, heal.Diagnosis.ToString(), heal.Trigger ?? "", heal.Outcome.ToString(),
-                    string.Join(" → ", heal.Rungs.Select(r => $"{r.Rung}:{r.Validation}")));
-            }
-
-            if (episode.Insight is { } insight)
-            {
-                Publish(insight);
-            }
-
-            if (episode.Replacement is not null)
-            {
-                if (_core.Host.Source is ModelSource.Active or ModelSource.KnownGood)
-                {
-                    Catalog.Store.SetPointer(StorePointer.Active, _core.Host.StoreKey);
-                }
-
-                // A fallback forced by a passing cause (heat, drifted inputs) ends when the cause does.
-                _returnWhenClear = episode.Heal?.Diagnosis is Diagnosis.Compute or Diagnosis.DataDrift;
-            }
-
-            Report();
+            OnEpisode(episode);
         }
         else if (_returnWhenClear && _core.Healer.Latched is null)
         {
@@ -138,11 +144,51 @@ internal sealed partial class ModelActor : ReceiveActor
             Report();
         }
 
+        if (verdict.Window % _runtime.Watchdog.ArtifactCheckWindows == 0 && _core.ScrubArtifact(verdict) is { } scrubbed)
+        {
+            OnEpisode(scrubbed);
+        }
+
         Soak(outcome);
         if (verdict.Window % _runtime.TelemetryEveryWindows == 0)
         {
             Telemetry(verdict);
         }
+
+        if (_heldFaults.Count > 0 && _core.Watchdog.IsWarm)
+        {
+            Inject(_heldFaults.Dequeue());
+        }
+    }
+
+    private void OnEpisode(HealEpisode episode)
+    {
+        if (episode.Heal is { } heal)
+        {
+            _lastOutcome = heal.Outcome;
+            Publish(heal);
+            DeviceLog.Healed(_runtime.Logger, _runtime.DeviceId, heal.Id, heal.Diagnosis.ToString(), heal.Trigger ?? "", heal.Outcome.ToString(),
+                string.Join(" → ", heal.Rungs.Select(r => $"{r.Rung}:{r.Validation}")));
+        }
+
+        if (episode.Insight is { } insight)
+        {
+            Publish(insight);
+            DeviceLog.Insight(_runtime.Logger, _runtime.DeviceId, insight.Signature, insight.Outcome?.ToString() ?? "");
+        }
+
+        if (episode.Replacement is not null)
+        {
+            if (_core.Host.Source is ModelSource.Active or ModelSource.KnownGood)
+            {
+                Catalog.Store.SetPointer(StorePointer.Active, _core.Host.StoreKey);
+            }
+
+            // A fallback forced by a passing cause (heat, drifted inputs) ends when the cause does.
+            _returnWhenClear = episode.Heal?.Diagnosis is Diagnosis.Compute or Diagnosis.DataDrift;
+        }
+
+        Report();
     }
 
     private void Telemetry(WindowVerdict verdict)
@@ -177,7 +223,14 @@ internal sealed partial class ModelActor : ReceiveActor
         _runtime.Uplink.Report(new ReportMessage
         {
             DesiredVersion = _state.DesiredVersion,
-            Model = new ModelInfo { Id = card.Id, Version = card.ModelVersion, Sha256 = _core.Host.Sha256, Source = _core.Host.Source },
+            Model = new ModelInfo
+            {
+                Id = card.Id,
+                Version = card.ModelVersion,
+                Sha256 = _core.Host.Sha256,
+                Source = _core.Host.Source,
+                Note = _core.Host.UnprunedFrom is { } dense ? $"critical layers restored dense from {dense}" : null,
+            },
             Health = _reportedHealth,
             Thresholds = new ThresholdSettings { KlMax = Math.Round(_core.Watchdog.KlThreshold, 5), InputShiftMax = Math.Round(_core.Watchdog.InputShiftThreshold, 5) },
             CannotApply = _state.CannotApplyVersion is { } v ? new CannotApply { Version = v, Reason = _state.CannotApplyReason ?? "" } : null,
@@ -199,17 +252,41 @@ internal sealed partial class ModelActor : ReceiveActor
             return;
         }
 
-        if (message.Fault.Kind == FaultKind.Crash)
+        var busy = _passingFault is not null || _core.Healer.Latched is not null || !_core.Healer.Budget.Check().IsAllowed;
+        switch (FaultGate.Admit(message.Origin, _core.Watchdog.IsWarm, busy))
+        {
+            case FaultAdmission.Inject:
+                Inject(message.Fault);
+                break;
+            case FaultAdmission.Hold:
+                _heldFaults.Enqueue(message.Fault);
+                break;
+        }
+    }
+
+    private void Inject(Fault fault)
+    {
+        if (fault.Kind == FaultKind.Crash)
         {
             DeviceLog.FaultInjected(_runtime.Logger, _runtime.DeviceId, "crash", "the model actor crashes now");
             throw new SimulatedCrashException();
         }
 
-        var what = _faults.Inject(message.Fault, _core, Catalog.Store);
-        DeviceLog.FaultInjected(_runtime.Logger, _runtime.DeviceId, message.Fault.ToString(), what);
-        if (message.Fault.Kind is FaultKind.Drift or FaultKind.Thermal)
+        var what = _faults.Inject(fault, _core, Catalog.Store);
+        DeviceLog.FaultInjected(_runtime.Logger, _runtime.DeviceId, fault.ToString(), what);
+        if (fault.Kind is FaultKind.Drift or FaultKind.Thermal)
         {
-            Timers.StartSingleTimer(("clear", message.Fault.Kind), new ClearFault(message.Fault), Fault.Duration);
+            _passingFault = fault;
+            Timers.StartSingleTimer(("clear", fault.Kind), new ClearFault(fault), Fault.Duration);
+        }
+    }
+
+    private void OnClearFault(ClearFault message)
+    {
+        _faults.Clear(message.Fault, _core);
+        if (_passingFault?.Kind == message.Fault.Kind)
+        {
+            _passingFault = null;
         }
     }
 }

@@ -34,6 +34,7 @@ internal sealed class ModelHost : IDisposable
     private ModelHost(ModelPackage package, ModelSource source, string sha256, CallerOwnedWeights weights, InferenceSession session, Dictionary<string, float[]> snapshot)
     {
         Package = package;
+        Reference = package;
         Source = source;
         Sha256 = sha256;
         _weights = weights;
@@ -50,14 +51,23 @@ internal sealed class ModelHost : IDisposable
         _hidden = _hiddenOutputs.Select(_run.Output).ToArray();
     }
 
-    /// <summary>The package this host runs (after an un-prune: the dense parent it adopted).</summary>
-    public ModelPackage Package { get; private set; }
+    /// <summary>The package this host was loaded from: the version it serves and reports, also after an un-prune.</summary>
+    public ModelPackage Package { get; }
+
+    /// <summary>
+    /// The package whose golden set, baseline and output describe the live weights: <see cref="Package"/>, or after an
+    /// un-prune the dense parent whose weights were adopted.
+    /// </summary>
+    public ModelPackage Reference { get; private set; }
+
+    /// <summary>The dense parent version whose weights an un-prune adopted, or null.</summary>
+    public string? UnprunedFrom { get; private set; }
 
     /// <summary>Where the running model came from, for the report.</summary>
     public ModelSource Source { get; }
 
     /// <summary>SHA-256 of the package artifact.</summary>
-    public string Sha256 { get; private set; }
+    public string Sha256 { get; }
 
     /// <summary>Digests of the golden weights, taken when the verified artifact was loaded.</summary>
     public ModelDigest GoldenDigest { get; private set; }
@@ -113,7 +123,7 @@ internal sealed class ModelHost : IDisposable
     public ReadOnlySpan<float> Hidden(int index) => _hidden[index].AsSpan<float>()[.._hiddenWidths[index]];
 
     /// <summary>Runs the golden set through the live session.</summary>
-    public GoldenResult Validate() => GoldenValidator.Validate(_session, Package.Golden);
+    public GoldenResult Validate() => GoldenValidator.Validate(_session, Reference.Golden);
 
     /// <summary>Tensors whose live bytes differ from the golden digest, with the changed chunks.</summary>
     public IReadOnlyList<TensorMismatch> CheckDigests()
@@ -165,10 +175,12 @@ internal sealed class ModelHost : IDisposable
     }
 
     /// <summary>
-    /// Swaps in the dense parent's weights for every tensor of the same name and shape, and adopts the
-    /// parent's golden set, baseline and digest (un-prune). The session is not rebuilt.
+    /// Swaps in the dense parent's weights for every tensor of the same name and shape, and validates and observes
+    /// against the parent's golden set, baseline and digest from now on (un-prune). The host still serves and reports
+    /// its own version (<see cref="Package"/>, <see cref="Sha256"/>); <see cref="UnprunedFrom"/> says what it adopted.
+    /// The session is not rebuilt.
     /// </summary>
-    public string? AdoptDense(ModelPackage parent, string parentSha256, SparsityMask mask)
+    public string? AdoptDense(ModelPackage parent, SparsityMask mask)
     {
         ArgumentNullException.ThrowIfNull(parent);
         ArgumentNullException.ThrowIfNull(mask);
@@ -184,11 +196,27 @@ internal sealed class ModelHost : IDisposable
             _snapshot[name] = values;
         }
 
-        Package = parent;
-        Sha256 = parentSha256;
+        Reference = parent;
+        UnprunedFrom = parent.Card.ModelVersion;
         _output = _run.Output(parent.Golden.OutputName);
         GoldenDigest = new ModelDigest(_snapshot.Select(s => WeightDigest.Compute(s.Key, s.Value)));
         return null;
+    }
+
+    /// <summary>
+    /// Fault injection (model quality): multiplies <paramref name="tensor"/> by <paramref name="gain"/> in the live
+    /// weights and in the golden snapshot, and re-takes the golden digest, so the model is wrong but self-consistent.
+    /// </summary>
+    internal void DegradeForSimulation(string tensor, float gain)
+    {
+        var snapshot = _snapshot[tensor];
+        for (var i = 0; i < snapshot.Length; i++)
+        {
+            snapshot[i] *= gain;
+        }
+
+        snapshot.CopyTo(_weights.Tensors[tensor].AsSpan<float>());
+        GoldenDigest = new ModelDigest(_snapshot.Select(s => WeightDigest.Compute(s.Key, s.Value)));
     }
 
     /// <summary>Test and fault-injection access: the golden snapshot of one tensor.</summary>

@@ -22,6 +22,12 @@ internal enum HealTrigger
 
     /// <summary>An operator or the gateway asked for it.</summary>
     Command,
+
+    /// <summary>The active artifact on disk failed its SHA-256 check (the periodic scrub or a load).</summary>
+    Artifact,
+
+    /// <summary>The agent's model actor crashed and was restarted by its supervisor.</summary>
+    Crash,
 }
 
 /// <summary>Wire names of <see cref="HealTrigger"/> (docs/PROTOCOL.md).</summary>
@@ -35,6 +41,8 @@ internal static class HealTriggers
         HealTrigger.Activations => "activations",
         HealTrigger.Latency => "latency",
         HealTrigger.Command => "command",
+        HealTrigger.Artifact => "artifact",
+        HealTrigger.Crash => "crash",
         _ => "none",
     };
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Fleet.Device.Inference;
 using Fleet.Shared.Health;
 using Fleet.Shared.Models;
@@ -15,10 +16,6 @@ namespace Fleet.Device.Monitoring;
 /// </remarks>
 internal sealed class Watchdog
 {
-    private const int SketchBins = 16;
-    private const float SketchMin = -1f;
-    private const float SketchMax = 2f;
-
     private readonly WatchdogOptions _options;
     private readonly DynamicThreshold _kl;
     private readonly DynamicThreshold _shift;
@@ -32,17 +29,15 @@ internal sealed class Watchdog
     private readonly ActivationStats _hidden = new();
     private readonly ActivationStats _hiddenBaseline = new();
     private readonly List<float> _baselineRows = [];
+    private OutputHistogram? _outputs;
     private long[] _outputCounts = [];
     private double[] _baselineP = [];
     private double[] _observedP = [];
-    private BaselineHistogram? _baseline;
-    private float _scale;
     private InputDriftMeter? _drift;
-    private int _featureCount;
-    private double[] _inputSum = [];
-    private double[] _inputSumSquares = [];
-    private long[][] _inputBins = [];
-    private int _inWindow;
+    private InputWindow? _inputs;
+    private InputWindow? _lastInputs;
+    private InputSketch? _lastSketch;
+    private bool _lastSketchStale;
     private long _windows;
     private long _healthyWindows;
 
@@ -75,20 +70,32 @@ internal sealed class Watchdog
 
     public double InputShiftThreshold => InputShiftOverride ?? _shift.Current;
 
-    /// <summary>The input sketch of the last closed window (for insights).</summary>
-    public InputSketch? LastSketch { get; private set; }
+    /// <summary>The input sketch of the last closed window (for insights), built on first use.</summary>
+    public InputSketch? LastSketch
+    {
+        get
+        {
+            if (_lastSketchStale)
+            {
+                _lastSketch = _lastInputs?.Sketch();
+                _lastSketchStale = false;
+            }
+
+            return _lastSketch;
+        }
+    }
 
     /// <summary>Points the output comparison at a (new) model's baseline histogram.</summary>
     public void UseBaseline(BaselineHistogram baseline)
     {
         ArgumentNullException.ThrowIfNull(baseline);
-        if (ReferenceEquals(baseline, _baseline))
+        if (ReferenceEquals(baseline, _outputs?.Baseline))
         {
             return;
         }
 
-        _baseline = baseline;
-        var bins = baseline.Counts.Length;
+        _outputs = new OutputHistogram(baseline);
+        var bins = _outputs.Bins;
         _outputCounts = new long[bins];
         _observedP = new double[bins];
         _baselineP = new double[bins];
@@ -97,56 +104,26 @@ internal sealed class Watchdog
         {
             _baselineP[i] = (baseline.Counts[i] + 0.5) / total;
         }
-
-        _scale = bins / (baseline.Max - baseline.Min);
     }
 
-    /// <summary>Records a sampled inference's controls and latency.</summary>
+    /// <summary>Records a sampled inference's controls and latency (a copy of the row; the statistics wait for the window's end).</summary>
     public void Observe(ReadOnlySpan<float> controls, double latencyMicroseconds)
     {
-        if (_featureCount == 0)
+        if (_inputs is null)
         {
-            StartInputs(controls.Length);
+            var rows = (_options.WindowSize / _options.SampleEvery) + 1;
+            _inputs = new InputWindow(controls.Length, rows);
+            _lastInputs = new InputWindow(controls.Length, rows);
         }
 
-        var row = controls[.._featureCount];
-        for (var f = 0; f < row.Length; f++)
-        {
-            var x = row[f];
-            _inputSum[f] += x;
-            _inputSumSquares[f] += (double)x * x;
-        }
-
-        if (_drift is null)
-        {
-            foreach (var x in row)
-            {
-                _baselineRows.Add(x);
-            }
-        }
-        else
-        {
-            _drift.Add(row);
-        }
-
+        _inputs.Add(controls);
         _latency.RecordMicroseconds(latencyMicroseconds);
-        _inWindow++;
     }
 
-    /// <summary>Records a sampled inference's output frame and hidden activations.</summary>
+    /// <summary>Records a sampled inference's output frame and (when given) hidden activations.</summary>
     public void ObserveOutputs(ReadOnlySpan<float> output, ReadOnlySpan<float> hidden)
     {
-        var min = _baseline!.Min;
-        var scale = _scale;
-        var counts = _outputCounts;
-        var last = counts.Length - 1;
-        foreach (var v in output)
-        {
-            // NaN (and ±∞) land in an edge bin, as BaselineHistogram does.
-            var bin = (int)((v - min) * scale);
-            counts[Math.Clamp(float.IsNaN(v) ? 0 : bin, 0, last)]++;
-        }
-
+        _outputs!.Add(output);
         if (!hidden.IsEmpty)
         {
             _hidden.Add(hidden);
@@ -158,21 +135,12 @@ internal sealed class Watchdog
         }
     }
 
-    /// <summary>Adds a control vector to the coarse input histograms (called for a sample of inferences).</summary>
-    public void Sketch(ReadOnlySpan<float> controls)
-    {
-        for (var f = 0; f < _featureCount && f < controls.Length; f++)
-        {
-            var bin = (int)((controls[f] - SketchMin) / (SketchMax - SketchMin) * SketchBins);
-            _inputBins[f][Math.Clamp(bin, 0, SketchBins - 1)]++;
-        }
-    }
-
     /// <summary>Closes the window: computes the signals, applies thresholds and persistence, says whether to heal.</summary>
     public WindowVerdict CloseWindow(ModelHost host, double? temperatureC)
     {
         ArgumentNullException.ThrowIfNull(host);
         _windows++;
+        TakeInputs();
         var digestDue = _windows % _options.DigestPeriodWindows == 0;
         var mismatches = digestDue ? host.CheckDigests() : [];
 
@@ -202,10 +170,12 @@ internal sealed class Watchdog
         {
             // Every filter sees every window, so k-of-n counts stay true whichever signal fires first;
             // the order is the diagnostic precedence (inputs and compute explain a quality drop, not the reverse).
-            AddIf(firing, _shiftFilter.Observe(shiftExceeds), HealTrigger.Drift);
-            AddIf(firing, _latencyFilter.Observe(latencyExceeds), HealTrigger.Latency);
-            AddIf(firing, _klFilter.Observe(klExceeds), HealTrigger.Kl);
-            AddIf(firing, _activationFilter.Observe(activationExceeds), HealTrigger.Activations);
+            // A signal fires only in a window that itself exceeds: the first clean window after a fault ends must not
+            // heal on its predecessors' votes (its evidence would be diagnosed as a model-quality failure).
+            AddIf(firing, _shiftFilter.Observe(shiftExceeds) && shiftExceeds, HealTrigger.Drift);
+            AddIf(firing, _latencyFilter.Observe(latencyExceeds) && latencyExceeds, HealTrigger.Latency);
+            AddIf(firing, _klFilter.Observe(klExceeds) && klExceeds, HealTrigger.Kl);
+            AddIf(firing, _activationFilter.Observe(activationExceeds) && activationExceeds, HealTrigger.Activations);
         }
 
         var trigger = firing.Count > 0 ? firing[0] : HealTrigger.None;
@@ -216,7 +186,8 @@ internal sealed class Watchdog
             Learn(kl, shift, activation, p50);
         }
 
-        LastSketch = TakeSketch();
+        (_inputs, _lastInputs) = (_lastInputs, _inputs);
+        _lastSketchStale = true;
         var verdict = new WindowVerdict(_windows, trigger, kl, klThreshold, shift, shiftThreshold, activation, p50, p99, healthyP50,
             temperatureC, mismatches, digestDue, warm, !healthy, firing);
         ResetWindow();
@@ -251,9 +222,9 @@ internal sealed class Watchdog
         {
             _shift.Observe(shift);
         }
-        else if (_healthyWindows >= Math.Max(2, _options.WarmUpWindows / 2) && _baselineRows.Count >= 2 * _featureCount)
+        else if (_inputs is not null && _healthyWindows >= Math.Max(2, _options.WarmUpWindows / 2) && _baselineRows.Count >= 2 * _inputs.FeatureCount)
         {
-            _drift = new InputDriftMeter(FeatureBaseline.FromRows(_baselineRows.ToArray(), _featureCount));
+            _drift = new InputDriftMeter(FeatureBaseline.FromRows(CollectionsMarshal.AsSpan(_baselineRows), _inputs.FeatureCount));
             _baselineRows.Clear();
         }
 
@@ -270,12 +241,7 @@ internal sealed class Watchdog
 
     private double OutputKl()
     {
-        long total = 0;
-        foreach (var c in _outputCounts)
-        {
-            total += c;
-        }
-
+        var total = _outputs?.CopyCounts(_outputCounts) ?? 0;
         if (total == 0)
         {
             return 0;
@@ -290,46 +256,37 @@ internal sealed class Watchdog
         return KlDivergence.Compute(_observedP, _baselineP);
     }
 
-    private void StartInputs(int featureCount)
+    /// <summary>Feeds the window's input rows to the drift meter, or to the baseline while it is still being learned.</summary>
+    private void TakeInputs()
     {
-        _featureCount = featureCount;
-        _inputSum = new double[featureCount];
-        _inputSumSquares = new double[featureCount];
-        _inputBins = Enumerable.Range(0, featureCount).Select(_ => new long[SketchBins]).ToArray();
-    }
-
-    private InputSketch? TakeSketch()
-    {
-        if (_inWindow == 0 || _featureCount == 0)
+        if (_inputs is null)
         {
-            return null;
+            return;
         }
 
-        var centroid = new float[_featureCount];
-        var spread = new float[_featureCount];
-        for (var f = 0; f < _featureCount; f++)
+        var rows = _inputs.Rows;
+        if (_drift is null)
         {
-            var mean = _inputSum[f] / _inWindow;
-            centroid[f] = (float)Math.Round(mean, 4);
-            spread[f] = (float)Math.Round(Math.Sqrt(Math.Max(0, (_inputSumSquares[f] / _inWindow) - (mean * mean))), 4);
+            foreach (var x in rows)
+            {
+                _baselineRows.Add(x);
+            }
+
+            return;
         }
 
-        return new InputSketch(_inWindow, centroid, spread, SketchMin, SketchMax, _inputBins.Select(b => (long[])b.Clone()).ToArray());
+        for (var at = 0; at < rows.Length; at += _inputs.FeatureCount)
+        {
+            _drift.Add(rows.Slice(at, _inputs.FeatureCount));
+        }
     }
 
     private void ResetWindow()
     {
-        Array.Clear(_outputCounts);
-        Array.Clear(_inputSum);
-        Array.Clear(_inputSumSquares);
-        foreach (var bins in _inputBins)
-        {
-            Array.Clear(bins);
-        }
-
+        _outputs?.Reset();
+        _inputs?.Reset();
         _drift?.Reset();
         _hidden.Reset();
         _latency.Reset();
-        _inWindow = 0;
     }
 }

@@ -14,6 +14,7 @@ namespace Fleet.Device.Monitoring;
 /// <param name="LatencyRatio">p99 latency above this multiple of the healthy p99 counts as exceeding.</param>
 /// <param name="TemperatureLimitC">Temperature at or above this counts as exceeding.</param>
 /// <param name="SampleEvery">One inference in this many enters the window statistics (inputs, output frame, hidden activations, latency); digests always cover every weight.</param>
+/// <param name="ArtifactCheckWindows">The running version's artifact on disk is re-hashed every this many windows (the agent's scrub; a damaged one is healed).</param>
 internal sealed record WatchdogOptions(
     int WindowSize,
     int DigestPeriodWindows,
@@ -25,7 +26,8 @@ internal sealed record WatchdogOptions(
     DynamicThresholdOptions Activations,
     double LatencyRatio,
     double TemperatureLimitC,
-    int SampleEvery = 8)
+    int SampleEvery = 8,
+    int ArtifactCheckWindows = 6)
 {
     public static WatchdogOptions Default { get; } = new(
         WindowSize: 200,
@@ -56,6 +58,7 @@ internal sealed record WatchdogOptions(
         Activations.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LatencyRatio, 1.0, nameof(LatencyRatio));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(SampleEvery, nameof(SampleEvery));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(ArtifactCheckWindows, nameof(ArtifactCheckWindows));
         return this;
     }
 }

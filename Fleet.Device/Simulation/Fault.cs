@@ -21,11 +21,12 @@ internal sealed record Fault(FaultKind Kind, string? Variant)
             "thermal" => FaultKind.Thermal,
             "corrupt-artifact" => FaultKind.CorruptArtifact,
             "crash" => FaultKind.Crash,
+            "quality" => FaultKind.Quality,
             _ => (FaultKind?)null,
         };
         if (kind is null)
         {
-            problem = $"unknown fault '{parts[0]}' (bitflip[:sign|exponent|mantissa], drift, thermal, corrupt-artifact, crash)";
+            problem = $"unknown fault '{parts[0]}' (bitflip[:sign|exponent|mantissa], drift, thermal, corrupt-artifact, crash, quality)";
             return false;
         }
 
@@ -47,7 +48,9 @@ internal sealed record Fault(FaultKind Kind, string? Variant)
         return true;
     }
 
-    public override string ToString() => Variant is null
-        ? Kind.ToString().ToLower(CultureInfo.InvariantCulture)
-        : $"{Kind.ToString().ToLower(CultureInfo.InvariantCulture)}:{Variant}";
+    public override string ToString()
+    {
+        var name = Kind == FaultKind.CorruptArtifact ? "corrupt-artifact" : Kind.ToString().ToLower(CultureInfo.InvariantCulture);
+        return Variant is null ? name : $"{name}:{Variant}";
+    }
 }

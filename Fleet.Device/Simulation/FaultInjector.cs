@@ -11,6 +11,12 @@ internal sealed class FaultInjector(Random random, SimulatedSensors? sensors)
 
     public const double ThermalCelsius = 92;
 
+    /// <summary>
+    /// Gain of the output layer under a quality fault: at 0.4 the output KL clears its dynamic threshold within two windows
+    /// even at the demo's 100-inference windows (0.6 sat at the threshold there).
+    /// </summary>
+    public const float QualityGain = 0.4f;
+
     /// <summary>Injects <paramref name="fault"/>; returns what was done.</summary>
     public string Inject(Fault fault, DeviceCore core, WeightStore store)
     {
@@ -59,6 +65,13 @@ internal sealed class FaultInjector(Random random, SimulatedSensors? sensors)
                 }
 
                 return $"damaged one byte of {core.Host.StoreKey} on disk";
+            case FaultKind.Quality:
+                // The output layer of the reference MLP is the highest-numbered w{l}; any model: its largest tensor.
+                var output = core.Host.Weights.Keys.Where(k => k.Length > 1 && k[0] == 'w' && k[1..].All(char.IsAsciiDigit))
+                    .OrderByDescending(k => int.Parse(k[1..], System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault()
+                    ?? core.Host.Weights.MaxBy(w => w.Value.AsSpan<float>().Length).Key;
+                core.Host.DegradeForSimulation(output, QualityGain);
+                return $"{output} scaled by {QualityGain} in the live weights and the golden snapshot (digests agree)";
             default:
                 return "the crash fault is raised by the device actor";
         }

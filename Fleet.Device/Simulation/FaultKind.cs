@@ -17,4 +17,11 @@ internal enum FaultKind
 
     /// <summary>The device's model actor crashes; its supervisor restarts it.</summary>
     Crash,
+
+    /// <summary>
+    /// The model itself goes subtly wrong while its weights stay self-consistent (as from a bad training run): the
+    /// output layer loses gain in the live weights and in the golden snapshot alike, so digests agree and only the
+    /// output distribution shows it.
+    /// </summary>
+    Quality,
 }

@@ -2,8 +2,9 @@ namespace Fleet.Shared.Health;
 
 /// <summary>Exact latency percentiles over the most recent N inferences.</summary>
 /// <remarks>
-/// Keeps the last <c>capacity</c> latencies in a ring; a percentile query copies them into a reusable
-/// buffer and sorts (O(N log N), no allocation), which is cheap at the once-per-window rate it is asked.
+/// Keeps the last <c>capacity</c> latencies in a ring; the first percentile query after a change copies them
+/// into a reusable buffer and sorts (O(N log N), no allocation), later queries read the sorted copy, which is
+/// cheap at the once-per-window rate it is asked.
 /// Percentiles use the nearest-rank definition. Not thread-safe.
 /// </remarks>
 public sealed class LatencyTracker
@@ -12,6 +13,7 @@ public sealed class LatencyTracker
     private readonly double[] _scratch;
     private int _next;
     private int _count;
+    private bool _sorted;
 
     /// <summary>Creates a tracker over the last <paramref name="capacity"/> samples.</summary>
     public LatencyTracker(int capacity = 1024)
@@ -37,8 +39,13 @@ public sealed class LatencyTracker
     public void RecordMicroseconds(double microseconds)
     {
         _ring[_next] = microseconds;
-        _next = (_next + 1) % _ring.Length;
-        _count = Math.Min(_count + 1, _ring.Length);
+        _next = _next + 1 == _ring.Length ? 0 : _next + 1;
+        if (_count < _ring.Length)
+        {
+            _count++;
+        }
+
+        _sorted = false;
     }
 
     /// <summary>The nearest-rank <paramref name="quantile"/> (0–1] of the window in microseconds; NaN when empty.</summary>
@@ -55,8 +62,13 @@ public sealed class LatencyTracker
         }
 
         var window = _scratch.AsSpan(0, _count);
-        _ring.AsSpan(0, _count).CopyTo(window);
-        window.Sort();
+        if (!_sorted)
+        {
+            _ring.AsSpan(0, _count).CopyTo(window);
+            window.Sort();
+            _sorted = true;
+        }
+
         return window[Math.Clamp((int)Math.Ceiling(quantile * _count) - 1, 0, _count - 1)];
     }
 
@@ -65,5 +77,6 @@ public sealed class LatencyTracker
     {
         _next = 0;
         _count = 0;
+        _sorted = false;
     }
 }

@@ -20,4 +20,7 @@ public enum HealRung
 
     /// <summary><c>factoryDefault</c>: switch to the factory default.</summary>
     FactoryDefault,
+
+    /// <summary><c>restart</c>: the agent's model side crashed and its supervisor restarted it from the store.</summary>
+    Restart,
 }

@@ -20,4 +20,11 @@ public sealed record ModelInfo
     /// <summary>Which slot it runs from.</summary>
     [JsonPropertyName("source")]
     public required ModelSource Source { get; init; }
+
+    /// <summary>
+    /// What the device changed in the running version, e.g. <c>critical layers restored dense from 1.0.0</c> after
+    /// the un-prune rung; null when it runs the artifact as shipped.
+    /// </summary>
+    [JsonPropertyName("note")]
+    public string? Note { get; init; }
 }

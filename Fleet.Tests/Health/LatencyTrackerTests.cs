@@ -37,5 +37,20 @@ public sealed class LatencyTrackerTests
     }
 
     [Fact]
+    public void Percentile_AfterNewSamples_SeesThem()
+    {
+        var tracker = new LatencyTracker(capacity: 10);
+        tracker.RecordMicroseconds(5);
+        Assert.Equal(5, tracker.P99Microseconds);
+
+        tracker.RecordMicroseconds(50);
+        Assert.Equal(50, tracker.P99Microseconds);
+
+        tracker.Reset();
+        tracker.RecordMicroseconds(7);
+        Assert.Equal(7, tracker.P50Microseconds);
+    }
+
+    [Fact]
     public void Percentile_OfAnEmptyWindow_IsNaN() => Assert.True(double.IsNaN(new LatencyTracker().P50Microseconds));
 }

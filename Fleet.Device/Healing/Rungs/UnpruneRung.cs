@@ -18,6 +18,11 @@ internal sealed class UnpruneRung : IRemediationRung
             return RungAttempt.NotApplicable("the running model is not pruned");
         }
 
+        if (context.Host.UnprunedFrom is { } adopted)
+        {
+            return RungAttempt.NotApplicable($"critical layers already restored dense from {adopted}");
+        }
+
         if (package.Card.Parent is not { } parent)
         {
             return RungAttempt.Failed("the pruned model names no dense parent");
@@ -29,8 +34,8 @@ internal sealed class UnpruneRung : IRemediationRung
             return RungAttempt.Failed($"the dense parent {parent} is unavailable: {load.Problem}");
         }
 
-        return context.Host.AdoptDense(load.Package, load.Sha256!, mask) is { } problem
+        return context.Host.AdoptDense(load.Package, mask) is { } problem
             ? RungAttempt.Failed(problem)
-            : RungAttempt.InPlace($"un-pruned {mask.TensorNames.Count()} layer(s) from dense {parent}");
+            : RungAttempt.InPlace($"un-pruned {mask.TensorNames.Count()} layer(s) from dense {parent}; still serving {package.Card.ModelVersion}");
     }
 }

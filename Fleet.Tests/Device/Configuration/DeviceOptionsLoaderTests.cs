@@ -34,6 +34,8 @@ public sealed class DeviceOptionsLoaderTests : IDisposable
     [InlineData(new[] { "--device-id", "d1", "--frobnicate", "1" }, "unknown option")]
     [InlineData(new[] { "--device-id", "d1", "--fleet-key", "/nonexistent/key.pem" }, "does not exist")]
     [InlineData(new string[0], "device id is required")]
+    [InlineData(new[] { "--device-id", "d1", "--mqtt-version", "4" }, "MQTT version '4'")]
+    [InlineData(new[] { "--device-id", "d1", "--key", "client.key" }, "--cert FILE --key FILE")]
     public void BadConfiguration_IsRefused_WithAClearReason(string[] args, string expected)
     {
         var (options, problem) = DeviceOptionsLoader.Load(args, Env());
@@ -52,6 +54,7 @@ public sealed class DeviceOptionsLoaderTests : IDisposable
 
     [Theory]
     [InlineData("bitflip:exponent@30s,drift@60s,thermal@90s,corrupt-artifact@2m,crash@150s", 5)]
+    [InlineData("quality@10s,corrupt-artifact@20s", 2)]
     [InlineData("random:0.5", 0)]
     public void FaultSchedules_Parse(string text, int planned)
     {

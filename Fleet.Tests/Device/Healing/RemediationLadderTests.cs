@@ -55,6 +55,24 @@ public sealed class RemediationLadderTests : IDisposable
     }
 
     [Fact]
+    public void Reload_WhenTheArtifactOnDiskIsCorrupt_RewritesItFromTheVerifiedPackageInMemory()
+    {
+        using var core = DeviceTestKit.Core(_dir.Path, _time);
+        var store = core.Catalog!.Store;
+        ReferenceModels.FlipBit(core.Host.Weights["w1"].AsSpan<float>(), 1000, 30);
+        ReferenceModels.FlipBit(core.Host.SnapshotOf("w1"), 1000, 30);
+        DeviceTestKit.CorruptArtifact(store, core.Host.StoreKey);
+
+        var result = Climb(core, HardwareLadder, core.Host.CheckDigests());
+
+        Assert.Equal([(HealRung.RestoreTensors, ValidationVerdict.Fail), (HealRung.Reload, ValidationVerdict.Pass)], Steps(result));
+        Assert.Contains("rewrote the damaged artifact", result.Rungs[1].Detail);
+        Assert.True(store.VerifyArtifact(core.Host.Sha256).IsSuccess);
+        using var replacement = result.Replacement!;
+        Assert.Equal(core.Host.StoreKey, replacement.StoreKey);
+    }
+
+    [Fact]
     public void Rollback_WhenTheActiveArtifactIsCorruptOnDisk_LoadsKnownGood()
     {
         using var core = DeviceTestKit.Core(_dir.Path, _time);
@@ -63,7 +81,7 @@ public sealed class RemediationLadderTests : IDisposable
         catalog.Store.SetPointer(StorePointer.Active, newer);
         core.Replace(ModelBootstrap.StartActive(catalog).Host!);
         Assert.Equal("1.1.0", core.Host.Package.Card.ModelVersion);
-        DamageLiveAndSnapshot(core);
+        DamageEveryCopyInMemory(core);
         DeviceTestKit.CorruptArtifact(catalog.Store, newer);
 
         var result = Climb(core, HardwareLadder, core.Host.CheckDigests());
@@ -77,7 +95,7 @@ public sealed class RemediationLadderTests : IDisposable
     public void SafetyModel_WhenActiveIsKnownGoodAndCorrupt_IsNext()
     {
         using var core = DeviceTestKit.Core(_dir.Path, _time);
-        DamageLiveAndSnapshot(core);
+        DamageEveryCopyInMemory(core);
         DeviceTestKit.CorruptArtifact(core.Catalog!.Store, core.Host.StoreKey);
 
         var result = Climb(core, HardwareLadder, core.Host.CheckDigests());
@@ -97,7 +115,7 @@ public sealed class RemediationLadderTests : IDisposable
         catalog.Store.SetPointer(StorePointer.Active, newer);
         catalog.Store.SetPointer(StorePointer.KnownGood, newer);
         core.Replace(ModelBootstrap.StartActive(catalog).Host!);
-        DamageLiveAndSnapshot(core);
+        DamageEveryCopyInMemory(core);
         DeviceTestKit.CorruptArtifact(catalog.Store, newer);
         DeviceTestKit.CorruptArtifact(catalog.Store, catalog.Store.ReadPointer(StorePointer.Safety).Value!);
 
@@ -117,7 +135,7 @@ public sealed class RemediationLadderTests : IDisposable
     {
         using var core = DeviceTestKit.Core(_dir.Path, _time);
         var store = core.Catalog!.Store;
-        DamageLiveAndSnapshot(core);
+        DamageEveryCopyInMemory(core);
         DeviceTestKit.CorruptArtifact(store, core.Host.StoreKey);
         DeviceTestKit.CorruptArtifact(store, store.ReadPointer(StorePointer.Safety).Value!);
 
@@ -129,7 +147,7 @@ public sealed class RemediationLadderTests : IDisposable
     }
 
     [Fact]
-    public void Unprune_OnAPrunedModel_SwapsInTheDenseParent_AndValidatesAgainstItsGoldenSet()
+    public void Unprune_OnAPrunedModel_SwapsInTheDenseParent_ValidatesAgainstItsGoldenSet_AndKeepsServingThePrunedVersion()
     {
         var set = ReferenceModels.Build();
         using var core = DeviceTestKit.Core(_dir.Path, _time);
@@ -144,15 +162,24 @@ public sealed class RemediationLadderTests : IDisposable
 
         Assert.Equal([(HealRung.Unprune, ValidationVerdict.Pass)], Steps(result));
         Assert.Null(result.Replacement);
-        Assert.Equal("1.0.0", core.Host.Package.Card.ModelVersion);
+        // The fleet still sees the version it rolled out (1.0.1, its artifact), noting that the dense parent's weights are in.
+        Assert.Equal(("1.0.1", pruned, "1.0.0"), (core.Host.Package.Card.ModelVersion, core.Host.StoreKey, core.Host.UnprunedFrom));
+        Assert.Equal(catalog.Store.GetVersion(pruned).Value!.ArtifactSha256, core.Host.Sha256);
+        Assert.Equal("1.0.0", core.Host.Reference.Card.ModelVersion);
         Assert.True(core.Host.Weights["w0"].AsSpan<float>().ToArray().Count(v => v == 0) < zeros);
         Assert.Empty(core.Host.CheckDigests());
+        Assert.True(core.Host.Validate().Passed);
+
+        var again = Climb(core, RemediationOptions.Default.LadderFor(Diagnosis.ModelQuality), []);
+        Assert.DoesNotContain(again.Rungs, r => r.Rung == HealRung.Unprune);
     }
 
-    private static void DamageLiveAndSnapshot(DeviceCore core)
+    /// <summary>Live weights, golden snapshot and the loaded package bytes: nothing in memory can rebuild the artifact.</summary>
+    private static void DamageEveryCopyInMemory(DeviceCore core)
     {
         ReferenceModels.FlipBit(core.Host.Weights["w1"].AsSpan<float>(), 1000, 30);
         ReferenceModels.FlipBit(core.Host.SnapshotOf("w1"), 1000, 30);
+        core.Host.Package.Onnx[core.Host.Package.Onnx.Length / 2] ^= 0x5A;
     }
 
     private LadderResult Climb(DeviceCore core, IReadOnlyList<HealRung> rungs, IReadOnlyList<TensorMismatch> mismatches) =>

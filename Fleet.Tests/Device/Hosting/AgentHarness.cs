@@ -35,10 +35,12 @@ internal sealed class AgentHarness : IAsyncDisposable
     private readonly HttpClient _client = new();
     private MqttClient _observer = null!;
     private MqttRequester _requester = null!;
+    private readonly MqttClientOptions _observerMqtt;
     private Task? _serving;
 
-    private AgentHarness(MosquittoFixture broker, ECDsa key)
+    private AgentHarness(MosquittoFixture broker, ECDsa key, MqttClientOptions? deviceMqtt, MqttClientOptions? observerMqtt)
     {
+        _observerMqtt = observerMqtt ?? new MqttClientOptions { Host = broker.Host, Port = broker.Port };
         Key = key;
         DeviceId = "agent-" + Guid.NewGuid().ToString("N")[..8];
         Broker = broker;
@@ -46,7 +48,7 @@ internal sealed class AgentHarness : IAsyncDisposable
         BaseUrl = $"http://127.0.0.1:{port}/";
         _http.Prefixes.Add(BaseUrl);
         _system = ActorSystem.Create("test-" + DeviceId);
-        _uplink = new DeviceUplink(DeviceId, new MqttClientOptions { Host = broker.Host, Port = broker.Port },
+        _uplink = new DeviceUplink(DeviceId, deviceMqtt ?? new MqttClientOptions { Host = broker.Host, Port = broker.Port },
             DiskEventQueue.Open(Path.Combine(_dir.Path, "queue")), SequenceSource.Open(Path.Combine(_dir.Path, "seq"), TimeProvider.System),
             TimeProvider.System, NullLogger.Instance, "fleet-device/test");
     }
@@ -63,10 +65,17 @@ internal sealed class AgentHarness : IAsyncDisposable
 
     public ReportMessage? LastReport { get; private set; }
 
-    public static async Task<AgentHarness> StartAsync(MosquittoFixture broker, int soakWindows = 5)
+    /// <summary>Answers that arrived on <c>…/cmd-result</c> (devices on MQTT 3.1.1), by command id.</summary>
+    public ConcurrentDictionary<string, CommandResult> CommandResults { get; } = new();
+
+    /// <param name="deviceMqtt">The agent's connection (default: plain MQTT 5 to <paramref name="broker"/>).</param>
+    /// <param name="observerMqtt">The gateway-side observer's connection (default: plain MQTT 5).</param>
+    public static async Task<AgentHarness> StartAsync(MosquittoFixture broker, int soakWindows = 5, MqttClientOptions? deviceMqtt = null, MqttClientOptions? observerMqtt = null)
     {
         OnnxRuntime.Initialize();
-        var harness = new AgentHarness(broker, FleetKey.Create());
+        // Training the reference models takes seconds on a loaded machine; not part of any wait below.
+        _ = Fleet.Shared.Models.ReferenceModels.Build();
+        var harness = new AgentHarness(broker, FleetKey.Create(), deviceMqtt, observerMqtt);
         await harness.StartAsync(soakWindows);
         return harness;
     }
@@ -93,6 +102,20 @@ internal sealed class AgentHarness : IAsyncDisposable
         Assert.True(result.IsSuccess, result.Error?.ToString());
         Assert.Equal(request.Id, result.Value!.Id);
         return result.Value;
+    }
+
+    /// <summary>A command without a response topic, as a gateway sends to an MQTT 3.1.1 device; answered on <c>…/cmd-result</c> by id.</summary>
+    public async Task<CommandResult> CommandByIdAsync(string name, string? argsJson = null)
+    {
+        var request = new CommandRequest
+        {
+            Id = "c-" + Guid.NewGuid().ToString("N")[..6],
+            Name = name,
+            Args = argsJson is null ? null : System.Text.Json.JsonDocument.Parse(argsJson).RootElement.Clone(),
+        };
+        await _observer.PublishAsync(new MqttApplicationMessage(Topics.Command(DeviceId), WireCodec.Encode(request)) { QualityOfService = MqttQualityOfService.AtLeastOnce });
+        await WaitAsync(() => CommandResults.ContainsKey(request.Id), $"the answer to {request.Id} on cmd-result");
+        return CommandResults[request.Id];
     }
 
     public async Task<T> WaitForEventAsync<T>(Func<T, bool> match)
@@ -133,7 +156,7 @@ internal sealed class AgentHarness : IAsyncDisposable
     {
         _http.Start();
         _serving = Task.Run(ServeAsync);
-        _observer = new MqttClient(new MqttClientOptions { Host = Broker.Host, Port = Broker.Port, ClientId = "gw-" + DeviceId });
+        _observer = new MqttClient(_observerMqtt with { ClientId = "gw-" + DeviceId });
         _observer.MessageReceived = (message, _) =>
         {
             var address = Topics.Parse(message.Topic);
@@ -144,6 +167,10 @@ internal sealed class AgentHarness : IAsyncDisposable
             else if (address.IsSuccess && address.Value.Kind == TopicKind.Report && WireCodec.DecodeReport(message.Payload.Span) is { IsSuccess: true } r)
             {
                 LastReport = r.Value;
+            }
+            else if (address.IsSuccess && address.Value.Kind == TopicKind.CommandResult && WireCodec.DecodeCommandResult(message.Payload.Span) is { IsSuccess: true } c)
+            {
+                CommandResults[c.Value!.Id] = c.Value;
             }
 
             return ValueTask.CompletedTask;

@@ -97,6 +97,10 @@ public sealed class DeviceAgentTests(MosquittoFixture broker) : IClassFixture<Mo
 
         var crash = await agent.CommandAsync(CommandNames.InjectFault, "{\"fault\":\"crash\"}");
         Assert.True(crash.Ok, crash.Error);
+        var restart = await agent.WaitForEventAsync<HealEvent>(e => e.Trigger == "crash");
+        Assert.Equal((Fleet.Shared.Health.Diagnosis.Compute, HealOutcome.Healed), (restart.Diagnosis, restart.Outcome));
+        Assert.Equal((HealRung.Restart, ValidationVerdict.Pass), (restart.Rungs[0].Rung, restart.Rungs[0].Validation));
+        Assert.Contains("simulated agent crash", restart.Rungs[0].Detail);
         var report = await agent.CommandAsync(CommandNames.ReportNow);
         Assert.True(report.Ok);
         var validation = await agent.CommandAsync(CommandNames.Validate);

@@ -138,4 +138,30 @@ public sealed class WatchdogTests : IDisposable
         Assert.Equal(HealOutcome.Healed, later.Outcome);
         Assert.Empty(core.Host.CheckDigests());
     }
+
+    [Theory]
+    [InlineData("thermal")]
+    [InlineData("drift")]
+    public void PersistentFault_OnceOver_IsNotHealedAgainOnTheVotesOfItsLastWindows(string fault)
+    {
+        using var core = DeviceTestKit.Core(_dir.Path, _time, temperature: () => _temperature);
+        DeviceTestKit.WarmUp(core, _time);
+        if (fault == "thermal")
+        {
+            _temperature = 92;
+        }
+        else
+        {
+            core.Input.Offset[0] = 0.6f;
+        }
+
+        var during = Enumerable.Range(0, 8).Count(_ => DeviceTestKit.Window(core, _time).Episode is not null);
+        _temperature = 45;
+        Array.Clear(core.Input.Offset);
+        var after = Enumerable.Range(0, 6).Select(_ => DeviceTestKit.Window(core, _time)).ToArray();
+
+        Assert.Equal(1, during);
+        Assert.All(after, o => Assert.Null(o.Episode));
+        Assert.Null(core.Healer.Latched);
+    }
 }
