@@ -21,8 +21,10 @@ public sealed class ScriptedMqttServer : IAsyncDisposable
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     /// <summary>Accepts the client, reads its CONNECT and answers with <paramref name="connAck"/>.</summary>
+    /// <remarks>Call again after <see cref="Drop"/> to take the client's reconnect.</remarks>
     internal async Task<MqttConnectPacket> AcceptAsync(MqttConnAckPacket connAck)
     {
+        _pending = [];
         _socket = await _listener.AcceptSocketAsync().WaitAsync(TimeSpan.FromSeconds(30));
         var connect = (MqttConnectPacket)(await ReceiveAsync() ?? throw new InvalidOperationException("client closed before CONNECT"));
         await SendAsync(connAck);
@@ -63,6 +65,13 @@ public sealed class ScriptedMqttServer : IAsyncDisposable
 
             _pending = [.. _pending, .. buffer.AsSpan(0, n)];
         }
+    }
+
+    /// <summary>Ends the current connection abruptly (RST), as a failing network would.</summary>
+    public void Drop()
+    {
+        _socket!.LingerState = new LingerOption(true, 0);
+        _socket.Close();
     }
 
     public ValueTask DisposeAsync()
