@@ -114,6 +114,10 @@ public sealed partial class MqttClient : IMqttConnectionHandler
 
         MqttLog.Connected(_logger, _options.Host, _options.Port, result.AssignedClientIdentifier ?? _options.ClientId, result.SessionPresent);
         connection.MaximumOutgoingPacketSize = result.MaximumPacketSize ?? uint.MaxValue;
+        if (_options.OutgoingTopicAliases && result.TopicAliasMaximum > 0)
+        {
+            connection.OutgoingTopicAliases = new MqttOutgoingTopicAliases(result.TopicAliasMaximum);
+        }
         List<MqttOutgoingPublish>? completedByLostSession = null;
         lock (_gate)
         {

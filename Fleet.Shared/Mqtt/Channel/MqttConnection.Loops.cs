@@ -151,7 +151,8 @@ internal sealed partial class MqttConnection
     {
         if (item.Message is not null)
         {
-            _encoder.WritePublish(_writer, item.Message, item.PacketId, item.Duplicate);
+            var (alias, known) = OutgoingTopicAliases.For(item.Message.Topic);
+            _encoder.WritePublish(_writer, item.Message, item.PacketId, item.Duplicate, alias, omitTopic: known);
         }
         else if (item.Packet is not null)
         {

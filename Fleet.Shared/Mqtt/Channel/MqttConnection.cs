@@ -64,6 +64,10 @@ internal sealed partial class MqttConnection : IAsyncDisposable
     /// <summary>The server's Maximum Packet Size (from CONNACK); larger PUBLISHes are refused before sending.</summary>
     public uint MaximumOutgoingPacketSize { get; set; } = uint.MaxValue;
 
+    /// <summary>Topic aliases for this connection's PUBLISHes, within the server's Topic Alias Maximum (from CONNACK).</summary>
+    /// <remarks>Set before the first PUBLISH is queued; used only by the writer loop.</remarks>
+    public MqttOutgoingTopicAliases OutgoingTopicAliases { get; set; } = MqttOutgoingTopicAliases.None;
+
     /// <summary>Starts the read and write loops; keep-alive starts with <see cref="StartKeepAlive"/> once connected.</summary>
     public void Start(IMqttConnectionHandler handler)
     {
