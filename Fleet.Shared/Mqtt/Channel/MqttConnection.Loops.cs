@@ -16,7 +16,10 @@ internal sealed partial class MqttConnection
             {
                 var result = await _reader.ReadAsync(token).ConfigureAwait(false);
                 var buffer = result.Buffer;
-                TcpQuickAck.Request(_socket);
+                if (_handler!.AwaitsAcknowledgements)
+                {
+                    TcpQuickAck.Request(_socket);
+                }
                 try
                 {
                     while (MqttFrameReader.TryRead(ref buffer, _maximumIncomingPacketSize, out var header, out var body))

@@ -11,7 +11,8 @@ namespace Fleet.Shared.Mqtt.Channel;
 /// publishing, its PUBLISHes carry the ACKs; once its window is sent it falls silent and the delayed
 /// ACK stalls the broker's remaining PUBACKs for tens of milliseconds — measured: a 4096-message
 /// QoS 1 window took 45–150 ms instead of 25–30 ms. Linux clears TCP_QUICKACK on its own, so the read
-/// loop sets it again after every read (one cheap setsockopt per read, not per packet).
+/// loop sets it again after every read (one cheap setsockopt per read, not per packet) — only while
+/// publications await acknowledgement: a pure receiver gains nothing from extra ACK segments.
 /// </remarks>
 internal static class TcpQuickAck
 {
