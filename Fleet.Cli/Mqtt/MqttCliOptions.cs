@@ -2,6 +2,7 @@ using System.Globalization;
 using Fleet.Shared.Mqtt;
 using Fleet.Shared.Mqtt.Channel;
 using Fleet.Shared.Mqtt.Packets;
+using Fleet.Shared.Mqtt.Topics;
 
 namespace Fleet.Cli.Mqtt;
 
@@ -45,6 +46,10 @@ internal sealed class MqttCliOptions
     public string? CorrelationData { get; private set; }
     public uint? MessageExpiry { get; private set; }
     public MqttPayloadFormat? PayloadFormat { get; private set; }
+    public string? WillTopic { get; private set; }
+    public string? WillPayload { get; private set; }
+    public MqttQualityOfService WillQos { get; private set; }
+    public bool WillRetain { get; private set; }
 
     /// <summary>Parses <paramref name="args"/>; returns an error message or null.</summary>
     public static (MqttCliOptions Options, string? Error) Parse(IReadOnlyList<string> args)
@@ -89,6 +94,10 @@ internal sealed class MqttCliOptions
                     case "-R": o.NoRetained = true; break;
                     case "-d" or "--debug" or "--quiet": break;
                     case "-D" or "--property": o.ParseProperty(Next(), Next(), Next); break;
+                    case "--will-topic": o.WillTopic = Next(); break;
+                    case "--will-payload": o.WillPayload = Next(); break;
+                    case "--will-qos": o.WillQos = ParseQos(Next()); break;
+                    case "--will-retain": o.WillRetain = true; break;
                     default: throw new FormatException($"unknown option '{args[i]}'");
                 }
             }
@@ -100,6 +109,17 @@ internal sealed class MqttCliOptions
         catch (OverflowException ex)
         {
             return (o, ex.Message);
+        }
+
+        // As mosquitto_pub/sub: the other will options mean nothing without a will topic.
+        if (o.WillTopic is null && (o.WillPayload is not null || o.WillQos != MqttQualityOfService.AtMostOnce || o.WillRetain))
+        {
+            return (o, "--will-payload, --will-qos and --will-retain need --will-topic");
+        }
+
+        if (o.WillTopic is not null && !MqttTopic.IsValidTopicName(o.WillTopic))
+        {
+            return (o, $"--will-topic '{o.WillTopic}' is not a valid topic name");
         }
 
         return (o, null);
@@ -117,6 +137,11 @@ internal sealed class MqttCliOptions
         CleanStart = CleanSession,
         SessionExpiryInterval = SessionExpiry ?? (CleanSession ? 0 : uint.MaxValue),
         UserProperties = ConnectUserProperties.Count > 0 ? ConnectUserProperties : null,
+        Will = WillTopic is null ? null : new MqttApplicationMessage(WillTopic, System.Text.Encoding.UTF8.GetBytes(WillPayload ?? ""))
+        {
+            QualityOfService = WillQos,
+            Retain = WillRetain,
+        },
         Tls = CaFile is null && CertFile is null && !Insecure ? null : new MqttTlsOptions
         {
             CaFile = CaFile,

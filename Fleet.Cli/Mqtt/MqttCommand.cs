@@ -12,6 +12,8 @@ internal static class MqttCommand
                fleet mqtt sub -t FILTER [-t FILTER …] [options]
         connection: -h HOST  -p PORT  -i ID  -u USER  -P PASSWORD  -V 311|5|mqttv311|mqttv5
                     -k KEEPALIVE  -c (keep session)  -x SESSION_EXPIRY  -D connect user-property K V
+        will:       --will-topic TOPIC  --will-payload MSG  --will-qos QOS  --will-retain
+                    (published by the broker if the connection ends without a DISCONNECT)
         TLS:        --cafile FILE  --cert FILE  --key FILE  --insecure
         pub:        -q QOS  -r (retain)  --repeat N  -D publish (user-property K V | content-type T |
                     response-topic T | correlation-data D | message-expiry-interval S | payload-format-indicator 0|1)

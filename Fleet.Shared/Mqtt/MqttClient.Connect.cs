@@ -67,10 +67,10 @@ public sealed partial class MqttClient : IMqttConnectionHandler
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
         timeout.CancelAfter(_options.ConnectTimeout);
-        Stream stream;
+        MqttTransportLink link;
         try
         {
-            stream = await MqttTransport.ConnectAsync(_options.Host, _options.Port, _options.Tls, timeout.Token).ConfigureAwait(false);
+            link = await MqttTransport.ConnectAsync(_options.Host, _options.Port, _options.Tls, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_lifetime.IsCancellationRequested)
         {
@@ -78,7 +78,7 @@ public sealed partial class MqttClient : IMqttConnectionHandler
         }
 
         var connAck = new TaskCompletionSource<MqttConnAckPacket>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var connection = new MqttConnection(stream, _options.ProtocolVersion, _options.TopicAliasMaximum, _options.MaximumPacketSize,
+        var connection = new MqttConnection(link, _options.ProtocolVersion, _options.TopicAliasMaximum, _options.MaximumPacketSize,
             Interlocked.Increment(ref _generation), _time);
         lock (_gate)
         {
@@ -114,6 +114,10 @@ public sealed partial class MqttClient : IMqttConnectionHandler
 
         MqttLog.Connected(_logger, _options.Host, _options.Port, result.AssignedClientIdentifier ?? _options.ClientId, result.SessionPresent);
         connection.MaximumOutgoingPacketSize = result.MaximumPacketSize ?? uint.MaxValue;
+        if (_options.OutgoingTopicAliases && result.TopicAliasMaximum > 0)
+        {
+            connection.OutgoingTopicAliases = new MqttOutgoingTopicAliases(result.TopicAliasMaximum);
+        }
         List<MqttOutgoingPublish>? completedByLostSession = null;
         lock (_gate)
         {

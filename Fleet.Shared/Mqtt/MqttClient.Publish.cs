@@ -98,6 +98,7 @@ public sealed partial class MqttClient
             entry = _pool.TryPop(out var pooled) ? pooled : new MqttOutgoingPublish(ReturnToPool);
             entry.Initialize(message, _packetIds.Rent(), _sequence++);
             _outgoing.Add(entry.PacketId, entry);
+            Volatile.Write(ref _awaitingAcknowledgement, _outgoing.Count);
             if (_connection is { } connection && connection.Enqueue(MqttOutgoing.ForPublish(message, entry.PacketId, false)))
             {
                 entry.Sent = true;
@@ -123,6 +124,7 @@ public sealed partial class MqttClient
     private void RemoveOutgoing(MqttOutgoingPublish entry)
     {
         _outgoing.Remove(entry.PacketId);
+        Volatile.Write(ref _awaitingAcknowledgement, _outgoing.Count);
         _packetIds.Return(entry.PacketId);
         _quota.Release();
     }
@@ -173,6 +175,8 @@ public sealed partial class MqttClient
     }
 
     void IMqttConnectionHandler.OnReadBatchEnd(MqttConnection connection) => FlushCompletions();
+
+    bool IMqttConnectionHandler.AwaitsAcknowledgements => Volatile.Read(ref _awaitingAcknowledgement) > 0;
 
     private void FlushCompletions()
     {

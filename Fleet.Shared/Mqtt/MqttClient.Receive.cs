@@ -11,7 +11,11 @@ public sealed partial class MqttClient
     void IMqttConnectionHandler.OnPacket(MqttConnection connection, MqttPacket packet)
     {
         // A closed connection's read loop may still be draining its buffer while the next connection
-        // runs; acting on those stale packets could deliver a QoS 2 message a second time.
+        // runs. Its packets are dropped: the server resends whatever they carried on the resumed
+        // session. Acting on them interleaves two connections' QoS 2 flows for one packet id: a stale
+        // PUBLISH handled after the new connection had already taken that id through PUBREL looks like
+        // a new message and is delivered twice (the soak showed hundreds of duplicates per run without
+        // this check).
         if (connection.IsClosed)
         {
             return;
@@ -67,12 +71,20 @@ public sealed partial class MqttClient
                     return;
                 }
 
+                // MQTT 5 §4.3.3: the id stays registered from PUBLISH to PUBREL, and a PUBLISH with a
+                // registered id is the same message whatever its DUP flag. After PUBREL the id is free
+                // again, so by the letter of the protocol a PUBLISH reusing it is a new message.
                 var contentHash = ContentHash(message);
                 if (!_incomingQos2.ContainsKey(publish.PacketId) && publish.Duplicate
                     && _releasedQos2.TryGetValue(publish.PacketId, out var releasedHash) && releasedHash == contentHash)
                 {
-                    // A redelivery (DUP) of a message whose PUBREL was already processed: the soak test saw
-                    // this after rapid reconnects. Acknowledge again, never deliver twice.
+                    // Except this case: Mosquitto (2.0.11, and its reconnect reset is unchanged since) resends
+                    // the PUBLISH of a message it had already released when the connection fails before a
+                    // reconnect's resent PUBREL was written (the message stays "resend PUBREL", which the next
+                    // reconnect resets to "publish"; traced in the connection-loss soak). A DUP PUBLISH repeating the released message under the released id is that
+                    // resend: acknowledge it, never deliver it again. The cost is a server that reuses the id
+                    // for an identical message whose first transmission was lost; with Mosquitto's sequential
+                    // ids that takes 65,535 newer messages in between. A non-DUP PUBLISH always counts as new.
                     connection.Enqueue(MqttOutgoing.ForAck(MqttPacketType.PubRec, publish.PacketId));
                     return;
                 }

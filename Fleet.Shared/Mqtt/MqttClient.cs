@@ -41,6 +41,7 @@ public sealed partial class MqttClient : IAsyncDisposable
     private MqttConnection? _connecting;
     private TaskCompletionSource<MqttConnAckPacket>? _connAck;
     private Task _reconnectTask = Task.CompletedTask;
+    private int _awaitingAcknowledgement;
     private long _sequence;
     private int _generation;
     private bool _wantConnection;
@@ -102,6 +103,7 @@ public sealed partial class MqttClient : IAsyncDisposable
         {
             pending = [.. _outgoing.Values];
             _outgoing.Clear();
+            Volatile.Write(ref _awaitingAcknowledgement, 0);
         }
 
         foreach (var entry in pending)

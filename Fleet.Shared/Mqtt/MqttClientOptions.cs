@@ -51,6 +51,14 @@ public sealed record MqttClientOptions
     /// <summary>How many topic aliases the server may use towards this client (MQTT 5).</summary>
     public ushort TopicAliasMaximum { get; init; } = 64;
 
+    /// <summary>Whether PUBLISHes use topic aliases, up to the server's Topic Alias Maximum (MQTT 5).</summary>
+    /// <remarks>
+    /// The first PUBLISH on a topic sends the name and assigns the next free alias; later ones send only
+    /// the alias. Aliases belong to one connection and start afresh after a reconnect; once the server's
+    /// maximum is used up, further topics go out by name.
+    /// </remarks>
+    public bool OutgoingTopicAliases { get; init; } = true;
+
     /// <summary>MQTT 5 user properties sent in CONNECT.</summary>
     public IReadOnlyList<MqttUserProperty>? UserProperties { get; init; }
 

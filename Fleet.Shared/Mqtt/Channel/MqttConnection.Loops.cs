@@ -16,6 +16,10 @@ internal sealed partial class MqttConnection
             {
                 var result = await _reader.ReadAsync(token).ConfigureAwait(false);
                 var buffer = result.Buffer;
+                if (_handler!.AwaitsAcknowledgements)
+                {
+                    TcpQuickAck.Request(_socket);
+                }
                 try
                 {
                     while (MqttFrameReader.TryRead(ref buffer, _maximumIncomingPacketSize, out var header, out var body))
@@ -150,7 +154,8 @@ internal sealed partial class MqttConnection
     {
         if (item.Message is not null)
         {
-            _encoder.WritePublish(_writer, item.Message, item.PacketId, item.Duplicate);
+            var (alias, known) = OutgoingTopicAliases.For(item.Message.Topic);
+            _encoder.WritePublish(_writer, item.Message, item.PacketId, item.Duplicate, alias, omitTopic: known);
         }
         else if (item.Packet is not null)
         {

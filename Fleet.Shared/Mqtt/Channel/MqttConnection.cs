@@ -18,6 +18,7 @@ internal sealed partial class MqttConnection : IAsyncDisposable
 {
     private const int HighWater = 8192;
     private readonly Stream _stream;
+    private readonly System.Net.Sockets.Socket? _socket;
     private readonly PipeReader _reader;
     private readonly PipeWriter _writer;
     private readonly MqttPacketEncoder _encoder;
@@ -38,9 +39,11 @@ internal sealed partial class MqttConnection : IAsyncDisposable
     private long _pingSentAt;
     private volatile bool _pingOutstanding;
 
-    public MqttConnection(Stream stream, MqttProtocolVersion version, ushort topicAliasMaximum, uint maximumIncomingPacketSize, int generation, TimeProvider time)
+    public MqttConnection(MqttTransportLink link, MqttProtocolVersion version, ushort topicAliasMaximum, uint maximumIncomingPacketSize, int generation, TimeProvider time)
     {
+        var stream = link.Stream;
         _stream = stream;
+        _socket = link.Socket;
         _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 8192, minimumReadSize: 2048, leaveOpen: true, useZeroByteReads: true));
         _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 8192, leaveOpen: true));
         _encoder = new MqttPacketEncoder(version);
@@ -60,6 +63,10 @@ internal sealed partial class MqttConnection : IAsyncDisposable
 
     /// <summary>The server's Maximum Packet Size (from CONNACK); larger PUBLISHes are refused before sending.</summary>
     public uint MaximumOutgoingPacketSize { get; set; } = uint.MaxValue;
+
+    /// <summary>Topic aliases for this connection's PUBLISHes, within the server's Topic Alias Maximum (from CONNACK).</summary>
+    /// <remarks>Set before the first PUBLISH is queued; used only by the writer loop.</remarks>
+    public MqttOutgoingTopicAliases OutgoingTopicAliases { get; set; } = MqttOutgoingTopicAliases.None;
 
     /// <summary>Starts the read and write loops; keep-alive starts with <see cref="StartKeepAlive"/> once connected.</summary>
     public void Start(IMqttConnectionHandler handler)

@@ -8,7 +8,7 @@ namespace Fleet.Shared.Mqtt.Channel;
 /// <summary>Opens the byte stream under an MQTT connection: TCP, optionally wrapped in TLS.</summary>
 internal static class MqttTransport
 {
-    public static async Task<Stream> ConnectAsync(string host, int port, MqttTlsOptions? tls, CancellationToken cancellationToken)
+    public static async Task<MqttTransportLink> ConnectAsync(string host, int port, MqttTlsOptions? tls, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -24,14 +24,14 @@ internal static class MqttTransport
         var network = new NetworkStream(socket, ownsSocket: true);
         if (tls is null)
         {
-            return network;
+            return new MqttTransportLink(network, socket);
         }
 
         var ssl = new SslStream(network, leaveInnerStreamOpen: false);
         try
         {
             await ssl.AuthenticateAsClientAsync(CreateOptions(host, tls), cancellationToken).ConfigureAwait(false);
-            return ssl;
+            return new MqttTransportLink(ssl, socket);
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException or System.Security.Cryptography.CryptographicException)
         {

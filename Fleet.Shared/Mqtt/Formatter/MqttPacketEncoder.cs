@@ -84,10 +84,11 @@ internal sealed partial class MqttPacketEncoder(MqttProtocolVersion version) : I
     }
 
     /// <summary>Writes a PUBLISH; the payload is copied straight into <paramref name="output"/>.</summary>
-    public void WritePublish(IBufferWriter<byte> output, MqttApplicationMessage message, ushort packetId, bool duplicate, ushort topicAlias = 0)
+    /// <remarks>With <paramref name="omitTopic"/> the topic name is empty and <paramref name="topicAlias"/> stands for it.</remarks>
+    public void WritePublish(IBufferWriter<byte> output, MqttApplicationMessage message, ushort packetId, bool duplicate, ushort topicAlias = 0, bool omitTopic = false)
     {
         var qos = (int)message.QualityOfService;
-        var topicLength = Encoding.UTF8.GetByteCount(message.Topic);
+        var topicLength = omitTopic ? 0 : Encoding.UTF8.GetByteCount(message.Topic);
         if (topicLength > ushort.MaxValue)
         {
             throw new ArgumentException("topic longer than 65535 UTF-8 bytes", nameof(message));
@@ -109,7 +110,10 @@ internal sealed partial class MqttPacketEncoder(MqttProtocolVersion version) : I
         var position = 1 + MqttVariableByteInteger.Write(span[1..], remaining);
         BinaryPrimitives.WriteUInt16BigEndian(span[position..], (ushort)topicLength);
         position += 2;
-        position += Encoding.UTF8.GetBytes(message.Topic, span[position..]);
+        if (!omitTopic)
+        {
+            position += Encoding.UTF8.GetBytes(message.Topic, span[position..]);
+        }
         if (qos > 0)
         {
             BinaryPrimitives.WriteUInt16BigEndian(span[position..], packetId);

@@ -72,8 +72,49 @@ public sealed class MqttCommandTests(MosquittoFixture broker) : IClassFixture<Mo
         Assert.Equal(MqttExitCode.ConnectionLost, code);
     }
 
+    [Fact]
+    public async Task Sub_WithWill_ConnectionCut_BrokerPublishesTheWill()
+    {
+        var willTopic = "cli/will/" + Guid.NewGuid().ToString("N")[..8];
+        var clientId = "cli-will-" + Guid.NewGuid().ToString("N")[..8];
+        var wills = new MessageCollector();
+        await using var watcher = await MqttTestClients.ConnectAsync(MqttTestClients.Options(broker.Port), wills);
+        await watcher.SubscribeAsync(willTopic, MqttQualityOfService.ExactlyOnce);
+        await using var proxy = new TcpProxy(broker.Port);
+
+        var sub = RunAsync("", "sub", "-h", "127.0.0.1", "-p", proxy.Port.ToString(CultureInfo.InvariantCulture), "-i", clientId, "-V", "mqttv5",
+            "-t", "cli/quiet", "-W", "60", "--will-topic", willTopic, "--will-payload", "gone", "--will-qos", "1", "--will-retain");
+        await MqttTestClients.WaitUntilAsync(() => BrokerLogMentions($" as {clientId} "), "the CLI's session at the broker");
+        proxy.CutAll();
+
+        var (code, _, _) = await sub.WaitAsync(TimeSpan.FromSeconds(30));
+        var will = (await wills.WaitForAsync(1))[0];
+        Assert.Equal(MqttExitCode.ConnectionLost, code);
+        Assert.Equal(("gone", MqttQualityOfService.AtLeastOnce), (will.PayloadAsString(), will.QualityOfService));
+        var retained = new MessageCollector();
+        await using var late = await MqttTestClients.ConnectAsync(MqttTestClients.Options(broker.Port), retained);
+        await late.SubscribeAsync(willTopic, MqttQualityOfService.AtLeastOnce);
+        Assert.True((await retained.WaitForAsync(1))[0] is { Retain: true } r && r.PayloadAsString() == "gone", "the will was not retained");
+    }
+
+    [Fact]
+    public void WillOptions_BecomeTheConnectWill()
+    {
+        var (options, error) = MqttCliOptions.Parse(["-t", "a", "-m", "x", "--will-topic", "dev/1/status", "--will-payload", "offline", "--will-qos", "2", "--will-retain"]);
+
+        Assert.Null(error);
+        var will = options.ToClientOptions().Will;
+        Assert.NotNull(will);
+        Assert.Equal(("dev/1/status", "offline", MqttQualityOfService.ExactlyOnce, true), (will.Topic, will.PayloadAsString(), will.QualityOfService, will.Retain));
+        Assert.Null(MqttCliOptions.Parse(["-t", "a", "-m", "x"]).Options.ToClientOptions().Will);
+    }
+
     [Theory]
     [InlineData("pub", "-t")]
+    [InlineData("pub", "-t", "a", "-m", "x", "--will-payload", "p")]
+    [InlineData("sub", "-t", "a", "--will-retain")]
+    [InlineData("pub", "-t", "a", "-m", "x", "--will-topic", "bad/+")]
+    [InlineData("pub", "-t", "a", "-m", "x", "--will-topic", "w", "--will-qos", "3")]
     [InlineData("pub", "-q", "3", "-t", "a", "-m", "x")]
     [InlineData("pub", "-t", "a")]
     [InlineData("sub")]
@@ -81,6 +122,12 @@ public sealed class MqttCommandTests(MosquittoFixture broker) : IClassFixture<Mo
     [InlineData("frobnicate")]
     public async Task BadArguments_ExitWithUsageCode(params string[] args) =>
         Assert.Equal(MqttExitCode.Usage, (await RunAsync("", args)).ExitCode);
+
+    private bool BrokerLogMentions(string text)
+    {
+        using var stream = new FileStream(broker.Broker.LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return new StreamReader(stream).ReadToEnd().Contains(text, StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task Help_PrintsUsageAndSucceeds()
