@@ -159,27 +159,6 @@ public sealed class LearningLoopEndToEndTests(GatewayFixture gateway, ITestOutpu
         return kls.Count == 0 ? double.NaN : kls.Average();
     }
 
-    private async Task<JsonElement> WhenAsync(DeviceAgentProcess agent, string path, Func<JsonElement, bool> condition, string what)
-    {
-        string? last = null;
-        try
-        {
-            var found = await Eventually.ValueAsync<string>(async () =>
-            {
-                if (agent.HasExited)
-                {
-                    throw new InvalidOperationException("fleet-device exited:\n" + agent.Tail());
-                }
-
-                var response = await gateway.Reader.GetAsync(path);
-                last = await response.Content.ReadAsStringAsync();
-                return response.IsSuccessStatusCode && condition(JsonDocument.Parse(last).RootElement) ? last : null;
-            }, what, TimeSpan.FromSeconds(60));
-            return JsonDocument.Parse(found).RootElement.Clone();
-        }
-        catch (TimeoutException ex)
-        {
-            throw new TimeoutException($"{ex.Message}\nlast answer: {last}\nagent log tail:\n{agent.Tail()}", ex);
-        }
-    }
+    private async Task<JsonElement> WhenAsync(DeviceAgentProcess agent, string path, Func<JsonElement, bool> condition, string what) =>
+        await AgentProbe.WhenAsync(gateway.Reader, path, condition, what, agent.ThrowIfExited, agent.Tail);
 }
