@@ -21,7 +21,7 @@ internal static class DeviceOptionsLoader
                        FLEET_DEVICE_USERNAME, FLEET_DEVICE_PASSWORD, FLEET_DEVICE_TLS, FLEET_DEVICE_CA,
                        FLEET_DEVICE_CERT, FLEET_DEVICE_KEY, FLEET_DEVICE_MQTT_VERSION,
                        FLEET_DEVICE_SIMULATE, FLEET_DEVICE_FAULTS, FLEET_DEVICE_ID_PREFIX, FLEET_DEVICE_FPS
-          faults:      bitflip[:sign|exponent|mantissa]@30s,drift@60s,thermal@90s,corrupt-artifact@2m,crash@150s,quality@3m
+          faults:      bitflip[:sign|exponent|mantissa]@30s,drift[:pitch|energy|timbre]@60s,thermal@90s,corrupt-artifact@2m,crash@150s,quality@3m
                        or random:RATE (faults per device per minute); times count from the agent's start, and
                        no scheduled fault is injected before the device's watchdog has finished its warm-up
         """;

@@ -10,6 +10,9 @@ internal sealed record Fault(FaultKind Kind, string? Variant)
 
     public static readonly string[] BitFlipVariants = ["sign", "exponent", "mantissa"];
 
+    /// <summary>The control a drift can name (<c>drift:pitch</c>), in input order; without one a drift picks a feature at random.</summary>
+    public static readonly string[] DriftFeatures = ["pitch", "energy", "timbre"];
+
     public static bool TryParse(string text, out Fault? fault, out string? problem)
     {
         fault = null;
@@ -26,7 +29,7 @@ internal sealed record Fault(FaultKind Kind, string? Variant)
         };
         if (kind is null)
         {
-            problem = $"unknown fault '{parts[0]}' (bitflip[:sign|exponent|mantissa], drift, thermal, corrupt-artifact, crash, quality)";
+            problem = $"unknown fault '{parts[0]}' (bitflip[:sign|exponent|mantissa], drift[:pitch|energy|timbre], thermal, corrupt-artifact, crash, quality)";
             return false;
         }
 
@@ -37,7 +40,13 @@ internal sealed record Fault(FaultKind Kind, string? Variant)
             return false;
         }
 
-        if (kind != FaultKind.BitFlip && variant is not null)
+        if (kind == FaultKind.Drift && variant is not null && !DriftFeatures.Contains(variant))
+        {
+            problem = $"unknown drift feature '{variant}' (pitch, energy, timbre)";
+            return false;
+        }
+
+        if (kind is not (FaultKind.BitFlip or FaultKind.Drift) && variant is not null)
         {
             problem = $"{parts[0]} takes no variant";
             return false;

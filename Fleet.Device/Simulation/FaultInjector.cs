@@ -39,7 +39,7 @@ internal sealed class FaultInjector(Random random, SimulatedSensors? sensors)
                 ReferenceModels.FlipBit(tensor, index, bit);
                 return $"flipped bit {bit} of {name}[{index}]";
             case FaultKind.Drift:
-                var feature = random.Next(core.Input.Offset.Length);
+                var feature = fault.Variant is { } named ? Array.IndexOf(Fault.DriftFeatures, named) : random.Next(core.Input.Offset.Length);
                 core.Input.Offset[feature] = (float)DriftOffset;
                 return $"input feature {feature} drifts by {DriftOffset}";
             case FaultKind.Thermal:

@@ -9,15 +9,19 @@ internal static class AgentProbe
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
     /// <summary>The device's detail (<c>GET /api/v1/devices/{id}</c>) once it satisfies <paramref name="condition"/>.</summary>
-    public static async Task<JsonElement> DeviceWhenAsync(HttpClient reader, AgentProcess agent, string id, Func<JsonElement, bool> condition, string what)
+    public static async Task<JsonElement> DeviceWhenAsync(HttpClient reader, AgentProcess agent, string id, Func<JsonElement, bool> condition, string what) =>
+        await WhenAsync(reader, $"/api/v1/devices/{id}", condition, $"{id}: {what}", agent.ThrowIfExited, agent.Log);
+
+    /// <summary>The answer of <c>GET <paramref name="path"/></c> once it satisfies <paramref name="condition"/>; fails at once when the agent exited.</summary>
+    public static async Task<JsonElement> WhenAsync(HttpClient reader, string path, Func<JsonElement, bool> condition, string what, Action throwIfExited, Func<string> log)
     {
         string? last = null;
         try
         {
             var found = await Eventually.ValueAsync<string>(async () =>
             {
-                agent.ThrowIfExited();
-                var response = await reader.GetAsync($"/api/v1/devices/{id}");
+                throwIfExited();
+                var response = await reader.GetAsync(path);
                 last = await response.Content.ReadAsStringAsync();
                 if (!response.IsSuccessStatusCode)
                 {
@@ -26,12 +30,12 @@ internal static class AgentProbe
 
                 var body = JsonDocument.Parse(last).RootElement;
                 return condition(body) ? body.GetRawText() : null;
-            }, $"{id}: {what}", Timeout);
+            }, what, Timeout);
             return JsonDocument.Parse(found).RootElement;
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"{ex.Message}\nlast answer: {last}\nagent log tail:\n{agent.Log()}", ex);
+            throw new TimeoutException($"{ex.Message}\nlast answer: {last}\nagent log tail:\n{log()}", ex);
         }
     }
 

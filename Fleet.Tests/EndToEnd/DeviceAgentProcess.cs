@@ -23,6 +23,15 @@ internal sealed class DeviceAgentProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Throws with the agent's output when it exited on its own.</summary>
+    public void ThrowIfExited()
+    {
+        if (_process.HasExited)
+        {
+            throw new InvalidOperationException("fleet-device exited:\n" + Tail());
+        }
+    }
+
     public static async Task<DeviceAgentProcess> StartAsync(HttpClient gateway, int brokerPort, string prefix, int devices, params string[] extra)
     {
         var data = Directory.CreateTempSubdirectory("fleet-agent-").FullName;

@@ -39,13 +39,7 @@ public sealed class InsightsEndToEndTests(GatewayFixture gateway, ITestOutputHel
     {
         var vocoder = ReferenceModels.Build().Vocoder;
         var parent = DistillationRunnerTests.ParentBlindAbovePitch(0.5f);
-        var parentBytes = ModelPackageWriter.Write(parent);
-        Assert.Equal(HttpStatusCode.Created, (await gateway.Operator.PutAsync("/api/v1/models/vocoder/1.0.0", new ByteArrayContent(parentBytes))).StatusCode);
-        var teacherOnnx = DistillationRunnerTests.GemmTeacher(vocoder.Network);
-        using (var teacherUpload = new MultipartFormDataContent { { new ByteArrayContent(teacherOnnx), "model", "teacher.onnx" }, { new StringContent(TeacherGolden(vocoder.Network).ToJson()), "golden", "golden.json" } })
-        {
-            Assert.Equal(HttpStatusCode.Created, (await gateway.Operator.PutAsync("/api/v1/models/vocoder/2.0.0", teacherUpload)).StatusCode);
-        }
+        var parentBytes = await RegisterParentAndTeacherAsync(gateway, parent);
 
         // The honest fleet: each device runs the parent, warms up on clean input, then its pitch drifts up to where the parent is blind.
         var insights = Enumerable.Range(0, HonestDevices).Select(i => DriftInsight(parentBytes, seed: 100 + i)).ToList();
@@ -110,13 +104,31 @@ public sealed class InsightsEndToEndTests(GatewayFixture gateway, ITestOutputHel
         Assert.Equal(HonestDevices + PoisonedDevices, lineage.GetProperty("insightIds").GetArrayLength());
 
         // Errors against the truth (the synthesiser) on the inputs the drifting devices really saw.
-        var region = DriftedInputs(800);
+        var region = DriftedInputs(800, PitchDrift);
         var parentError = ReferenceModels.RelativeError(Mlp.FromOnnx(OnnxModelReader.Read(parent.Onnx)), region);
         var studentError = ReferenceModels.RelativeError(Mlp.FromOnnx(OnnxModelReader.Read(student.Onnx)), region);
         var teacherError = ReferenceModels.RelativeError(vocoder.Network, region);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"on the failing region: parent {parentError:0.####}, student {studentError:0.####}, teacher {teacherError:0.####}"));
         Assert.True(studentError < 0.7 * parentError, $"student {studentError} vs parent {parentError}");
         Assert.True(studentError < (1.5 * teacherError) + 0.02, $"student {studentError} vs teacher {teacherError}");
+    }
+
+    /// <summary>
+    /// Registers <paramref name="parent"/> as vocoder 1.0.0 and, as 2.0.0, a teacher only ONNX Runtime can run (the reference
+    /// vocoder written as Gemm nodes) with its golden set; returns the parent's package bytes.
+    /// </summary>
+    internal static async Task<byte[]> RegisterParentAndTeacherAsync(GatewayFixture gateway, ModelPackage parent)
+    {
+        var network = ReferenceModels.Build().Vocoder.Network;
+        var parentBytes = ModelPackageWriter.Write(parent);
+        Assert.Equal(HttpStatusCode.Created, (await gateway.Operator.PutAsync("/api/v1/models/vocoder/1.0.0", new ByteArrayContent(parentBytes))).StatusCode);
+        using var teacherUpload = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(DistillationRunnerTests.GemmTeacher(network)), "model", "teacher.onnx" },
+            { new StringContent(TeacherGolden(network).ToJson()), "golden", "golden.json" },
+        };
+        Assert.Equal(HttpStatusCode.Created, (await gateway.Operator.PutAsync("/api/v1/models/vocoder/2.0.0", teacherUpload)).StatusCode);
+        return parentBytes;
     }
 
     /// <summary>One simulated device's insight: the parent as factory default, clean warm-up, then pitch drift until the healer reports.</summary>
@@ -147,10 +159,11 @@ public sealed class InsightsEndToEndTests(GatewayFixture gateway, ITestOutputHel
         }
     }
 
-    private static TrainingSet DriftedInputs(int count)
+    /// <summary><paramref name="count"/> frames of the simulated control stream with its pitch shifted by <paramref name="pitchDrift"/>, labelled by the synthesiser.</summary>
+    internal static TrainingSet DriftedInputs(int count, float pitchDrift)
     {
         var stream = new ControlStream(seed: 900);
-        stream.Offset[0] = PitchDrift;
+        stream.Offset[0] = pitchDrift;
         var inputs = new float[count * 3];
         var targets = new float[count * HarmonicSynth.FrameLength];
         for (var i = 0; i < count; i++)
@@ -167,7 +180,7 @@ public sealed class InsightsEndToEndTests(GatewayFixture gateway, ITestOutputHel
         return new TrainingSet(count, 3, HarmonicSynth.FrameLength, inputs, targets);
     }
 
-    private static GoldenSet TeacherGolden(Mlp network)
+    internal static GoldenSet TeacherGolden(Mlp network)
     {
         var inputs = ReferenceModels.SynthSet(16, seed: 12);
         var cases = Enumerable.Range(0, 16).Select(i => new GoldenCase(inputs.Input(i).ToArray(), network.Forward(inputs.Input(i)))).ToArray();

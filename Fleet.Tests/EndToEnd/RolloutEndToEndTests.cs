@@ -165,27 +165,6 @@ public sealed class RolloutEndToEndTests(RolloutEndToEndTests.FleetFixture fleet
     private async Task<JsonElement> DeviceWhenAsync(string id, Func<JsonElement, bool> condition, string what) =>
         await WhenAsync($"/api/v1/devices/{id}", d => d.GetProperty("twin").ValueKind == JsonValueKind.Object && d.GetProperty("twin").GetProperty("reported").ValueKind == JsonValueKind.Object && condition(d), $"{id}: {what}");
 
-    private async Task<JsonElement> WhenAsync(string path, Func<JsonElement, bool> condition, string what)
-    {
-        string? last = null;
-        try
-        {
-            var found = await Eventually.ValueAsync<string>(async () =>
-            {
-                if (Agent is { HasExited: true })
-                {
-                    throw new InvalidOperationException("fleet-device exited:\n" + Agent.Tail());
-                }
-
-                var response = await Gateway.Reader.GetAsync(path);
-                last = await response.Content.ReadAsStringAsync();
-                return response.IsSuccessStatusCode && condition(JsonDocument.Parse(last).RootElement) ? last : null;
-            }, what, TimeSpan.FromSeconds(90));
-            return JsonDocument.Parse(found).RootElement;
-        }
-        catch (TimeoutException ex)
-        {
-            throw new TimeoutException($"{ex.Message}\nlast answer: {last}\nagent log tail:\n{Agent?.Tail()}", ex);
-        }
-    }
+    private async Task<JsonElement> WhenAsync(string path, Func<JsonElement, bool> condition, string what) =>
+        await AgentProbe.WhenAsync(Gateway.Reader, path, condition, what, Agent.ThrowIfExited, Agent.Tail);
 }

@@ -56,6 +56,7 @@ public sealed class DeviceOptionsLoaderTests : IDisposable
     [InlineData("bitflip:exponent@30s,drift@60s,thermal@90s,corrupt-artifact@2m,crash@150s", 5)]
     [InlineData("quality@10s,corrupt-artifact@20s", 2)]
     [InlineData("random:0.5", 0)]
+    [InlineData("drift:pitch@0s,drift:pitch@40s", 2)]
     public void FaultSchedules_Parse(string text, int planned)
     {
         Assert.True(FaultSchedule.TryParse(text, out var schedule, out var problem), problem);
@@ -66,6 +67,8 @@ public sealed class DeviceOptionsLoaderTests : IDisposable
     [InlineData("meltdown@3s")]
     [InlineData("bitflip:nibble@3s")]
     [InlineData("drift@soon")]
+    [InlineData("drift:volume@3s")]
+    [InlineData("thermal:hot@3s")]
     [InlineData("random:-1")]
     public void BadFaultSchedules_AreRefused(string text)
     {

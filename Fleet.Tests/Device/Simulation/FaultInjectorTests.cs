@@ -32,6 +32,20 @@ public sealed class FaultInjectorTests : IDisposable
         Assert.Equal(Diagnosis.ModelQuality, episode.Insight!.Diagnosis);
     }
 
+    [Theory]
+    [InlineData("pitch", 0)]
+    [InlineData("energy", 1)]
+    [InlineData("timbre", 2)]
+    public void NamedDrift_ShiftsThatControlOnly(string feature, int index)
+    {
+        using var core = DeviceTestKit.Core(_dir.Path, _time);
+        Assert.True(Fault.TryParse($"drift:{feature}", out var fault, out var problem), problem);
+
+        _injector.Inject(fault!, core, core.Catalog!.Store);
+
+        Assert.Equal([.. Enumerable.Range(0, 3).Select(f => f == index ? (float)FaultInjector.DriftOffset : 0f)], core.Input.Offset);
+    }
+
     [Fact]
     public void CorruptArtifact_IsFoundByTheScrub_AndHealedByReloadRewritingIt()
     {
