@@ -16,7 +16,7 @@ namespace Fleet.Tests.Dashboard;
 /// </summary>
 public sealed class RolloutPanelTests(DashboardFixture dashboard, ITestOutputHelper output) : IClassFixture<DashboardFixture>, IAsyncLifetime
 {
-    private readonly string _model = "ro-" + Guid.NewGuid().ToString("N")[..6];
+    private readonly string _model = "panel-" + Guid.NewGuid().ToString("N")[..6];
     private readonly List<RolloutTestDevice> _devices = [];
 
     private Browser Browser => dashboard.Browser;
@@ -100,6 +100,27 @@ public sealed class RolloutPanelTests(DashboardFixture dashboard, ITestOutputHel
         Assert.Contains(view.GetProperty("reason").GetString()!, Browser.Driver.FindElement(By.CssSelector($"{rollout} header")).Text, StringComparison.Ordinal);
         AssertNotReloadedAndNoConsoleErrors();
         output.WriteLine("screenshot: " + Browser.Screenshot("rollouts-rolled-back"));
+    }
+
+    [Fact]
+    public async Task CanaryHealsDuringTheSoak_ShowsTheQualityGateFailing_AndTheCanaryReturnedToTheOldVersion()
+    {
+        var devices = await FleetOnOldVersionAsync(2);
+        OpenModelsPage();
+        var id = await StartRolloutAsync(new { canaryDevices = 1, soakSeconds = 5, maxKlRatio = 100, maxLatencyRatio = 100 });
+        var rollout = $"[data-rollout={Browser.Quote(id)}]";
+        WaitForWave(rollout, 0, "soaking", updating: 0, committed: 1, "the canary committed and soaking");
+        var canary = devices.Single(d => d.ModelVersion == "1.1.0");
+
+        // The heal-rate gate is judged when the soak ends; the soak is long enough for the heal to land inside it.
+        await canary.HealAsync("h-" + Guid.NewGuid().ToString("N")[..6], "unhealable");
+
+        Browser.WaitFor($"return document.querySelector({Browser.Quote(rollout)})?.dataset.state === 'rolledBack'", "the rollout to show rolled back");
+        var gate = Browser.WaitForElement($"{rollout} [data-wave-index=\"0\"] [data-gate=\"fail\"]", "the canary's failed gate");
+        Assert.Contains("heal rate", gate.Text, StringComparison.Ordinal);
+        Assert.Equal("failed", WaveState(rollout, 0));
+        Browser.WaitFor($"return document.querySelector('{rollout} header .returned')?.textContent.includes('1 returned to 1.0.0') === true", "the canary counted as returned to 1.0.0");
+        AssertNotReloadedAndNoConsoleErrors();
     }
 
     /// <summary>Registers the model's old and new versions and brings <paramref name="count"/> devices online on the old one.</summary>
