@@ -123,6 +123,45 @@ public sealed class RolloutPanelTests(DashboardFixture dashboard, ITestOutputHel
         AssertNotReloadedAndNoConsoleErrors();
     }
 
+    [Fact]
+    public async Task ChangesMissedWhileTheStreamWasDown_ShowAfterItReconnects()
+    {
+        await FleetOnOldVersionAsync(2);
+        var driver = Browser.Driver;
+
+        // Keep a handle on the page's EventSources so the test can cut the stream: closed silently, the page hears
+        // nothing of the rollout below; its error then sends the page through its real reconnect (new stream, "hello").
+        var script = driver.ExecuteCdpCommand("Page.addScriptToEvaluateOnNewDocument", new Dictionary<string, object?>
+        {
+            ["source"] = "window.fleetTestSources = []; window.EventSource = class extends window.EventSource { constructor(...args) { super(...args); window.fleetTestSources.push(this); } };",
+        }) as Dictionary<string, object?>;
+        try
+        {
+            driver.Navigate().GoToUrl(new Uri(Gateway.Host.BaseAddress, "/#/models"));
+            driver.Navigate().Refresh();
+            OpenModelsPage();
+            driver.ExecuteScript("window.fleetTestSources.at(-1).close()");
+            var id = await StartRolloutAsync(new { canaryDevices = 1, soakSeconds = 0.3, maxKlRatio = 100, maxLatencyRatio = 100 });
+            await Eventually.TrueAsync(async () => (await Gateway.Reader.GetFromJsonAsync<JsonElement>($"/api/v1/rollouts/{id}")).GetProperty("state").GetString() == "completed", "the rollout completed");
+            var rollout = $"[data-rollout={Browser.Quote(id)}]";
+            Assert.Empty(driver.FindElements(By.CssSelector(rollout)));
+
+            driver.ExecuteScript("const source = window.fleetTestSources.at(-1); source.onerror(new Event('error'))");
+
+            Browser.WaitFor("return window.fleetTestSources.length === 2 && document.getElementById('live').dataset.state === 'live'", "the page to reconnect");
+            Browser.WaitFor($"return document.querySelector({Browser.Quote(rollout)})?.dataset.state === 'completed'", "the rollout it missed, completed");
+            WaitForWave(rollout, 1, "passed", updating: 0, committed: 1, "the last wave passed");
+            AssertNotReloadedAndNoConsoleErrors();
+        }
+        finally
+        {
+            if (script?["identifier"] is string identifier)
+            {
+                driver.ExecuteCdpCommand("Page.removeScriptToEvaluateOnNewDocument", new Dictionary<string, object?> { ["identifier"] = identifier });
+            }
+        }
+    }
+
     /// <summary>Registers the model's old and new versions and brings <paramref name="count"/> devices online on the old one.</summary>
     private async Task<IReadOnlyList<RolloutTestDevice>> FleetOnOldVersionAsync(int count)
     {
