@@ -25,22 +25,28 @@ function route() {
   else teardown = renderOverview(view, fleet, (to) => { location.hash = to; });
 }
 
+// Views that keep their own lists (rollouts) re-read them on "resync" too.
+function resync() {
+  fleet.reload().catch(onFailure);
+  fleet.dispatchEvent(new Event('resync'));
+}
+
 function setLive(state, text) {
   live.dataset.state = state;
   live.textContent = text;
 }
 
 // EventSource reconnects by itself after a network error; after a refused reconnect (e.g. the gateway answered
-// 503 while starting) it gives up, so we open a new one. Each (re)connection starts with "hello": re-read the snapshot.
+// 503 while starting) it gives up, so we open a new one. Each (re)connection starts with "hello": re-read the snapshots.
 function connect() {
   source?.close();
   source = new EventSource(eventsUrl());
   source.addEventListener('hello', () => {
     retry = 0;
     setLive('live', 'live');
-    fleet.reload().catch(onFailure);
+    resync();
   });
-  source.addEventListener('resync', () => fleet.reload().catch(onFailure));
+  source.addEventListener('resync', resync);
   source.addEventListener('twin', (e) => fleet.applyChange(JSON.parse(e.data)));
   source.addEventListener('incident', (e) => fleet.addIncident(JSON.parse(e.data)));
   source.addEventListener('rollout', (e) => fleet.dispatchEvent(new CustomEvent('rollout', { detail: JSON.parse(e.data) })));

@@ -1,6 +1,6 @@
 // Models and rollouts: every registered version with its lineage (parent chain and children) and card metrics;
 // every rollout with a progress bar per wave and its gate's decision. Rollouts change live ("rollout" events).
-import { api, ApiError } from './api.js';
+import { api } from './api.js';
 import { el, clear } from './dom.js';
 import { format } from './sparks.js';
 
@@ -21,18 +21,23 @@ export function renderModels(view, fleet) {
     }
   })();
 
+  // The list is read once per (re)connection ("resync" after the stream's hello); rollout events that arrive while it
+  // loads are replayed on top, and an event never replaces a newer view of the same rollout.
+  let pending = null;
   async function loadRollouts() {
+    if (pending) return;
+    pending = [];
     try {
-      items = (await api('/api/v1/rollouts')).items ?? [];
+      const loaded = (await api('/api/v1/rollouts')).items ?? [];
+      if (stopped) return;
+      items = loaded;
+      for (const changed of pending) apply(changed);
+      drawRollouts();
     } catch (error) {
-      // A gateway without the rollouts API answers 404: that is "no rollouts", not a failure.
-      if (!(error instanceof ApiError && error.status === 404)) {
-        if (!stopped) rollouts.replaceChildren(el('h2', {}, 'Rollouts'), el('p', { class: 'error' }, error.message));
-        return;
-      }
-      items = [];
+      if (!stopped) rollouts.replaceChildren(el('h2', {}, 'Rollouts'), el('p', { class: 'error' }, error.message));
+    } finally {
+      pending = null;
     }
-    if (!stopped) drawRollouts();
   }
 
   function drawRollouts() {
@@ -40,16 +45,25 @@ export function renderModels(view, fleet) {
       items.length ? el('div', { class: 'rollout-list' }, ...items.map(rollout)) : el('p', { class: 'muted', id: 'no-rollouts' }, 'No rollouts.'));
   }
 
-  const onRollout = (event) => {
-    const changed = event.detail;
+  function apply(changed) {
     const at = items.findIndex((r) => r.id === changed.id);
-    if (at >= 0) items[at] = { ...items[at], ...changed };
-    else items.unshift(changed);
+    if (at < 0) items.unshift(changed);
+    else if (Date.parse(changed.updated) >= Date.parse(items[at].updated)) items[at] = changed;
+  }
+
+  const onRollout = (event) => {
+    pending?.push(event.detail);
+    apply(event.detail);
     drawRollouts();
   };
   fleet.addEventListener('rollout', onRollout);
+  fleet.addEventListener('resync', loadRollouts);
   loadRollouts();
-  return () => { stopped = true; fleet.removeEventListener('rollout', onRollout); };
+  return () => {
+    stopped = true;
+    fleet.removeEventListener('rollout', onRollout);
+    fleet.removeEventListener('resync', loadRollouts);
+  };
 }
 
 function modelTable(items) {
@@ -103,6 +117,7 @@ function rollout(r) {
       el('b', {}, `${r.modelId} ${r.fromVersion ?? '?'} → ${r.version}`), ' ',
       el('span', { class: 'state' }, r.state),
       el('span', { class: 'muted' }, ` · ${done}/${d.total ?? 0} devices done · wave ${(r.currentWave ?? 0) + 1} of ${(r.waves ?? []).length}`),
+      d.rolledBack ? el('span', { class: 'returned' }, ` · ${d.rolledBack} returned to ${r.fromVersion}`) : null,
       r.reason ? el('span', { class: 'muted' }, ` · ${r.reason}`) : null),
     el('ol', { class: 'waves-list' }, ...(r.waves ?? []).map(wave)));
 }
@@ -119,6 +134,10 @@ function wave(w) {
     : el('div', { class: 'gate muted' }, 'gate: not evaluated');
   const soak = w.soakEndsAt ? el('span', { class: 'muted' }, ` · soak until ${new Date(w.soakEndsAt).toLocaleTimeString()}`) : null;
   return el('li', { class: `wave-row ${w.state}`, 'data-wave-index': w.index, 'data-state': w.state },
-    el('div', {}, `Wave ${w.index + 1} · ${w.size} devices · ${w.state} · ${w.committed ?? 0} committed, ${w.failed ?? 0} failed, ${w.updating ?? 0} updating`, soak),
+    el('div', {}, `Wave ${w.index + 1} · ${plural(w.size, 'device')} · ${w.state} · ${w.committed ?? 0} committed, ${w.failed ?? 0} failed, ${w.updating ?? 0} updating`, soak),
     bar, gate);
+}
+
+function plural(n, noun) {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
