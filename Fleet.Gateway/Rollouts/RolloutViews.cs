@@ -45,6 +45,7 @@ internal static class RolloutViews
         var updating = mine.Count(r => r?.Outcome == DeviceOutcomes.Updating);
         var committed = mine.Count(r => r?.Outcome == DeviceOutcomes.Committed);
         var failed = mine.Count(r => r?.Outcome == DeviceOutcomes.Failed);
+        var rolledBack = mine.Count(r => r?.Outcome == DeviceOutcomes.RolledBack);
         var done = mine.All(r => r is not null && r.Outcome != DeviceOutcomes.Updating);
         var soakStart = mine.Where(r => r is not null && DeviceOutcomes.IsReported(r.Outcome)).Select(r => r!.Time).DefaultIfEmpty().Max();
         DateTimeOffset? soakEnds = done && soakStart != default ? soakStart + policy.Soak : null;
@@ -72,7 +73,7 @@ internal static class RolloutViews
             state = mine.Any(r => r is not null) ? "updating" : "waiting";
         }
 
-        return new WaveView(index, ids.Count, state, updating, committed, failed, state == "soaking" ? soakEnds : null,
+        return new WaveView(index, ids.Count, state, updating, committed, failed, rolledBack, state == "soaking" ? soakEnds : null,
             gate is null ? null : new GateView(Camel.ConvertName(gate.Decision.ToString()), gate.Reasons));
     }
 

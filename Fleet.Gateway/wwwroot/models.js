@@ -125,16 +125,17 @@ function rollout(r) {
 function wave(w) {
   const size = Math.max(1, w.size ?? 0);
   const pct = (n) => `${((100 * (n ?? 0)) / size).toFixed(1)}%`;
-  const bar = el('div', { class: 'bar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': w.size ?? 0, 'aria-valuenow': (w.committed ?? 0) + (w.failed ?? 0) },
+  const bar = el('div', { class: 'bar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': w.size ?? 0, 'aria-valuenow': (w.committed ?? 0) + (w.failed ?? 0) + (w.rolledBack ?? 0) },
     el('span', { class: 'committed', style: `width:${pct(w.committed)}` }),
     el('span', { class: 'failed', style: `width:${pct(w.failed)}` }),
+    el('span', { class: 'returned', style: `width:${pct(w.rolledBack)}` }),
     el('span', { class: 'updating', style: `width:${pct(w.updating)}` }));
   const gate = w.gate
     ? el('div', { class: `gate ${w.gate.decision}`, 'data-gate': w.gate.decision }, `gate: ${w.gate.decision}`, ...(w.gate.reasons ?? []).map((reason) => el('div', { class: 'reason' }, reason)))
     : el('div', { class: 'gate muted' }, 'gate: not evaluated');
   const soak = w.soakEndsAt ? el('span', { class: 'muted' }, ` · soak until ${new Date(w.soakEndsAt).toLocaleTimeString()}`) : null;
   return el('li', { class: `wave-row ${w.state}`, 'data-wave-index': w.index, 'data-state': w.state },
-    el('div', {}, `Wave ${w.index + 1} · ${plural(w.size, 'device')} · ${w.state} · ${w.committed ?? 0} committed, ${w.failed ?? 0} failed, ${w.updating ?? 0} updating`, soak),
+    el('div', {}, `Wave ${w.index + 1} · ${plural(w.size, 'device')} · ${w.state} · ${w.committed ?? 0} committed, ${w.failed ?? 0} failed, ${w.rolledBack ? `${w.rolledBack} returned, ` : ''}${w.updating ?? 0} updating`, soak),
     bar, gate);
 }
 

@@ -120,6 +120,7 @@ public sealed class RolloutPanelTests(DashboardFixture dashboard, ITestOutputHel
         Assert.Contains("heal rate", gate.Text, StringComparison.Ordinal);
         Assert.Equal("failed", WaveState(rollout, 0));
         Browser.WaitFor($"return document.querySelector('{rollout} header .returned')?.textContent.includes('1 returned to 1.0.0') === true", "the canary counted as returned to 1.0.0");
+        Browser.WaitFor($"return parseFloat(document.querySelector('{rollout} [data-wave-index=\"0\"] .bar .returned')?.style.width ?? '0') >= 99", "the canary wave's bar shows its device returned");
         AssertNotReloadedAndNoConsoleErrors();
     }
 

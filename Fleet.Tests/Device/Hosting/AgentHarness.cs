@@ -141,7 +141,8 @@ internal sealed class AgentHarness : IAsyncDisposable
         await _uplink.DisposeAsync();
         await _requester.DisposeAsync();
         await _observer.DisposeAsync();
-        _http.Stop();
+        // Close alone: after Stop, the managed HttpListener's Close re-binds the port to "remove" its prefix, which
+        // fails with "address already in use" when another process took the port in between.
         _http.Close();
         if (_serving is not null)
         {

@@ -156,6 +156,8 @@ public sealed class RolloutApiTests(RolloutGatewayFixture gateway) : IClassFixtu
         var rolledBack = await gateway.RolloutWhenAsync(id, r => State(r) == "rolledBack" && r.GetProperty("devices").GetProperty("rolledBack").GetInt32() == 1, "the gate failed and the canary rolled back");
         Assert.Contains("heal rate", rolledBack.GetProperty("reason").GetString());
         Assert.Equal("rolledBack", rolledBack.GetProperty("results").EnumerateArray().Single().GetProperty("outcome").GetString());
+        var canaryWave = rolledBack.GetProperty("waves")[0];
+        Assert.Equal((1, 0, "failed"), (canaryWave.GetProperty("rolledBack").GetInt32(), canaryWave.GetProperty("committed").GetInt32(), canaryWave.GetProperty("state").GetString()));
         await Eventually.TrueAsync(() => canary.ModelVersion == "1.0.0" && canary.DesiredStates[^1].Model is { Version: "1.0.0", AllowRollback: true }, "the canary back on 1.0.0");
         Assert.All(devices.Where(d => d != canary), d => Assert.Empty(d.Received));
     }
