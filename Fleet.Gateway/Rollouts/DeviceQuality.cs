@@ -4,9 +4,14 @@ using Fleet.Shared.Protocol;
 
 namespace Fleet.Gateway.Rollouts;
 
-/// <summary>What a rollout reads from one twin: the model it reports, its last update and validation, and its rolling health.</summary>
+/// <summary>
+/// What a rollout reads from one twin: the model it reports, its last update and validation, its rolling health, and its
+/// recent telemetry windows (<see cref="History"/>, oldest first, stamped with the gateway's clock).
+/// </summary>
 internal sealed record DeviceQuality(string DeviceId, bool Registered, int DesiredVersion, string? DesiredModelVersion, ReportMessage? Report, UpdateEvent? LastUpdate, ValidationEvent? LastValidation, TwinHealth? Health)
 {
+    public IReadOnlyList<MetricPoint> History { get; init; } = [];
+
     public string? ModelVersion => Report?.Model?.Version;
 
     public static DeviceQuality From(TwinSnapshot twin)

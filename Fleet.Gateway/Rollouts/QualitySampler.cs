@@ -6,9 +6,10 @@ using Fleet.Shared.Protocol;
 namespace Fleet.Gateway.Rollouts;
 
 /// <summary>
-/// Builds <see cref="QualitySample"/>s from the twins and the heal log: mean KL and p99 latency (the twins' rolling means
-/// over devices that report the version), heal episodes on the version in the window, failed golden validations of the
-/// version, and the failed updates the caller counted.
+/// Builds <see cref="QualitySample"/>s from the twins and the heal log: mean KL and p99 latency over the telemetry windows
+/// each device on the version reported inside the metrics window (a device with none there falls back to its twin's
+/// rolling means), heal episodes on the version in the window, failed golden validations of the version, and the failed
+/// updates the caller counted.
 /// </summary>
 internal sealed class QualitySampler(IFleetStore store, IActorRef devices, TimeSpan askTimeout)
 {
@@ -21,14 +22,16 @@ internal sealed class QualitySampler(IFleetStore store, IActorRef devices, TimeS
         {
             var reply = new TaskCompletionSource<TwinSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
             devices.Tell(new GetTwin(id, reply));
-            return (Id: id, Task: reply.Task.WaitAsync(askTimeout, cancellationToken));
+            var history = new TaskCompletionSource<MetricPoint[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+            devices.Tell(new GetMetricHistory(id, TelemetryHistory.DefaultCapacity, history));
+            return (Id: id, Task: reply.Task.WaitAsync(askTimeout, cancellationToken), History: history.Task.WaitAsync(askTimeout, cancellationToken));
         }).ToList();
         var found = new Dictionary<string, DeviceQuality>(asks.Count, StringComparer.Ordinal);
-        foreach (var (id, task) in asks)
+        foreach (var (id, task, history) in asks)
         {
             try
             {
-                found[id] = DeviceQuality.From(await task.ConfigureAwait(false));
+                found[id] = DeviceQuality.From(await task.ConfigureAwait(false)) with { History = await history.ConfigureAwait(false) };
             }
             catch (Exception ex) when (ex is TimeoutException or TwinStoppedException)
             {
@@ -39,14 +42,18 @@ internal sealed class QualitySampler(IFleetStore store, IActorRef devices, TimeS
         return found;
     }
 
-    /// <summary>Quality of <paramref name="twins"/> on <paramref name="modelVersion"/> between <paramref name="from"/> and <paramref name="to"/>.</summary>
+    /// <summary>
+    /// Quality of <paramref name="twins"/> on <paramref name="modelVersion"/>: heals between <paramref name="from"/> and
+    /// <paramref name="to"/>, KL and latency over the telemetry windows from <paramref name="metricsFrom"/> to
+    /// <paramref name="to"/> (the soak, when every device of the wave already runs the version).
+    /// </summary>
     public async Task<QualitySample> SampleAsync(
-        IReadOnlyCollection<DeviceQuality> twins, string modelVersion, DateTimeOffset from, DateTimeOffset to, int failed, CancellationToken cancellationToken)
+        IReadOnlyCollection<DeviceQuality> twins, string modelVersion, DateTimeOffset from, DateTimeOffset metricsFrom, DateTimeOffset to, int failed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(twins);
         var on = twins.Where(t => t.ModelVersion == modelVersion).ToList();
-        var kl = Mean(on.Select(t => t.Health?.KlMean));
-        var latency = Mean(on.Select(t => t.Health?.LatencyP99UsMean));
+        var kl = Mean(on.Select(t => WindowMean(t, metricsFrom, to, p => p.Kl) ?? t.Health?.KlMean));
+        var latency = Mean(on.Select(t => WindowMean(t, metricsFrom, to, p => p.LatencyP99Us) ?? t.Health?.LatencyP99UsMean));
         var golden = twins.Count(t => t.LastValidation is { Verdict: ValidationVerdict.Fail } v && v.ModelVersion == modelVersion);
         var heals = await CountHealsAsync(twins.Select(t => t.DeviceId).ToHashSet(StringComparer.Ordinal), modelVersion, from, to, cancellationToken).ConfigureAwait(false);
         return new QualitySample(twins.Count, kl, heals, to - from, golden, latency, failed);
@@ -69,6 +76,25 @@ internal sealed class QualitySampler(IFleetStore store, IActorRef devices, TimeS
         }
         while (after is not null);
         return count;
+    }
+
+    /// <summary>The mean of a metric over the device's telemetry windows received in [<paramref name="from"/>, <paramref name="to"/>]; null when it has none there.</summary>
+    internal static double? WindowMean(DeviceQuality device, DateTimeOffset from, DateTimeOffset to, Func<MetricPoint, float> metric)
+    {
+        double sum = 0;
+        var count = 0;
+        foreach (var point in device.History)
+        {
+            var time = point.Time;
+            var value = metric(point);
+            if (time >= from && time <= to && !float.IsNaN(value))
+            {
+                sum += value;
+                count++;
+            }
+        }
+
+        return count == 0 ? null : sum / count;
     }
 
     private static double? Mean(IEnumerable<double?> values)

@@ -172,7 +172,7 @@ internal sealed partial class RolloutDriver
         var failed = took.Count(r => r.Outcome == DeviceOutcomes.Failed);
         // Heals count from the rollout's start: a device that heals while it installs or soaks on its own is as suspect as
         // one that heals during the gateway's soak, and its episode would otherwise fall before the window.
-        var candidate = await _sampler.SampleAsync(twins.Values.ToList(), run.Target.Version, run.Record.Created, now, failed, cancellationToken).ConfigureAwait(false);
+        var candidate = await _sampler.SampleAsync(twins.Values.ToList(), run.Target.Version, run.Record.Created, soakStart, now, failed, cancellationToken).ConfigureAwait(false);
         var verdict = RolloutGates.Evaluate(candidate, run.Plan.Baseline.ToSample(), run.Policy, soakStart, now);
         run.Gates[wave] = verdict;
         switch (verdict.Decision)
