@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Fleet.Gateway.Api.Models;
 using Fleet.Shared.Mqtt.Packets;
 using Fleet.Shared.Protocol;
+using Fleet.Tests.EndToEnd;
 using Fleet.Tests.Gateway.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using OpenQA.Selenium;
@@ -97,9 +98,10 @@ public sealed class DeviceHistoryTests(DashboardFixture dashboard, ITestOutputHe
     [Fact]
     public async Task VocoderDevice_AfterAnInjectedBitFlipIsHealed_ShowsCleanAndCorruptedWaveformsWithPlayButtons()
     {
-        var key = await Gateway.Reader.GetStringAsync("/api/v1/fleet/key");
-        await using var agent = SimulatedAgent.Start(Gateway.BrokerPort, key);
-        var id = agent.DeviceId(1);
+        var prefix = "sim" + Guid.NewGuid().ToString("N")[..5];
+        await using var agent = await AgentProcess.SimulatedAsync(Gateway.Reader, Gateway.BrokerPort, prefix, 1, "--fps", "100", "--window", "100");
+        agent.Start();
+        var id = AgentProcess.DeviceId(prefix, 1);
         await WhenAsync(agent, async () => (await Metrics(id, fail: false)) is { } m && m.GetProperty("points").GetArrayLength() >= 3, "the agent's first telemetry windows");
 
         var inject = await Gateway.Operator.PostAsJsonAsync($"/api/v1/devices/{id}/commands", new { name = "injectFault", args = new { fault = "bitflip:exponent" }, timeoutSeconds = 30 });
@@ -204,7 +206,7 @@ public sealed class DeviceHistoryTests(DashboardFixture dashboard, ITestOutputHe
 
     private async Task<JsonElement> Waveforms(string id) => await Gateway.Reader.GetFromJsonAsync<JsonElement>($"/api/v1/devices/{id}/waveforms");
 
-    private static async Task WhenAsync(SimulatedAgent agent, Func<Task<bool>> condition, string what)
+    private static async Task WhenAsync(AgentProcess agent, Func<Task<bool>> condition, string what)
     {
         try
         {

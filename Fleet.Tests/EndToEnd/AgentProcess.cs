@@ -12,22 +12,37 @@ namespace Fleet.Tests.EndToEnd;
 internal sealed class AgentProcess : IAsyncDisposable
 {
     private readonly IReadOnlyList<string> _arguments;
+    private readonly string? _ownedDirectory;
     private readonly StringBuilder _log = new();
     private Process? _process;
 
-    private AgentProcess(IReadOnlyList<string> arguments) => _arguments = arguments;
+    private AgentProcess(IReadOnlyList<string> arguments, string? ownedDirectory = null)
+    {
+        _arguments = arguments;
+        _ownedDirectory = ownedDirectory;
+    }
 
     public bool HasExited => _process is { HasExited: true };
 
     public int ExitCode => _process?.ExitCode ?? -1;
 
-    /// <summary>Starts <paramref name="devices"/> simulated devices named <c>{prefix}-001</c>… against the broker.</summary>
-    public static AgentProcess Simulated(int devices, string prefix, int brokerPort, string dataDirectory, string fleetKeyFile, params string[] extra) =>
-        new([
-            "--simulate", devices.ToString(CultureInfo.InvariantCulture),
-            "--broker", $"127.0.0.1:{brokerPort}", "--data", dataDirectory,
-            "--fleet-key", fleetKeyFile, "--id-prefix", prefix, "--fps", "20", "--window", "100", .. extra,
-        ]);
+    /// <summary>
+    /// <paramref name="devices"/> simulated devices named <c>{prefix}-001</c>… against the broker, trusting
+    /// <paramref name="gateway"/>'s fleet key, in a temporary data directory removed on dispose. Not started yet.
+    /// </summary>
+    public static async Task<AgentProcess> SimulatedAsync(HttpClient gateway, int brokerPort, string prefix, int devices, params string[] extra)
+    {
+        var data = Directory.CreateTempSubdirectory("fleet-agent-").FullName;
+        var keyPath = Path.Combine(data, "fleet-key.pub.pem");
+        await File.WriteAllTextAsync(keyPath, await gateway.GetStringAsync("/api/v1/fleet/key"));
+        return new AgentProcess(
+            [
+                "--simulate", devices.ToString(CultureInfo.InvariantCulture),
+                "--broker", $"127.0.0.1:{brokerPort}", "--data", Path.Combine(data, "devices"),
+                "--fleet-key", keyPath, "--id-prefix", prefix, .. extra,
+            ],
+            data);
+    }
 
     /// <summary>One device with explicit options (e.g. TLS credentials).</summary>
     public static AgentProcess Single(params string[] arguments) => new(arguments);
@@ -91,7 +106,14 @@ internal sealed class AgentProcess : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => new(StopAsync());
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        if (_ownedDirectory is not null)
+        {
+            Directory.Delete(_ownedDirectory, recursive: true);
+        }
+    }
 
     private void Append(string? line)
     {

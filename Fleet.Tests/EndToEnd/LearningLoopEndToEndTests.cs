@@ -53,8 +53,9 @@ public sealed class LearningLoopEndToEndTests(GatewayFixture gateway, ITestOutpu
             var factoryPath = Path.Combine(factory.FullName, "parent.fpkg");
             await File.WriteAllBytesAsync(factoryPath, parentBytes);
             // Planned faults wait for the watchdog's warm-up; the second drift renews the first before its 60 s are up.
-            await using var agent = await DeviceAgentProcess.StartAsync(gateway.Reader, gateway.BrokerPort, _prefix, Devices,
+            await using var agent = await AgentProcess.SimulatedAsync(gateway.Reader, gateway.BrokerPort, _prefix, Devices,
                 "--factory-package", factoryPath, "--faults", "drift:pitch@0s,drift:pitch@40s", "--fps", "200", "--window", "100", "--soak-windows", "3");
+            agent.Start();
             var devices = Enumerable.Range(1, Devices).Select(i => AgentProcess.DeviceId(_prefix, i)).ToList();
 
             // 1. Every device drifts and tells the gateway where its model failed.
@@ -144,7 +145,7 @@ public sealed class LearningLoopEndToEndTests(GatewayFixture gateway, ITestOutpu
     private static JsonElement Reported(JsonElement detail) => detail.GetProperty("twin").GetProperty("reported").GetProperty("model");
 
     /// <summary>The mean output KL the devices report over their next four telemetry windows.</summary>
-    private async Task<double> DriftedKlAsync(DeviceAgentProcess agent, IReadOnlyList<string> devices)
+    private async Task<double> DriftedKlAsync(AgentProcess agent, IReadOnlyList<string> devices)
     {
         var since = DateTimeOffset.UtcNow;
         var kls = new List<double>();
@@ -159,6 +160,6 @@ public sealed class LearningLoopEndToEndTests(GatewayFixture gateway, ITestOutpu
         return kls.Count == 0 ? double.NaN : kls.Average();
     }
 
-    private async Task<JsonElement> WhenAsync(DeviceAgentProcess agent, string path, Func<JsonElement, bool> condition, string what) =>
-        await AgentProbe.WhenAsync(gateway.Reader, path, condition, what, agent.ThrowIfExited, agent.Tail);
+    private async Task<JsonElement> WhenAsync(AgentProcess agent, string path, Func<JsonElement, bool> condition, string what) =>
+        await AgentProbe.WhenAsync(gateway.Reader, path, condition, what, agent.ThrowIfExited, agent.Log);
 }

@@ -14,21 +14,14 @@ public sealed class RealAgentFleetIncidentTests(GatewayFixture gateway) : IClass
     private const int Devices = 20;
     private const int Faulted = 12;
     private readonly string _prefix = "fi" + Guid.NewGuid().ToString("N")[..4];
-    private readonly string _data = Directory.CreateTempSubdirectory("fleet-e2e-inc-").FullName;
     private AgentProcess _agent = null!;
 
     public async Task InitializeAsync()
     {
-        var keyPath = Path.Combine(_data, "fleet-key.pub.pem");
-        await File.WriteAllTextAsync(keyPath, await gateway.Reader.GetStringAsync("/api/v1/fleet/key"));
-        _agent = AgentProcess.Simulated(Devices, _prefix, gateway.BrokerPort, Path.Combine(_data, "devices"), keyPath);
+        _agent = await AgentProcess.SimulatedAsync(gateway.Reader, gateway.BrokerPort, _prefix, Devices, "--fps", "20", "--window", "100");
     }
 
-    public async Task DisposeAsync()
-    {
-        await _agent.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
+    public async Task DisposeAsync() => await _agent.DisposeAsync();
 
     [Fact]
     public async Task SameFaultOnMostOfAVersionsDevices_RaisesAFleetIncident_AndOrdersTheRollbackToEveryDevice()

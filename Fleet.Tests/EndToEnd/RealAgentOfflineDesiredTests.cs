@@ -8,21 +8,14 @@ namespace Fleet.Tests.EndToEnd;
 public sealed class RealAgentOfflineDesiredTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>, IAsyncLifetime
 {
     private readonly string _prefix = "off" + Guid.NewGuid().ToString("N")[..4];
-    private readonly string _data = Directory.CreateTempSubdirectory("fleet-e2e-off-").FullName;
     private AgentProcess _agent = null!;
 
     public async Task InitializeAsync()
     {
-        var keyPath = Path.Combine(_data, "fleet-key.pub.pem");
-        await File.WriteAllTextAsync(keyPath, await gateway.Reader.GetStringAsync("/api/v1/fleet/key"));
-        _agent = AgentProcess.Simulated(1, _prefix, gateway.BrokerPort, Path.Combine(_data, "devices"), keyPath);
+        _agent = await AgentProcess.SimulatedAsync(gateway.Reader, gateway.BrokerPort, _prefix, 1, "--fps", "20", "--window", "100");
     }
 
-    public async Task DisposeAsync()
-    {
-        await _agent.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
+    public async Task DisposeAsync() => await _agent.DisposeAsync();
 
     [Fact]
     public async Task DesiredEditWhileTheAgentIsStopped_ReachesItAfterRestart_AndIsReportedApplied()

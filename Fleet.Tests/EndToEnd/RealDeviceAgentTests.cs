@@ -13,24 +13,17 @@ public sealed class RealDeviceAgentTests(GatewayFixture gateway) : IClassFixture
 {
     private const int Devices = 3;
     private readonly string _prefix = "e2e" + Guid.NewGuid().ToString("N")[..4];
-    private readonly string _data = Directory.CreateTempSubdirectory("fleet-e2e-").FullName;
     private AgentProcess _agent = null!;
 
     private string DeviceId(int i) => AgentProcess.DeviceId(_prefix, i);
 
     public async Task InitializeAsync()
     {
-        var keyPath = Path.Combine(_data, "fleet-key.pub.pem");
-        await File.WriteAllTextAsync(keyPath, await gateway.Reader.GetStringAsync("/api/v1/fleet/key"));
-        _agent = AgentProcess.Simulated(Devices, _prefix, gateway.BrokerPort, Path.Combine(_data, "devices"), keyPath);
+        _agent = await AgentProcess.SimulatedAsync(gateway.Reader, gateway.BrokerPort, _prefix, Devices, "--fps", "20", "--window", "100");
         _agent.Start();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _agent.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
+    public async Task DisposeAsync() => await _agent.DisposeAsync();
 
     [Fact]
     public async Task RealAgents_BecomeTwins_ApplyDesiredState_AnswerCommands_AndReportHeals()

@@ -25,7 +25,7 @@ public sealed class RolloutEndToEndTests(RolloutEndToEndTests.FleetFixture fleet
 
         public GatewayFixture Gateway { get; } = new();
 
-        internal DeviceAgentProcess Agent { get; private set; } = null!;
+        internal AgentProcess Agent { get; private set; } = null!;
 
         public string Prefix { get; } = "ro" + Guid.NewGuid().ToString("N")[..4];
 
@@ -35,7 +35,8 @@ public sealed class RolloutEndToEndTests(RolloutEndToEndTests.FleetFixture fleet
         {
             await Gateway.InitializeAsync();
             await RegisterModelsAsync();
-            Agent = await DeviceAgentProcess.StartAsync(Gateway.Reader, Gateway.BrokerPort, Prefix, Devices, "--fps", "50", "--window", "100", "--soak-windows", "3");
+            Agent = await AgentProcess.SimulatedAsync(Gateway.Reader, Gateway.BrokerPort, Prefix, Devices, "--fps", "50", "--window", "100", "--soak-windows", "3");
+            Agent.Start();
         }
 
         public async Task DisposeAsync()
@@ -79,7 +80,7 @@ public sealed class RolloutEndToEndTests(RolloutEndToEndTests.FleetFixture fleet
         }
     }
 
-    private DeviceAgentProcess Agent => fleet.Agent;
+    private AgentProcess Agent => fleet.Agent;
 
     private async Task OnlineAsync(IEnumerable<string> ids)
     {
@@ -166,5 +167,5 @@ public sealed class RolloutEndToEndTests(RolloutEndToEndTests.FleetFixture fleet
         await WhenAsync($"/api/v1/devices/{id}", d => d.GetProperty("twin").ValueKind == JsonValueKind.Object && d.GetProperty("twin").GetProperty("reported").ValueKind == JsonValueKind.Object && condition(d), $"{id}: {what}");
 
     private async Task<JsonElement> WhenAsync(string path, Func<JsonElement, bool> condition, string what) =>
-        await AgentProbe.WhenAsync(Gateway.Reader, path, condition, what, Agent.ThrowIfExited, Agent.Tail);
+        await AgentProbe.WhenAsync(Gateway.Reader, path, condition, what, Agent.ThrowIfExited, Agent.Log);
 }
