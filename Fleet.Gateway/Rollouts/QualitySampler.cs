@@ -15,15 +15,26 @@ internal sealed class QualitySampler(IFleetStore store, IActorRef devices, TimeS
 {
     private const int HealPage = 500;
 
-    /// <summary>Reads the twins of <paramref name="ids"/> (all at once; a twin that does not answer in time is left out).</summary>
-    public async Task<IReadOnlyDictionary<string, DeviceQuality>> ReadAsync(IEnumerable<string> ids, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the twins of <paramref name="ids"/> (all at once; a twin that does not answer in time is left out), with
+    /// their telemetry history when <paramref name="withHistory"/> (only gate sampling needs it).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, DeviceQuality>> ReadAsync(IEnumerable<string> ids, bool withHistory, CancellationToken cancellationToken)
     {
         var asks = ids.Select(id =>
         {
             var reply = new TaskCompletionSource<TwinSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
             devices.Tell(new GetTwin(id, reply));
             var history = new TaskCompletionSource<MetricPoint[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-            devices.Tell(new GetMetricHistory(id, TelemetryHistory.DefaultCapacity, history));
+            if (withHistory)
+            {
+                devices.Tell(new GetMetricHistory(id, TelemetryHistory.DefaultCapacity, history));
+            }
+            else
+            {
+                history.SetResult([]);
+            }
+
             return (Id: id, Task: reply.Task.WaitAsync(askTimeout, cancellationToken), History: history.Task.WaitAsync(askTimeout, cancellationToken));
         }).ToList();
         var found = new Dictionary<string, DeviceQuality>(asks.Count, StringComparer.Ordinal);

@@ -65,7 +65,7 @@ internal sealed partial class RolloutDriver
     private async Task RevertAsync(RolloutRun run, CancellationToken cancellationToken)
     {
         var touched = run.Results.Values.Where(r => r.Outcome is DeviceOutcomes.Updating or DeviceOutcomes.Committed or DeviceOutcomes.Failed).ToList();
-        var twins = await _sampler.ReadAsync(touched.Select(r => r.DeviceId), cancellationToken).ConfigureAwait(false);
+        var twins = await _sampler.ReadAsync(touched.Select(r => r.DeviceId), withHistory: false, cancellationToken).ConfigureAwait(false);
         var back = touched.Where(r => twins.TryGetValue(r.DeviceId, out var twin) && twin.DesiredModelVersion == run.Target.Version).ToList();
         var written = await Task.WhenAll(back.Select(r => SetDesiredAsync(r.DeviceId, run.Previous, Actor(run), cancellationToken))).ConfigureAwait(false);
         var failedToWrite = back.Where((r, i) => written[i] is not { Status: Twins.DesiredStatus.Written or Twins.DesiredStatus.Quarantined }).Select(r => r.DeviceId).ToHashSet(StringComparer.Ordinal);

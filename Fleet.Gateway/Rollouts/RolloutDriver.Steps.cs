@@ -56,7 +56,7 @@ internal sealed partial class RolloutDriver
             return;
         }
 
-        var twins = await _sampler.ReadAsync(updating.Select(r => r.DeviceId), cancellationToken).ConfigureAwait(false);
+        var twins = await _sampler.ReadAsync(updating.Select(r => r.DeviceId), withHistory: false, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         var resend = new List<string>();
         foreach (var result in updating)
@@ -168,7 +168,7 @@ internal sealed partial class RolloutDriver
         }
 
         var took = run.Results.Values.Where(r => r.Wave <= wave && DeviceOutcomes.IsReported(r.Outcome)).ToList();
-        var twins = await _sampler.ReadAsync(took.Select(r => r.DeviceId), cancellationToken).ConfigureAwait(false);
+        var twins = await _sampler.ReadAsync(took.Select(r => r.DeviceId), withHistory: true, cancellationToken).ConfigureAwait(false);
         var failed = took.Count(r => r.Outcome == DeviceOutcomes.Failed);
         // Heals count from the rollout's start: a device that heals while it installs or soaks on its own is as suspect as
         // one that heals during the gateway's soak, and its episode would otherwise fall before the window.

@@ -74,7 +74,7 @@ internal sealed partial class RolloutDriver
 
         var ids = candidates.Select(d => d.Id).ToList();
         var now = _time.GetUtcNow();
-        var twins = await _sampler.ReadAsync(ids, cancellationToken).ConfigureAwait(false);
+        var twins = await _sampler.ReadAsync(ids, withHistory: true, cancellationToken).ConfigureAwait(false);
         var baseline = await _sampler.SampleAsync(twins.Values.ToList(), fromVersion, now - _options.BaselineWindow, now - _options.BaselineWindow, now, 0, cancellationToken).ConfigureAwait(false);
         var plan = new RolloutPlan(RolloutPolicyBody.From(start.Policy), fromVersion, RolloutPlanner.Waves(ids, start.Policy), BaselineSample.From(baseline));
         var id = string.Create(CultureInfo.InvariantCulture, $"ro-{now.ToUnixTimeMilliseconds()}-{Interlocked.Increment(ref _sequence)}");
