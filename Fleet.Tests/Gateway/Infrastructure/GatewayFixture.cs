@@ -50,11 +50,14 @@ public sealed class GatewayFixture : IAsyncLifetime
     }
 
     /// <summary>Registers a model version: the reference safety model packaged as <paramref name="id"/> <paramref name="version"/> (the gateway validates every upload in ONNX Runtime).</summary>
-    internal async Task PushModelAsync(string id, string version, string? parent = null)
+    internal Task PushModelAsync(string id, string version, string? parent = null) => PushModelAsync(Operator, id, version, parent);
+
+    /// <summary>The same through any gateway's operator client.</summary>
+    internal static async Task PushModelAsync(HttpClient operatorClient, string id, string version, string? parent = null)
     {
         var package = Fleet.Shared.Models.Packaging.ModelPackage.FromReference(Fleet.Shared.Models.ReferenceModels.Build().Safety, id, version, parent);
         var bytes = Fleet.Shared.Models.Packaging.ModelPackageWriter.Write(package);
-        var response = await Operator.PutAsync($"/api/v1/models/{id}/{version}" + (parent is null ? "" : "?parent=" + parent), new ByteArrayContent(bytes));
-        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        var response = await operatorClient.PutAsync($"/api/v1/models/{id}/{version}" + (parent is null ? "" : "?parent=" + parent), new ByteArrayContent(bytes));
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
     }
 }

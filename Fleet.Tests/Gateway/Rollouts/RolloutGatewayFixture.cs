@@ -53,14 +53,8 @@ public sealed class RolloutGatewayFixture : MosquittoFixture
         await base.DisposeAsync();
     }
 
-    /// <summary>Registers a model version: a real package (the gateway validates it in ONNX Runtime); test devices do not download it.</summary>
-    internal async Task PushModelAsync(string id, string version)
-    {
-        var package = Fleet.Shared.Models.Packaging.ModelPackage.FromReference(Fleet.Shared.Models.ReferenceModels.Build().Safety, id, version);
-        var bytes = Fleet.Shared.Models.Packaging.ModelPackageWriter.Write(package);
-        var response = await Operator.PutAsync($"/api/v1/models/{id}/{version}", new ByteArrayContent(bytes));
-        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-    }
+    /// <summary>Registers a model version (the reference safety model; test devices do not download it).</summary>
+    internal Task PushModelAsync(string id, string version) => Infrastructure.GatewayFixture.PushModelAsync(Operator, id, version);
 
     internal async Task<JsonElement> RolloutAsync(string id) => await Reader.GetFromJsonAsync<JsonElement>($"/api/v1/rollouts/{id}");
 
