@@ -33,7 +33,7 @@ internal sealed record GatewayOptions
     public Store.FleetStoreOptions Store { get; init; } = new();
 
     /// <summary>The per-device model restart budget (<c>Fleet:ModelSupervision</c>).</summary>
-    public Supervision.ModelSupervisionPolicy ModelSupervision { get; init; } = new();
+    public Twins.ModelSupervisionPolicy ModelSupervision { get; init; } = new();
 
     /// <summary>When a shared failure signature becomes a fleet incident (<c>Fleet:Incidents</c>).</summary>
     public Supervision.FleetIncidentPolicy Incidents { get; init; } = new();

@@ -1,4 +1,6 @@
 using Fleet.Gateway.Hosting;
+using Fleet.Gateway.Store;
+using Fleet.Gateway;
 
 var (app, problems) = GatewayApp.Create(args);
 if (app is null)

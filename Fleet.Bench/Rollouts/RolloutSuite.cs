@@ -8,6 +8,8 @@ using Fleet.Shared.Models.Packaging;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Fleet.Gateway.Store;
+using Fleet.Gateway;
 
 namespace Fleet.Bench.Rollouts;
 

@@ -14,6 +14,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Fleet.Gateway.Store;
+using Fleet.Gateway;
 
 namespace Fleet.Bench.Suites;
 

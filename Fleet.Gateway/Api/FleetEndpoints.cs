@@ -2,6 +2,8 @@ using System.Text.Json;
 using Fleet.Gateway.Api.Auth;
 using Fleet.Gateway.Hosting;
 using Fleet.Gateway.Supervision;
+using Fleet.Gateway.Store;
+using Fleet.Gateway.Twins;
 
 namespace Fleet.Gateway.Api;
 

@@ -1,5 +1,6 @@
 using Fleet.Gateway.Broker;
 using Fleet.Gateway.Hosting;
+using Fleet.Gateway.Store;
 
 namespace Fleet.Gateway.Api;
 

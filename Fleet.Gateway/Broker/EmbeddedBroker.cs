@@ -1,4 +1,3 @@
-using Fleet.Gateway.Provisioning;
 using Fleet.Shared.Security;
 using Fleet.Shared.Servers;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Fleet.Gateway.Api.Models;
 using Fleet.Gateway.Insights;
 using Fleet.Gateway.Store;
 using Fleet.Gateway.Store.Distillation;
@@ -8,6 +7,7 @@ using Fleet.Gateway.Store.Models;
 using Fleet.Shared.Actors;
 using Fleet.Shared.Models.Packaging;
 using Fleet.Shared.Mqtt;
+using Fleet.Gateway.Registry;
 
 namespace Fleet.Gateway.Distillation;
 

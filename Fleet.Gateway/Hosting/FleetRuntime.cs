@@ -1,9 +1,7 @@
-using Fleet.Gateway.Api.Metrics;
 using Fleet.Gateway.Broker;
 using Fleet.Gateway.Ingress;
 using Fleet.Gateway.Insights;
 using Fleet.Gateway.Distillation;
-using Fleet.Gateway.Api.Models;
 using Fleet.Gateway.Store;
 using Fleet.Gateway.Store.Devices;
 using Fleet.Gateway.Rollouts;
@@ -13,6 +11,8 @@ using Fleet.Shared.Actors;
 using Fleet.Shared.Actors.Supervision;
 using Fleet.Shared.Actors.Sharding;
 using Fleet.Shared.Mqtt;
+using Fleet.Gateway.Metrics;
+using Fleet.Gateway.Registry;
 
 namespace Fleet.Gateway.Hosting;
 
@@ -29,7 +29,7 @@ internal sealed class FleetRuntime(
     ModelRegistry registry,
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory,
-    Api.Events.FleetEventFeed events) : IHostedService, IAsyncDisposable
+    Events.FleetEventFeed events) : IHostedService, IAsyncDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<FleetRuntime>();
     private readonly List<ShardSession> _sessions = [];

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using Fleet.Gateway.Api.Models;
 using Fleet.Gateway.Broker;
-using Fleet.Gateway.Hosting;
 using Fleet.Gateway.Store.Devices;
 using Fleet.Shared.Protocol;
+using Fleet.Gateway.Registry;
+using Fleet.Gateway.Store;
 
 namespace Fleet.Gateway.Provisioning;
 

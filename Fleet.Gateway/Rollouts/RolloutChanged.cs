@@ -1,4 +1,5 @@
-using Fleet.Gateway.Api.Events;
+using Fleet.Gateway.Events;
+using Fleet.Gateway.Twins;
 
 namespace Fleet.Gateway.Rollouts;
 

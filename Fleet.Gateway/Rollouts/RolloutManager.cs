@@ -1,7 +1,8 @@
 using System.Text.Json;
-using Fleet.Gateway.Api.Events;
 using Fleet.Gateway.Store.Rollouts;
 using Fleet.Shared.Actors;
+using Fleet.Gateway.Events;
+using Fleet.Gateway.Twins;
 
 namespace Fleet.Gateway.Rollouts;
 

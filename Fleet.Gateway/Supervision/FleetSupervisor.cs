@@ -24,9 +24,9 @@ internal sealed class FleetSupervisor : ActorBase
     private readonly ILogger _logger;
     private readonly Dictionary<(string Diagnosis, string ModelVersion), Signature> _signatures = [];
 
-    private readonly Api.Events.FleetEventFeed? _events;
+    private readonly Events.FleetEventFeed? _events;
 
-    public FleetSupervisor(IFleetStore store, FleetIncidentPolicy policy, TimeProvider time, IActorRef devices, Func<string, string, string> artifactUrl, ILogger logger, Api.Events.FleetEventFeed? events = null)
+    public FleetSupervisor(IFleetStore store, FleetIncidentPolicy policy, TimeProvider time, IActorRef devices, Func<string, string, string> artifactUrl, ILogger logger, Events.FleetEventFeed? events = null)
     {
         _events = events;
         _store = store;
@@ -53,7 +53,7 @@ internal sealed class FleetSupervisor : ActorBase
             case IncidentHandled handled:
                 _signatures.GetValueOrDefault(handled.Key)?.Close(handled.Incident);
                 GatewayLog.IncidentRaised(_logger, handled.Incident.Id, handled.Incident.Diagnosis, handled.Incident.ModelVersion, handled.Incident.Devices, handled.Incident.Action);
-                _events?.Publish(new Api.Events.IncidentRaised(handled.Incident));
+                _events?.Publish(new IncidentRaised(handled.Incident));
                 break;
             case Status.Failure failure:
                 GatewayLog.IncidentFailed(_logger, failure.Cause);

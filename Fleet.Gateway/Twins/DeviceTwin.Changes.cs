@@ -1,4 +1,4 @@
-using Fleet.Gateway.Api.Events;
+using Fleet.Gateway.Events;
 
 namespace Fleet.Gateway.Twins;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Fleet.Gateway.Supervision;
 using Fleet.Shared.Actors;
 using Fleet.Shared.Protocol;
 

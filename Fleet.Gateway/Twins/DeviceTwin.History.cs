@@ -1,5 +1,5 @@
-using Fleet.Gateway.Api.Events;
 using Fleet.Shared.Protocol;
+using Fleet.Gateway.Events;
 
 namespace Fleet.Gateway.Twins;
 

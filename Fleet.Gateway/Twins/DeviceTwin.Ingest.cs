@@ -4,7 +4,6 @@ using Fleet.Gateway.Store.Devices;
 using Fleet.Gateway.Store.Healing;
 using Fleet.Gateway.Store.Insights;
 using Fleet.Gateway.Store.Twins;
-using Fleet.Gateway.Supervision;
 using Fleet.Shared.Actors;
 using Fleet.Shared.Protocol;
 

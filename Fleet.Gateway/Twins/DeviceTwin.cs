@@ -1,5 +1,4 @@
 using Fleet.Gateway.Store;
-using Fleet.Gateway.Supervision;
 using Fleet.Shared.Actors;
 using Fleet.Shared.Actors.Supervision;
 using Fleet.Shared.Protocol;

@@ -1,4 +1,4 @@
-using Fleet.Gateway.Api.Metrics;
+using Fleet.Gateway.Metrics;
 
 namespace Fleet.Gateway.Twins;
 

@@ -1,5 +1,4 @@
 using Fleet.Gateway.Store;
-using Fleet.Gateway.Supervision;
 using Fleet.Shared.Actors;
 
 namespace Fleet.Gateway.Twins;
@@ -25,5 +24,5 @@ internal sealed class TwinServices(IFleetStore store, DevicePublisher publisher,
     public IActorRef? FleetSupervisor { get; set; }
 
     /// <summary>Where twins announce summary changes to live views; set once at start.</summary>
-    public Api.Events.FleetEventFeed? Events { get; set; }
+    public Events.FleetEventFeed? Events { get; set; }
 }

@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Interactions;
 using Xunit.Abstractions;
+using Fleet.Gateway.Events;
+using Fleet.Gateway.Twins;
 
 namespace Fleet.Tests.Dashboard;
 

@@ -9,6 +9,7 @@ using Fleet.Tests.Gateway.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using OpenQA.Selenium;
 using Xunit.Abstractions;
+using Fleet.Gateway.Registry;
 
 namespace Fleet.Tests.Dashboard;
 

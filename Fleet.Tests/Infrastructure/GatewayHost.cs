@@ -5,6 +5,8 @@ using Fleet.Gateway.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Fleet.Gateway.Store;
+using Fleet.Gateway;
 
 namespace Fleet.Tests.Infrastructure;
 

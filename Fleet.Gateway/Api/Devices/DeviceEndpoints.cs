@@ -6,6 +6,7 @@ using Fleet.Gateway.Store.Devices;
 using Fleet.Gateway.Twins;
 using Fleet.Shared.Actors;
 using Fleet.Shared.Protocol;
+using Fleet.Gateway.Store;
 
 namespace Fleet.Gateway.Api.Devices;
 
@@ -33,7 +34,7 @@ internal static class DeviceEndpoints
             return ApiProblems.Invalid("id", problem);
         }
 
-        if (id == Provisioning.BrokerAuthFiles.GatewayUser)
+        if (id == Broker.BrokerAuthFiles.GatewayUser)
         {
             return ApiProblems.Invalid("id", "that id is the gateway's own broker user");
         }

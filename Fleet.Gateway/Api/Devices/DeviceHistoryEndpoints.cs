@@ -3,6 +3,7 @@ using Fleet.Gateway.Hosting;
 using Fleet.Gateway.Twins;
 using Fleet.Shared.Actors;
 using Fleet.Shared.Protocol;
+using Fleet.Gateway.Store;
 
 namespace Fleet.Gateway.Api.Devices;
 

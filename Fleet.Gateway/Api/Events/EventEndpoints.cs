@@ -1,6 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using Fleet.Gateway.Api.Auth;
+using Fleet.Gateway.Events;
+using Fleet.Gateway.Twins;
+using Fleet.Gateway.Supervision;
 
 namespace Fleet.Gateway.Api.Events;
 

@@ -2,6 +2,7 @@ using Fleet.Gateway.Api.Auth;
 using Fleet.Gateway.Hosting;
 using Fleet.Gateway.Insights;
 using Fleet.Shared.Actors;
+using Fleet.Gateway.Store;
 
 namespace Fleet.Gateway.Api.Insights;
 

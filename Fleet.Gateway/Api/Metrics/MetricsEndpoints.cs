@@ -1,3 +1,5 @@
+using Fleet.Gateway.Metrics;
+
 namespace Fleet.Gateway.Api.Metrics;
 
 /// <summary><c>GET /metrics</c> in Prometheus text format; unauthenticated like health probes, read-only.</summary>

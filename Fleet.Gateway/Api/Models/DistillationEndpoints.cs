@@ -5,6 +5,7 @@ using Fleet.Gateway.Distillation;
 using Fleet.Gateway.Hosting;
 using Fleet.Shared.Actors;
 using Fleet.Shared.Protocol;
+using Fleet.Gateway.Store;
 
 namespace Fleet.Gateway.Api.Models;
 

@@ -5,6 +5,8 @@ using Fleet.Gateway.Hosting;
 using Fleet.Gateway.Store.Models;
 using Fleet.Shared.Models;
 using Fleet.Shared.Protocol;
+using Fleet.Gateway.Store;
+using Fleet.Gateway.Registry;
 
 namespace Fleet.Gateway.Api.Models;
 

@@ -9,6 +9,7 @@ using Fleet.Shared.Actors;
 using Fleet.Shared.Protocol;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Fleet.Gateway.Store;
 
 namespace Fleet.Gateway.Api.Rollouts;
 

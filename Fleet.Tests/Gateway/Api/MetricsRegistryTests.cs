@@ -1,4 +1,5 @@
 using Fleet.Gateway.Api.Metrics;
+using Fleet.Gateway.Metrics;
 
 namespace Fleet.Tests.Gateway.Api;
 

@@ -6,6 +6,7 @@ using Fleet.Shared.Servers;
 using Fleet.Tests.Gateway.Infrastructure;
 using Fleet.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Fleet.Gateway;
 
 namespace Fleet.Tests.Gateway.Hosting;
 

@@ -9,6 +9,9 @@ using Fleet.Shared.Actors;
 using Fleet.Shared.Protocol;
 using Fleet.Tests.Gateway.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Fleet.Gateway.Metrics;
+using Fleet.Gateway.Store;
+using Fleet.Gateway;
 
 namespace Fleet.Tests.Gateway.Twins;
 

@@ -6,6 +6,8 @@ using Fleet.Tests.Gateway.Infrastructure;
 using Fleet.Tests.Infrastructure;
 using Fleet.Gateway.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Fleet.Gateway.Store;
+using Fleet.Gateway;
 
 namespace Fleet.Tests.Gateway.Twins;
 

@@ -7,6 +7,8 @@ using Fleet.Shared.Time;
 using Fleet.Tests.Gateway.Infrastructure;
 using Fleet.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Fleet.Gateway.Store;
+using Fleet.Gateway;
 
 namespace Fleet.Tests.Gateway.Twins;
 

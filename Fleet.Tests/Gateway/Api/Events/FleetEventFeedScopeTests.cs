@@ -1,5 +1,6 @@
 using Fleet.Gateway.Api.Events;
 using Fleet.Gateway.Twins;
+using Fleet.Gateway.Events;
 
 namespace Fleet.Tests.Gateway.Api.Events;
 

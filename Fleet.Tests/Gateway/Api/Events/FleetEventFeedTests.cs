@@ -1,4 +1,6 @@
 using Fleet.Gateway.Api.Events;
+using Fleet.Gateway.Events;
+using Fleet.Gateway.Twins;
 
 namespace Fleet.Tests.Gateway.Api.Events;
 

@@ -1,6 +1,6 @@
 using Fleet.Shared.Protocol;
 
-namespace Fleet.Gateway.Supervision;
+namespace Fleet.Gateway.Twins;
 
 /// <summary>
 /// How a device's <see cref="ModelSupervisor"/> spends its restart budget: each model failure inside

@@ -1,4 +1,4 @@
-namespace Fleet.Gateway.Api.Models;
+namespace Fleet.Gateway.Registry;
 
 /// <summary>The gateway's verdict on an upload: refused with the reason, or accepted with what validation measured.</summary>
 /// <param name="Problem">Why the upload is refused; null when it is accepted.</param>

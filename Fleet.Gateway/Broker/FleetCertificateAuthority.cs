@@ -2,7 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Security.Cryptography;
 using Fleet.Shared.Security;
 
-namespace Fleet.Gateway.Provisioning;
+namespace Fleet.Gateway.Broker;
 
 /// <summary>
 /// The fleet's device CA, kept in <c>{data}/ca/</c> (<c>ca.key.pem</c> mode 0600, <c>ca.crt.pem</c>): issues

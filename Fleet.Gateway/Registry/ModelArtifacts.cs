@@ -3,7 +3,7 @@ using Fleet.Shared.Models;
 using Fleet.Shared.Models.Packaging;
 using Fleet.Shared.Onnx;
 
-namespace Fleet.Gateway.Api.Models;
+namespace Fleet.Gateway.Registry;
 
 /// <summary>
 /// The gateway's own check of an upload before anything is registered: the artifact is loaded in ONNX Runtime and must

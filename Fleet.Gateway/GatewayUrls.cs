@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
-namespace Fleet.Gateway.Hosting;
+namespace Fleet.Gateway;
 
 /// <summary>Where devices reach this gateway's HTTP API: <c>Fleet:PublicUrl</c>, else the first address Kestrel listens on.</summary>
 internal sealed class GatewayUrls(GatewayOptions options, IServer server)

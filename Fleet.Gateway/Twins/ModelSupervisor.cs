@@ -1,8 +1,7 @@
-using Fleet.Gateway.Twins;
 using Fleet.Shared.Actors;
 using Fleet.Shared.Actors.Supervision;
 
-namespace Fleet.Gateway.Supervision;
+namespace Fleet.Gateway.Twins;
 
 /// <summary>
 /// Child of each <see cref="DeviceTwin"/> that has had a model failure: it mirrors the device's model

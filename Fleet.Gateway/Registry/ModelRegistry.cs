@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
-using Fleet.Gateway.Hosting;
 using Fleet.Gateway.Store.Models;
 using Fleet.Shared.Security;
+using Fleet.Gateway.Store;
 
-namespace Fleet.Gateway.Api.Models;
+namespace Fleet.Gateway.Registry;
 
 /// <summary>
 /// Model uploads: artifacts are hashed, signed with the fleet key (<c>{data}/fleet-key.pem</c>, created on

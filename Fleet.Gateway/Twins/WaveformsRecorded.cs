@@ -1,4 +1,6 @@
-namespace Fleet.Gateway.Api.Events;
+using Fleet.Gateway.Events;
+
+namespace Fleet.Gateway.Twins;
 
 /// <summary>A device's twin kept new output excerpts from a heal; only the views watching that device hear of it.</summary>
 internal sealed record WaveformsRecorded(string DeviceId, string HealId) : FleetEvent

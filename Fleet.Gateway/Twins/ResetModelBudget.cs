@@ -1,4 +1,4 @@
-namespace Fleet.Gateway.Supervision;
+namespace Fleet.Gateway.Twins;
 
 /// <summary>An operator released the device: the model supervisor starts with a full budget.</summary>
 internal sealed class ResetModelBudget

@@ -1,6 +1,4 @@
-using Fleet.Gateway.Supervision;
-
-namespace Fleet.Gateway.Api.Events;
+namespace Fleet.Gateway.Events;
 
 /// <summary>Something the live views (the dashboard) are told about; <see cref="Name"/> is the Server-Sent Events event name.</summary>
 internal abstract record FleetEvent
@@ -15,10 +13,4 @@ internal abstract record FleetEvent
 internal sealed record TwinChanged(string DeviceId, int Shard, string? Health, bool Online, string? ModelVersion, bool Quarantined, DateTimeOffset? LastSeen) : FleetEvent
 {
     public override string Name => "twin";
-}
-
-/// <summary>The fleet supervisor raised (and handled) an incident.</summary>
-internal sealed record IncidentRaised(FleetIncident Incident) : FleetEvent
-{
-    public override string Name => "incident";
 }

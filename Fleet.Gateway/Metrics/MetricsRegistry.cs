@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Fleet.Gateway.Api.Metrics;
+namespace Fleet.Gateway.Metrics;
 
 /// <summary>
 /// Counters and gauges of the gateway, rendered in the Prometheus text exposition format (0.0.4).

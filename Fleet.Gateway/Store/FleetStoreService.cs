@@ -1,6 +1,6 @@
 using Fleet.Gateway.Store;
 
-namespace Fleet.Gateway.Hosting;
+namespace Fleet.Gateway.Store;
 
 /// <summary>Opens the fleet store when the gateway starts (migrating it) and closes it last.</summary>
 internal sealed class FleetStoreService(GatewayOptions options, TimeProvider timeProvider, ILogger<FleetStoreService> logger, IEnumerable<FleetStoreDecorator> decorators) : IHostedService, IAsyncDisposable

@@ -1,6 +1,6 @@
-using Fleet.Gateway.Twins;
+using Fleet.Gateway.Events;
 
-namespace Fleet.Gateway.Api.Events;
+namespace Fleet.Gateway.Twins;
 
 /// <summary>A device's twin recorded a telemetry window; only the views watching that device hear of it.</summary>
 internal sealed record MetricsRecorded(string DeviceId, MetricPoint Point) : FleetEvent

@@ -1,4 +1,4 @@
-namespace Fleet.Gateway.Hosting;
+namespace Fleet.Gateway;
 
 /// <summary>The gateway cannot start (store, broker or ingress); the message says what to fix.</summary>
 internal sealed class GatewayStartupException : Exception

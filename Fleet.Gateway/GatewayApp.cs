@@ -9,8 +9,14 @@ using Fleet.Gateway.Dashboard;
 using Fleet.Gateway.Api.Insights;
 using Fleet.Gateway.Api.Rollouts;
 using Serilog;
+using Fleet.Gateway.Events;
+using Fleet.Gateway.Twins;
+using Fleet.Gateway.Metrics;
+using Fleet.Gateway.Registry;
+using Fleet.Gateway.Store;
+using Fleet.Gateway.Hosting;
 
-namespace Fleet.Gateway.Hosting;
+namespace Fleet.Gateway;
 
 /// <summary>Builds the gateway application from command-line style settings; used by Program and by tests.</summary>
 internal static class GatewayApp

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Fleet.Shared.Security;
 
-namespace Fleet.Gateway.Provisioning;
+namespace Fleet.Gateway.Broker;
 
 /// <summary>
 /// The managed broker's password and ACL files under <c>{data}/broker-auth/</c>. Only Mosquitto's own

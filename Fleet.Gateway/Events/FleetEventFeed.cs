@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace Fleet.Gateway.Api.Events;
+namespace Fleet.Gateway.Events;
 
 /// <summary>
 /// An in-process broadcaster of <see cref="FleetEvent"/>s: twins and the fleet supervisor publish, each live view
