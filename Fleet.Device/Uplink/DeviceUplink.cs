@@ -2,8 +2,8 @@ using Fleet.Device.Uplink.Queue;
 using Fleet.Shared.Mqtt;
 using Fleet.Shared.Mqtt.Packets;
 using Fleet.Shared.Protocol;
-using Fleet.Device.Hosting;
 using Microsoft.Extensions.Logging;
+using Fleet.Shared.Diagnostics;
 
 namespace Fleet.Device.Uplink;
 

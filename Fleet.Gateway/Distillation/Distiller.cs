@@ -6,8 +6,8 @@ using Fleet.Gateway.Store.Distillation;
 using Fleet.Gateway.Store.Models;
 using Fleet.Shared.Actors;
 using Fleet.Shared.Models.Packaging;
-using Fleet.Shared.Mqtt;
 using Fleet.Gateway.Registry;
+using Fleet.Shared.Diagnostics;
 
 namespace Fleet.Gateway.Distillation;
 

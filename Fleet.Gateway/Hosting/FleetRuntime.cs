@@ -13,6 +13,7 @@ using Fleet.Shared.Actors.Sharding;
 using Fleet.Shared.Mqtt;
 using Fleet.Gateway.Metrics;
 using Fleet.Gateway.Registry;
+using Fleet.Shared.Diagnostics;
 
 namespace Fleet.Gateway.Hosting;
 

@@ -4,6 +4,7 @@ using Fleet.Shared.Actors;
 using Fleet.Shared.Mqtt;
 using Fleet.Shared.Mqtt.Packets;
 using Fleet.Shared.Protocol;
+using Fleet.Shared.Diagnostics;
 
 namespace Fleet.Gateway.Ingress;
 

@@ -1,7 +1,7 @@
 using Fleet.Gateway.Store;
 using Fleet.Gateway.Store.Insights;
 using Fleet.Shared.Actors;
-using Fleet.Shared.Mqtt;
+using Fleet.Shared.Diagnostics;
 
 namespace Fleet.Gateway.Insights;
 

@@ -1,4 +1,5 @@
 using Fleet.Gateway.Store;
+using Fleet.Shared.Diagnostics;
 
 namespace Fleet.Gateway.Store;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Fleet.Shared.Actors;
 using Fleet.Shared.Protocol;
+using Fleet.Shared.Diagnostics;
 
 namespace Fleet.Gateway.Twins;
 

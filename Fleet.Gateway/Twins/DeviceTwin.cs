@@ -4,6 +4,7 @@ using Fleet.Shared.Actors.Supervision;
 using Fleet.Shared.Protocol;
 using StoredDesired = Fleet.Gateway.Store.Twins.DesiredState;
 using StoredReported = Fleet.Gateway.Store.Twins.ReportedState;
+using Fleet.Shared.Diagnostics;
 
 namespace Fleet.Gateway.Twins;
 

@@ -3,6 +3,7 @@ using Fleet.Shared.Mqtt.Channel;
 using Fleet.Shared.Mqtt.Formatter;
 using Fleet.Shared.Mqtt.Packets;
 using Fleet.Shared.Mqtt.Session;
+using Fleet.Shared.Diagnostics;
 
 namespace Fleet.Shared.Mqtt;
 

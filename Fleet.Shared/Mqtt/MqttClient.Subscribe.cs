@@ -1,6 +1,7 @@
 using Fleet.Shared.Mqtt.Channel;
 using Fleet.Shared.Mqtt.Packets;
 using Fleet.Shared.Mqtt.Topics;
+using Fleet.Shared.Diagnostics;
 
 namespace Fleet.Shared.Mqtt;
 

@@ -4,6 +4,7 @@ using Fleet.Shared.Mqtt.Packets;
 using Fleet.Shared.Mqtt.Session;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Fleet.Shared.Diagnostics;
 
 namespace Fleet.Shared.Mqtt;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Fleet.Shared.Mqtt.Packets;
+using Fleet.Shared.Diagnostics;
 
 namespace Fleet.Shared.Mqtt;
 

@@ -1,4 +1,5 @@
 using Fleet.Shared.Actors.Supervision;
+using Fleet.Shared.Diagnostics;
 
 namespace Fleet.Shared.Actors.Kernel;
 

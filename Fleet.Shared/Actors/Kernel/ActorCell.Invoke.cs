@@ -1,3 +1,5 @@
+using Fleet.Shared.Diagnostics;
+
 namespace Fleet.Shared.Actors.Kernel;
 
 /// <summary>Processing of one user message: kernel messages, behaviour dispatch, failure capture.</summary>

@@ -1,3 +1,5 @@
+using Fleet.Shared.Diagnostics;
+
 namespace Fleet.Shared.Actors.Kernel;
 
 /// <summary>Creation and stopping: children stop first, then PostStop, then watchers and the parent are told.</summary>

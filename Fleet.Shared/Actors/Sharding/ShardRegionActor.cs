@@ -1,4 +1,5 @@
 using Fleet.Shared.Actors.Kernel;
+using Fleet.Shared.Diagnostics;
 
 namespace Fleet.Shared.Actors.Sharding;
 

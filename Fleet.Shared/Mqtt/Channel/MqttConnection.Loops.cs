@@ -1,5 +1,6 @@
 using Fleet.Shared.Mqtt.Formatter;
 using Fleet.Shared.Mqtt.Packets;
+using Fleet.Shared.Diagnostics;
 
 namespace Fleet.Shared.Mqtt.Channel;
 

@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Threading.Channels;
 using Fleet.Shared.Mqtt.Formatter;
 using Fleet.Shared.Mqtt.Packets;
+using Fleet.Shared.Diagnostics;
 
 namespace Fleet.Shared.Mqtt.Channel;
 

@@ -1,6 +1,7 @@
 using Fleet.Shared.Mqtt.Packets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Fleet.Shared.Diagnostics;
 
 namespace Fleet.Shared.Mqtt.Queue;
 
