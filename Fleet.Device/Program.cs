@@ -1,6 +1,8 @@
 // Composition root of the device agent; the agent itself lives in the capability folders.
 using Fleet.Device.Configuration;
+using Fleet.Device.Agent;
 using Fleet.Device.Hosting;
+using Fleet.Device.Inference;
 using Fleet.Device.Storage;
 using Serilog;
 using Serilog.Extensions.Logging;

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Fleet.Device.Healing;
-using Fleet.Device.Hosting;
+using Fleet.Device.Agent;
+using Fleet.Device.Core;
+using Fleet.Device.Inference;
 using Fleet.Device.Monitoring;
 using Fleet.Device.Simulation;
 using Fleet.Shared.Health;
@@ -172,8 +174,8 @@ internal sealed class HealingSuite : IBenchSuite
         switch (kind)
         {
             case FaultKind.Exponent or FaultKind.Sign or FaultKind.Mantissa:
-                var tensors = core.Host.Weights.Keys.Order(StringComparer.Ordinal).ToArray();
-                var tensor = core.Host.Weights[tensors[random.Next(tensors.Length)]].AsSpan<float>();
+                var tensors = core.Host.Weights.Names;
+                var tensor = core.Host.Weights[tensors[random.Next(tensors.Count)]];
                 var bit = kind switch
                 {
                     FaultKind.Sign => 31,

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Fleet.Device.Hosting;
 
 namespace Fleet.Device.Configuration;
 
@@ -45,7 +44,7 @@ internal static class DeviceOptionsLoader
         {
             try
             {
-                options = JsonSerializer.Deserialize(File.ReadAllBytes(configPath), DeviceJsonContext.Default.DeviceOptions) ?? options;
+                options = JsonSerializer.Deserialize(File.ReadAllBytes(configPath), ConfigurationJsonContext.Default.DeviceOptions) ?? options;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
             {

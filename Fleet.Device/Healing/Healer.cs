@@ -171,7 +171,7 @@ internal sealed class Healer
         _ = host;
 
         var sent = SketchNoise.Apply(s, _options.InsightNoise, NoiseSource);
-        return JsonSerializer.SerializeToElement(sent, Hosting.DeviceJsonContext.Default.InputSketch);
+        return JsonSerializer.SerializeToElement(sent, MonitoringJsonContext.Default.InputSketch);
     }
 
     private static double Round(double value) => double.IsFinite(value) ? Math.Round(value, 5) : 1e9;

@@ -49,6 +49,7 @@ internal sealed class ModelHost : IDisposable
         _input = _run.Input(0);
         _output = _run.Output(Package.Golden.OutputName);
         _hidden = _hiddenOutputs.Select(_run.Output).ToArray();
+        Weights = new LiveWeights([.. weights.Tensors.Keys], name => weights.Tensors[name].AsSpan<float>());
     }
 
     /// <summary>The package this host was loaded from: the version it serves and reports, also after an un-prune.</summary>
@@ -73,7 +74,7 @@ internal sealed class ModelHost : IDisposable
     public ModelDigest GoldenDigest { get; private set; }
 
     /// <summary>The live weights inference reads.</summary>
-    public IReadOnlyDictionary<string, NativeTensor> Weights => _weights.Tensors;
+    public LiveWeights Weights { get; }
 
     /// <summary>Width of the control vector.</summary>
     public int InputWidth => _inputWidth;

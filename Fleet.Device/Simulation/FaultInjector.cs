@@ -1,4 +1,3 @@
-using Fleet.Device.Hosting;
 using Fleet.Device.Storage;
 using Fleet.Shared.Models;
 
@@ -18,7 +17,7 @@ internal sealed class FaultInjector(Random random, SimulatedSensors? sensors)
     public const float QualityGain = 0.4f;
 
     /// <summary>Injects <paramref name="fault"/>; returns what was done.</summary>
-    public string Inject(Fault fault, DeviceCore core, WeightStore store)
+    public string Inject(Fault fault, IFaultTarget core, WeightStore store)
     {
         ArgumentNullException.ThrowIfNull(fault);
         ArgumentNullException.ThrowIfNull(core);
@@ -26,9 +25,9 @@ internal sealed class FaultInjector(Random random, SimulatedSensors? sensors)
         switch (fault.Kind)
         {
             case FaultKind.BitFlip:
-                var names = core.Host.Weights.Keys.Order(StringComparer.Ordinal).ToArray();
-                var name = names[random.Next(names.Length)];
-                var tensor = core.Host.Weights[name].AsSpan<float>();
+                var names = core.Host.Weights.Names;
+                var name = names[random.Next(names.Count)];
+                var tensor = core.Host.Weights[name];
                 var index = random.Next(tensor.Length);
                 var bit = (fault.Variant ?? Fault.BitFlipVariants[random.Next(3)]) switch
                 {
@@ -67,9 +66,10 @@ internal sealed class FaultInjector(Random random, SimulatedSensors? sensors)
                 return $"damaged one byte of {core.Host.StoreKey} on disk";
             case FaultKind.Quality:
                 // The output layer of the reference MLP is the highest-numbered w{l}; any model: its largest tensor.
-                var output = core.Host.Weights.Keys.Where(k => k.Length > 1 && k[0] == 'w' && k[1..].All(char.IsAsciiDigit))
+                var weights = core.Host.Weights;
+                var output = weights.Names.Where(k => k.Length > 1 && k[0] == 'w' && k[1..].All(char.IsAsciiDigit))
                     .OrderByDescending(k => int.Parse(k[1..], System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault()
-                    ?? core.Host.Weights.MaxBy(w => w.Value.AsSpan<float>().Length).Key;
+                    ?? weights.Names.MaxBy(n => weights[n].Length)!;
                 core.Host.DegradeForSimulation(output, QualityGain);
                 return $"{output} scaled by {QualityGain} in the live weights and the golden snapshot (digests agree)";
             default:
@@ -78,7 +78,7 @@ internal sealed class FaultInjector(Random random, SimulatedSensors? sensors)
     }
 
     /// <summary>Ends the faults that pass (drift, thermal).</summary>
-    public void Clear(Fault fault, DeviceCore core)
+    public void Clear(Fault fault, IFaultTarget core)
     {
         ArgumentNullException.ThrowIfNull(fault);
         ArgumentNullException.ThrowIfNull(core);

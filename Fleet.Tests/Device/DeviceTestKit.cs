@@ -1,5 +1,6 @@
 using Fleet.Device.Healing;
-using Fleet.Device.Hosting;
+using Fleet.Device.Agent;
+using Fleet.Device.Core;
 using Fleet.Device.Inference;
 using Fleet.Device.Monitoring;
 using Fleet.Device.Storage;

@@ -1,5 +1,7 @@
 using Fleet.Device.Configuration;
-using Fleet.Device.Hosting;
+using Fleet.Device.Agent;
+using Fleet.Device.Core;
+using Fleet.Device.Inference;
 using Fleet.Device.Simulation;
 using Fleet.Tests.Device.Storage;
 

@@ -1,5 +1,7 @@
 using Fleet.Device.Healing;
-using Fleet.Device.Hosting;
+using Fleet.Device.Agent;
+using Fleet.Device.Core;
+using Fleet.Device.Inference;
 using Fleet.Device.Monitoring;
 using Fleet.Device.Storage;
 using Fleet.Shared.Health;
@@ -23,7 +25,7 @@ public sealed class RemediationLadderTests : IDisposable
     {
         using var core = DeviceTestKit.Core(_dir.Path, _time);
         var host = core.Host;
-        var w1 = host.Weights["w1"].AsSpan<float>();
+        var w1 = host.Weights["w1"];
         ReferenceModels.FlipBit(w1, 1000, 30);
         var mismatches = host.CheckDigests();
         Assert.Equal("w1", Assert.Single(mismatches).Name);
@@ -43,7 +45,7 @@ public sealed class RemediationLadderTests : IDisposable
     public void Reload_WhenTheGoldenSnapshotIsDamagedToo_ClimbsFromRestore()
     {
         using var core = DeviceTestKit.Core(_dir.Path, _time);
-        ReferenceModels.FlipBit(core.Host.Weights["w1"].AsSpan<float>(), 1000, 30);
+        ReferenceModels.FlipBit(core.Host.Weights["w1"], 1000, 30);
         ReferenceModels.FlipBit(core.Host.SnapshotOf("w1"), 1000, 30);
 
         var result = Climb(core, HardwareLadder, core.Host.CheckDigests());
@@ -59,7 +61,7 @@ public sealed class RemediationLadderTests : IDisposable
     {
         using var core = DeviceTestKit.Core(_dir.Path, _time);
         var store = core.Catalog!.Store;
-        ReferenceModels.FlipBit(core.Host.Weights["w1"].AsSpan<float>(), 1000, 30);
+        ReferenceModels.FlipBit(core.Host.Weights["w1"], 1000, 30);
         ReferenceModels.FlipBit(core.Host.SnapshotOf("w1"), 1000, 30);
         DeviceTestKit.CorruptArtifact(store, core.Host.StoreKey);
 
@@ -156,7 +158,7 @@ public sealed class RemediationLadderTests : IDisposable
         catalog.Store.SetPointer(StorePointer.Active, pruned);
         core.Replace(ModelBootstrap.StartActive(catalog).Host!);
         Assert.NotNull(core.Host.Package.Mask);
-        var zeros = core.Host.Weights["w0"].AsSpan<float>().ToArray().Count(v => v == 0);
+        var zeros = core.Host.Weights["w0"].ToArray().Count(v => v == 0);
 
         var result = Climb(core, RemediationOptions.Default.LadderFor(Diagnosis.ModelQuality), []);
 
@@ -166,7 +168,7 @@ public sealed class RemediationLadderTests : IDisposable
         Assert.Equal(("1.0.1", pruned, "1.0.0"), (core.Host.Package.Card.ModelVersion, core.Host.StoreKey, core.Host.UnprunedFrom));
         Assert.Equal(catalog.Store.GetVersion(pruned).Value!.ArtifactSha256, core.Host.Sha256);
         Assert.Equal("1.0.0", core.Host.Reference.Card.ModelVersion);
-        Assert.True(core.Host.Weights["w0"].AsSpan<float>().ToArray().Count(v => v == 0) < zeros);
+        Assert.True(core.Host.Weights["w0"].ToArray().Count(v => v == 0) < zeros);
         Assert.Empty(core.Host.CheckDigests());
         Assert.True(core.Host.Validate().Passed);
 
@@ -177,7 +179,7 @@ public sealed class RemediationLadderTests : IDisposable
     /// <summary>Live weights, golden snapshot and the loaded package bytes: nothing in memory can rebuild the artifact.</summary>
     private static void DamageEveryCopyInMemory(DeviceCore core)
     {
-        ReferenceModels.FlipBit(core.Host.Weights["w1"].AsSpan<float>(), 1000, 30);
+        ReferenceModels.FlipBit(core.Host.Weights["w1"], 1000, 30);
         ReferenceModels.FlipBit(core.Host.SnapshotOf("w1"), 1000, 30);
         core.Host.Package.Onnx[core.Host.Package.Onnx.Length / 2] ^= 0x5A;
     }

@@ -1,5 +1,8 @@
 using System.Net.Sockets;
 using System.Text;
+using Fleet.Device.Agent;
+using Fleet.Device.Core;
+using Fleet.Device.Inference;
 using Fleet.Device.Hosting;
 
 namespace Fleet.Tests.Device.Hosting;

@@ -77,8 +77,8 @@ public sealed class OutputSnippetTests
         {
             using var core = DeviceTestKit.Core(directory, time);
             DeviceTestKit.WarmUp(core, time);
-            var first = core.Host.Weights.Keys.Order(StringComparer.Ordinal).First();
-            ReferenceModels.FlipBit(core.Host.Weights[first].AsSpan<float>(), 0, 30);
+            var first = core.Host.Weights.Names[0];
+            ReferenceModels.FlipBit(core.Host.Weights[first], 0, 30);
 
             var heal = DeviceTestKit.Window(core, time).Episode?.Heal;
 

@@ -69,7 +69,7 @@ public sealed class WatchdogTests : IDisposable
     {
         using var core = DeviceTestKit.Core(_dir.Path, _time, temperature: () => _temperature);
         DeviceTestKit.WarmUp(core, _time);
-        ReferenceModels.FlipBit(core.Host.Weights["w2"].AsSpan<float>(), 77, 31);
+        ReferenceModels.FlipBit(core.Host.Weights["w2"], 77, 31);
 
         var outcome = DeviceTestKit.Window(core, _time);
 
@@ -122,7 +122,7 @@ public sealed class WatchdogTests : IDisposable
         var outcomes = new List<HealOutcome>();
         for (var i = 0; i < 6; i++)
         {
-            ReferenceModels.FlipBit(core.Host.Weights["w1"].AsSpan<float>(), 100 + i, 30);
+            ReferenceModels.FlipBit(core.Host.Weights["w1"], 100 + i, 30);
             var outcome = DeviceTestKit.Window(core, _time);
             if (outcome.Episode?.Heal is { } heal)
             {

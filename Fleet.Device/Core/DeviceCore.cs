@@ -6,13 +6,13 @@ using Fleet.Device.Simulation;
 using Fleet.Device.Storage;
 using Fleet.Shared.Health;
 
-namespace Fleet.Device.Hosting;
+namespace Fleet.Device.Core;
 
 /// <summary>
 /// The device's inference loop, one window at a time: infer, observe, close the window, heal when called for,
 /// swap the host when a rung replaced it. Single-threaded; the device's actor (or the bench) drives it.
 /// </summary>
-internal sealed class DeviceCore : IDisposable
+internal sealed class DeviceCore : IFaultTarget, IDisposable
 {
     private readonly float[] _controls = new float[3];
     private readonly Func<double?> _temperature;

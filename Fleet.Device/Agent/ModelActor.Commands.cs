@@ -4,8 +4,9 @@ using Fleet.Shared.Actors;
 using Fleet.Device.Storage;
 using Fleet.Shared.Mqtt;
 using Fleet.Shared.Protocol;
+using Fleet.Device.Core;
 
-namespace Fleet.Device.Hosting;
+namespace Fleet.Device.Agent;
 
 /// <summary>Commands on <c>fleet/v1/d/{id}/cmd</c>, answered on the MQTT 5 response topic with the correlation data.</summary>
 internal sealed partial class ModelActor

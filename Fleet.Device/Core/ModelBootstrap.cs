@@ -4,7 +4,7 @@ using Fleet.Shared.Models;
 using Fleet.Shared.Models.Packaging;
 using Fleet.Shared.Protocol;
 
-namespace Fleet.Device.Hosting;
+namespace Fleet.Device.Core;
 
 /// <summary>
 /// First start of a device: without a configured model, the reference vocoder becomes the factory default (and

@@ -1,8 +1,9 @@
 using Fleet.Device.Simulation;
 using Fleet.Device.Updates;
 using Fleet.Shared.Mqtt;
+using Fleet.Device.Core;
 
-namespace Fleet.Device.Hosting;
+namespace Fleet.Device.Agent;
 
 /// <summary>Time to run the next batch of frames.</summary>
 internal sealed record InferenceTick

@@ -3,8 +3,9 @@ using Fleet.Device.Storage;
 using Fleet.Device.Updates;
 using Fleet.Shared.Actors;
 using Fleet.Shared.Protocol;
+using Fleet.Device.Core;
 
-namespace Fleet.Device.Hosting;
+namespace Fleet.Device.Agent;
 
 /// <summary>Desired state: thresholds, and model updates staged → validated → activated → soaked → committed (or rolled back).</summary>
 internal sealed partial class ModelActor

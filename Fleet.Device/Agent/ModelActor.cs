@@ -7,8 +7,9 @@ using Fleet.Device.Updates;
 using Fleet.Shared.Actors;
 using Fleet.Shared.Health;
 using Fleet.Shared.Protocol;
+using Fleet.Device.Core;
 
-namespace Fleet.Device.Hosting;
+namespace Fleet.Device.Agent;
 
 /// <summary>
 /// The device's model side: runs inference at the configured rate, closes windows, heals, applies desired state,

@@ -6,7 +6,7 @@ using Fleet.Device.Storage;
 using Fleet.Shared.Health;
 using Fleet.Shared.Models;
 
-namespace Fleet.Device.Hosting;
+namespace Fleet.Device.Core;
 
 /// <summary>Opens a device's store under its data directory, installs the factory default if needed and assembles a <see cref="DeviceCore"/>.</summary>
 internal static class DeviceCoreFactory

@@ -1,7 +1,7 @@
 using Fleet.Shared.Learning;
 using Fleet.Shared.Onnx;
 
-namespace Fleet.Device.Hosting;
+namespace Fleet.Device.Inference;
 
 /// <summary>
 /// Runs a tiny model with a known output before anything else (some arm64 ONNX Runtime builds die with SIGILL or

@@ -5,8 +5,9 @@ using Fleet.Device.Monitoring;
 using Fleet.Device.Simulation;
 using Fleet.Device.Uplink;
 using Microsoft.Extensions.Logging;
+using Fleet.Device.Core;
 
-namespace Fleet.Device.Hosting;
+namespace Fleet.Device.Agent;
 
 /// <summary>Everything one device's actors need, built by the runner.</summary>
 internal sealed record DeviceRuntime(

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
+using Fleet.Device.Core;
 
-namespace Fleet.Device.Hosting;
+namespace Fleet.Device.Agent;
 
 /// <summary>Device agent log messages (event ids 6000–6099).</summary>
 internal static partial class DeviceLog

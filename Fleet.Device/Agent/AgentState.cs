@@ -1,4 +1,6 @@
-namespace Fleet.Device.Hosting;
+using Fleet.Device.Core;
+
+namespace Fleet.Device.Agent;
 
 /// <summary>
 /// Desired-state bookkeeping kept across restarts (<c>{data}/agent.json</c>): the highest desired version processed,

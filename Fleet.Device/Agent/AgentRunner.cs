@@ -11,8 +11,10 @@ using Fleet.Shared.Mqtt;
 using Fleet.Shared.Mqtt.Channel;
 using Fleet.Shared.Security;
 using Microsoft.Extensions.Logging;
+using Fleet.Device.Core;
+using Fleet.Device.Hosting;
 
-namespace Fleet.Device.Hosting;
+namespace Fleet.Device.Agent;
 
 /// <summary>
 /// Runs one device, or N simulated ones, until cancelled: one actor system, one shared ONNX Runtime environment,

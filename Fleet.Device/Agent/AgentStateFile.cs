@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Fleet.Device.Storage;
+using Fleet.Device.Core;
 
-namespace Fleet.Device.Hosting;
+namespace Fleet.Device.Agent;
 
 /// <summary>Reads and atomically writes <see cref="AgentState"/>; a missing or unreadable file is a fresh state.</summary>
 internal sealed class AgentStateFile(string path)
@@ -10,7 +11,7 @@ internal sealed class AgentStateFile(string path)
     {
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(path), DeviceJsonContext.Default.AgentState) ?? AgentState.Fresh;
+            return JsonSerializer.Deserialize(File.ReadAllBytes(path), AgentJsonContext.Default.AgentState) ?? AgentState.Fresh;
         }
         catch (Exception ex) when (ex is IOException or JsonException)
         {
@@ -18,5 +19,5 @@ internal sealed class AgentStateFile(string path)
         }
     }
 
-    public void Save(AgentState state) => AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(state, DeviceJsonContext.Default.AgentState));
+    public void Save(AgentState state) => AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(state, AgentJsonContext.Default.AgentState));
 }

@@ -1,8 +1,9 @@
 using Fleet.Device.Simulation;
 using Fleet.Shared.Actors;
 using Fleet.Shared.Actors.Supervision;
+using Fleet.Device.Core;
 
-namespace Fleet.Device.Hosting;
+namespace Fleet.Device.Agent;
 
 /// <summary>
 /// One device: supervises its <see cref="ModelActor"/> (restarting it after a crash, within a budget), routes the
