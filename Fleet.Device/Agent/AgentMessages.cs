@@ -1,6 +1,6 @@
 using Fleet.Device.Simulation;
 using Fleet.Device.Updates;
-using Fleet.Shared.Mqtt;
+using Fleet.Device.Uplink;
 using Fleet.Device.Core;
 
 namespace Fleet.Device.Agent;
@@ -12,7 +12,7 @@ internal sealed record InferenceTick
 }
 
 /// <summary>A message from the broker on the device's own topics.</summary>
-internal sealed record Inbound(MqttApplicationMessage Message);
+internal sealed record Inbound(InboundMessage Message);
 
 /// <summary>A download-and-stage finished (piped back to the model actor).</summary>
 internal sealed record UpdateFetched(StagedUpdate Update);

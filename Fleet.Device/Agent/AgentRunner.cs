@@ -7,8 +7,6 @@ using Fleet.Device.Simulation;
 using Fleet.Device.Uplink;
 using Fleet.Device.Uplink.Queue;
 using Fleet.Shared.Actors;
-using Fleet.Shared.Mqtt;
-using Fleet.Shared.Mqtt.Channel;
 using Fleet.Shared.Security;
 using Microsoft.Extensions.Logging;
 using Fleet.Device.Core;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Fleet.Device.Simulation;
 using Fleet.Shared.Actors;
 using Fleet.Device.Storage;
-using Fleet.Shared.Mqtt;
+using Fleet.Device.Uplink;
 using Fleet.Shared.Protocol;
 using Fleet.Device.Core;
 
@@ -11,7 +11,7 @@ namespace Fleet.Device.Agent;
 /// <summary>Commands on <c>fleet/v1/d/{id}/cmd</c>, answered on the MQTT 5 response topic with the correlation data.</summary>
 internal sealed partial class ModelActor
 {
-    private void OnCommand(MqttApplicationMessage request, CommandRequest command)
+    private void OnCommand(InboundMessage request, CommandRequest command)
     {
         var (ok, result, error) = command.Name switch
         {

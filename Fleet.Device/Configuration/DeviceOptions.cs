@@ -1,7 +1,3 @@
-using Fleet.Shared.Mqtt;
-using Fleet.Shared.Mqtt.Channel;
-using Fleet.Shared.Mqtt.Packets;
-
 namespace Fleet.Device.Configuration;
 
 /// <summary>The agent's configuration: JSON file, then FLEET_DEVICE_* environment, then command line.</summary>
@@ -110,7 +106,7 @@ internal sealed record DeviceOptions
             return noiseProblem;
         }
 
-        if (ProtocolVersion() is null)
+        if (!MqttVersionKnown)
         {
             return $"MQTT version '{MqttVersion}' is not 5 or 311";
         }
@@ -128,21 +124,9 @@ internal sealed record DeviceOptions
         return null;
     }
 
-    /// <summary>The broker connection these options describe (the uplink adds the client id, session and will).</summary>
-    public MqttClientOptions Mqtt() => new()
-    {
-        Host = BrokerHost,
-        Port = BrokerPort,
-        ProtocolVersion = ProtocolVersion() ?? MqttProtocolVersion.V500,
-        UserName = Username,
-        Password = Password,
-        Tls = Tls ? new MqttTlsOptions { CaFile = CaFile, ClientCertificateFile = ClientCertificate, ClientKeyFile = ClientKey } : null,
-    };
+    /// <summary>Whether <see cref="MqttVersion"/> names MQTT 3.1.1 (else 5); the uplink builds its connection from it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsMqtt311 => MqttVersion is "311" or "3.1.1";
 
-    private MqttProtocolVersion? ProtocolVersion() => MqttVersion switch
-    {
-        "5" or "5.0" => MqttProtocolVersion.V500,
-        "311" or "3.1.1" => MqttProtocolVersion.V311,
-        _ => null,
-    };
+    private bool MqttVersionKnown => MqttVersion is "5" or "5.0" || IsMqtt311;
 }

@@ -64,11 +64,11 @@ internal sealed class DeviceUplink : IAsyncDisposable
             _reportSent = false;
             _signal.Release();
         };
-        _client.MessageReceived = (message, _) => Received?.Invoke(message) ?? ValueTask.CompletedTask;
+        _client.MessageReceived = (message, _) => Received?.Invoke(ToInbound(message)) ?? ValueTask.CompletedTask;
     }
 
     /// <summary>Messages on <c>fleet/v1/d/{id}/#</c> (desired state, commands).</summary>
-    public Func<MqttApplicationMessage, ValueTask>? Received { get; set; }
+    public Func<InboundMessage, ValueTask>? Received { get; set; }
 
     public bool IsConnected => _client.IsConnected;
 
@@ -117,17 +117,21 @@ internal sealed class DeviceUplink : IAsyncDisposable
     }
 
     /// <summary>Answers a command on its MQTT 5 response topic with its correlation data (or on <c>cmd-result</c>).</summary>
-    public async ValueTask RespondAsync(MqttApplicationMessage request, CommandRequest command, bool ok, System.Text.Json.JsonElement? result, string? error)
+    public async ValueTask RespondAsync(InboundMessage request, CommandRequest command, bool ok, System.Text.Json.JsonElement? result, string? error)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(command);
         var answer = new CommandResult { Seq = _seq.Next(), Epoch = _seq.Epoch, Id = command.Id, Ok = ok, Result = result, Error = error };
         var payload = WireCodec.Encode(answer);
-        var message = request.ResponseTopic is not null
-            ? MqttRequester.CreateResponse(request, payload)
+        var message = request.ResponseTopic is { } responseTopic
+            ? new MqttApplicationMessage(responseTopic, payload) { CorrelationData = request.CorrelationData, QualityOfService = (MqttQualityOfService)request.QualityOfService }
             : new MqttApplicationMessage(command.ResponseTopic ?? Topics.FromDevice(_deviceId, TopicKind.CommandResult), payload) { QualityOfService = MqttQualityOfService.AtLeastOnce };
         await PublishQuietlyAsync(message).ConfigureAwait(false);
     }
+
+    /// <summary>What the agent keeps of a delivered MQTT message.</summary>
+    internal static InboundMessage ToInbound(MqttApplicationMessage message) =>
+        new(message.Topic, message.Payload, (int)message.QualityOfService, message.Retain, message.ResponseTopic, message.CorrelationData);
 
     /// <summary>Publishes status offline (shutdown), disconnects and stops.</summary>
     public async ValueTask DisposeAsync()

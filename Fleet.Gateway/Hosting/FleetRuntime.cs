@@ -10,7 +10,7 @@ using Fleet.Gateway.Twins;
 using Fleet.Shared.Actors;
 using Fleet.Shared.Actors.Supervision;
 using Fleet.Shared.Actors.Sharding;
-using Fleet.Shared.Mqtt;
+using Fleet.Gateway.Egress;
 using Fleet.Gateway.Metrics;
 using Fleet.Gateway.Registry;
 using Fleet.Shared.Diagnostics;
@@ -62,25 +62,7 @@ internal sealed class FleetRuntime(
     {
         _system = ActorSystem.Create("fleet-gateway", new ActorSystemOptions { TimeProvider = timeProvider });
         _system.ActorOf(Props.Create(() => new UndeliveredTwinMessages()), "undelivered-twin-messages");
-        var publisherClient = new MqttClient(
-            new MqttClientOptions
-            {
-                Host = broker.Host,
-                Port = broker.Port,
-                ClientId = "fleet-gw-out-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                UserName = broker.UserName,
-                Password = broker.Password,
-                AutoReconnect = true,
-            },
-            _logger,
-            timeProvider);
-        var connected = await publisherClient.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        if (!connected.IsSuccess)
-        {
-            throw new GatewayStartupException($"the broker at {broker.Host}:{broker.Port} refused the gateway's session: {connected.ResultCode}");
-        }
-
-        _publisher = new DevicePublisher(publisherClient, options.ShardCount);
+        _publisher = await DevicePublisher.ConnectAsync(broker, options.ShardCount, timeProvider, _logger, cancellationToken).ConfigureAwait(false);
         var services = new TwinServices(Store, _publisher, Counters, options, timeProvider, loggerFactory.CreateLogger<DeviceTwin>()) { Events = events };
         Devices = ShardRegion.Start(_system, new ShardRegionSettings
         {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Fleet.Shared.Actors;
 using Fleet.Shared.Protocol;
 using Fleet.Shared.Diagnostics;
+using Fleet.Gateway.Egress;
 
 namespace Fleet.Gateway.Twins;
 

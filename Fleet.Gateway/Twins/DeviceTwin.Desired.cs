@@ -4,6 +4,7 @@ using Fleet.Gateway.Store;
 using Fleet.Gateway.Store.Twins;
 using Fleet.Shared.Actors;
 using Fleet.Shared.Protocol;
+using Fleet.Gateway.Egress;
 using WireDesired = Fleet.Shared.Protocol.DesiredState;
 
 namespace Fleet.Gateway.Twins;

@@ -1,5 +1,6 @@
 using Fleet.Gateway.Store;
 using Fleet.Shared.Actors;
+using Fleet.Gateway.Egress;
 
 namespace Fleet.Gateway.Twins;
 

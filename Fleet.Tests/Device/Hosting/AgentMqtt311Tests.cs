@@ -3,6 +3,7 @@ using Fleet.Device.Configuration;
 using Fleet.Shared.Mqtt.Packets;
 using Fleet.Shared.Protocol;
 using Fleet.Tests.Infrastructure;
+using Fleet.Device.Uplink;
 
 namespace Fleet.Tests.Device.Hosting;
 

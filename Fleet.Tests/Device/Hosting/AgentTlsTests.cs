@@ -4,6 +4,7 @@ using Fleet.Shared.Mqtt;
 using Fleet.Shared.Mqtt.Channel;
 using Fleet.Shared.Protocol;
 using Fleet.Tests.Infrastructure;
+using Fleet.Device.Uplink;
 
 namespace Fleet.Tests.Device.Hosting;
 
