@@ -6,6 +6,7 @@ using Fleet.Gateway.Store.Rollouts;
 using Fleet.Gateway.Twins;
 using Fleet.Shared.Actors;
 using Fleet.Shared.Protocol;
+using Fleet.Gateway.Registry;
 
 namespace Fleet.Gateway.Rollouts;
 
@@ -129,12 +130,8 @@ internal sealed partial class RolloutDriver
     private async Task<ModelManifest> ManifestAsync(string modelId, string version, bool allowRollback, CancellationToken cancellationToken)
     {
         var model = await _store.Models.GetAsync(modelId, version, cancellationToken).ConfigureAwait(false);
-        if (model is not { Signature: { } signature })
-        {
-            throw new InvalidOperationException($"model {modelId} {version} is no longer registered (signed)");
-        }
-
-        return new ModelManifest { Id = modelId, Version = version, Url = _artifactUrl(modelId, version), Sha256 = model.Sha256, Signature = signature, AllowRollback = allowRollback };
+        return (model is null ? null : ModelManifests.For(model, _artifactUrl, allowRollback))
+            ?? throw new InvalidOperationException($"model {modelId} {version} is no longer registered (signed)");
     }
 
     private async Task<Dictionary<string, DeviceRecord>> ListDevicesAsync(CancellationToken cancellationToken)

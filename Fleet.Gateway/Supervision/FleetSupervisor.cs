@@ -5,6 +5,7 @@ using Fleet.Gateway.Store.Devices;
 using Fleet.Gateway.Twins;
 using Fleet.Shared.Actors;
 using Fleet.Shared.Protocol;
+using Fleet.Gateway.Registry;
 
 namespace Fleet.Gateway.Supervision;
 
@@ -141,17 +142,8 @@ internal sealed class FleetSupervisor : ActorBase
         if (_policy.Rollback && incident.ModelId is { } modelId)
         {
             var lineage = await _store.Models.GetLineageAsync(modelId, incident.ModelVersion, CancellationToken.None).ConfigureAwait(false);
-            if (lineage.Count > 1 && lineage[1] is { Signature: { } signature } parent)
+            if (lineage.Count > 1 && ModelManifests.For(lineage[1], _artifactUrl, allowRollback: true) is { } manifest)
             {
-                var manifest = new ModelManifest
-                {
-                    Id = parent.ModelId,
-                    Version = parent.Version,
-                    Url = _artifactUrl(parent.ModelId, parent.Version),
-                    Sha256 = parent.Sha256,
-                    Signature = signature,
-                    AllowRollback = true,
-                };
                 var ordered = 0;
                 string? after = null;
                 do
@@ -166,7 +158,7 @@ internal sealed class FleetSupervisor : ActorBase
                     after = page.NextCursor;
                 }
                 while (after is not null);
-                incident = incident with { RollbackTo = parent.Version, RolledBackDevices = ordered };
+                incident = incident with { RollbackTo = manifest.Version, RolledBackDevices = ordered };
             }
             else
             {

@@ -7,6 +7,7 @@ using Fleet.Gateway.Twins;
 using Fleet.Shared.Actors;
 using Fleet.Shared.Protocol;
 using Fleet.Gateway.Store;
+using Fleet.Gateway.Registry;
 
 namespace Fleet.Gateway.Api.Devices;
 
@@ -159,20 +160,11 @@ internal static class DeviceEndpoints
             }
 
             var registered = await runtime.Store.Models.GetAsync(model.Id, model.Version, cancellationToken).ConfigureAwait(false);
-            if (registered?.Signature is null)
+            manifest = registered is null ? null : ModelManifests.For(registered, urls.Artifact, model.AllowRollback);
+            if (manifest is null)
             {
                 return ApiProblems.Invalid("model", $"model {model.Id} {model.Version} is not registered (push it first)");
             }
-
-            manifest = new ModelManifest
-            {
-                Id = registered.ModelId,
-                Version = registered.Version,
-                Url = urls.Artifact(registered.ModelId, registered.Version),
-                Sha256 = registered.Sha256,
-                Signature = registered.Signature,
-                AllowRollback = model.AllowRollback,
-            };
         }
 
         var thresholds = body.Thresholds is { } th ? new ThresholdSettings { KlMax = th.KlMax, InputShiftMax = th.InputShiftMax } : null;
