@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Fleet.Tests.Gateway.Infrastructure;
+using Fleet.Tests.Infrastructure;
+
+namespace Fleet.Tests.EndToEnd;
+
+/// <summary>
+/// The real agent process with <c>--metrics-port</c>: Prometheus text scraped over HTTP shows its inferences,
+/// its heal of an injected bit flip, queue depth and temperature; its JSON log file names the device.
+/// </summary>
+public sealed partial class RealAgentMetricsTests(MosquittoFixture broker) : IClassFixture<MosquittoFixture>
+{
+    [Fact]
+    public async Task TheAgentsMetricsEndpoint_ShowsItsWork_AndItsLogFileNamesTheDevice()
+    {
+        var data = Directory.CreateTempSubdirectory("fleet-agent-metrics-").FullName;
+        var prefix = "m" + Guid.NewGuid().ToString("N")[..4];
+        var device = AgentProcess.DeviceId(prefix, 1);
+        var port = FreePort();
+        var logs = Path.Combine(data, "logs");
+        await using var agent = AgentProcess.Single(
+            "--simulate", "1", "--id-prefix", prefix, "--broker", $"127.0.0.1:{broker.Port}", "--data", Path.Combine(data, "devices"),
+            "--fps", "200", "--window", "100", "--faults", "bitflip:exponent@1s", "--metrics-port", port.ToString(CultureInfo.InvariantCulture), "--log-dir", logs);
+        using var http = new HttpClient();
+        try
+        {
+            agent.Start();
+            string? last = null;
+            var text = await Eventually.ValueAsync(async () =>
+            {
+                agent.ThrowIfExited();
+                try
+                {
+                    last = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
+                }
+                catch (HttpRequestException)
+                {
+                    return null;
+                }
+
+                return last.Contains($"fleet_device_heals_total{{device=\"{device}\",diagnosis=\"hardware\",outcome=\"healed\"}} 1", StringComparison.Ordinal) ? last : null;
+            }, $"{device}'s heal of the bit flip on /metrics (last scrape:\n{last}\nagent log:\n{agent.Log()})", TimeSpan.FromSeconds(90));
+
+            var inferences = Inferences().Match(text);
+            Assert.True(inferences.Success, text);
+            Assert.True(double.Parse(inferences.Groups[1].Value, CultureInfo.InvariantCulture) >= 100, text);
+            Assert.Contains($"fleet_device_temperature_celsius{{device=\"{device}\"}} 45", text, StringComparison.Ordinal);
+            Assert.Contains($"fleet_device_queue_depth{{device=\"{device}\"}}", text, StringComparison.Ordinal);
+            Assert.Contains($"fleet_device_kl{{device=\"{device}\"}}", text, StringComparison.Ordinal);
+
+            var logFile = Assert.Single(Directory.GetFiles(logs, "fleet-device-*.clef"));
+            using var stream = new FileStream(logFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            var events = (await reader.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            Assert.Contains(events, e => e.TryGetProperty("DeviceId", out var id) && id.GetString() == device
+                && e.GetProperty("@mt").GetString()!.Contains("heal", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await agent.StopAsync();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [GeneratedRegex(@"^fleet_device_inferences_total\{device=""[^""]+""\} (\S+)$", RegexOptions.Multiline)]
+    private static partial Regex Inferences();
+}
