@@ -30,7 +30,7 @@ public sealed partial class RealAgentMetricsTests(MosquittoFixture broker) : ICl
         {
             agent.Start();
             string? last = null;
-            var text = await Eventually.ValueAsync(async () =>
+            var text = await WithLogOnTimeout(agent, () => last, Eventually.ValueAsync(async () =>
             {
                 agent.ThrowIfExited();
                 try
@@ -43,7 +43,7 @@ public sealed partial class RealAgentMetricsTests(MosquittoFixture broker) : ICl
                 }
 
                 return last.Contains($"fleet_device_heals_total{{device=\"{device}\",diagnosis=\"hardware\",outcome=\"healed\"}} 1", StringComparison.Ordinal) ? last : null;
-            }, $"{device}'s heal of the bit flip on /metrics (last scrape:\n{last}\nagent log:\n{agent.Log()})", TimeSpan.FromSeconds(90));
+            }, $"{device}'s heal of the bit flip on /metrics", TimeSpan.FromSeconds(90)));
 
             var inferences = Inferences().Match(text);
             Assert.True(inferences.Success, text);
@@ -64,6 +64,86 @@ public sealed partial class RealAgentMetricsTests(MosquittoFixture broker) : ICl
             await agent.StopAsync();
             Directory.Delete(data, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task ARealDeviceWithoutTheConfiguredLedOrSensor_SaysSoOnce_AndKeepsServing()
+    {
+        var data = Directory.CreateTempSubdirectory("fleet-agent-pi-").FullName;
+        var device = "pi-" + Guid.NewGuid().ToString("N")[..6];
+        var bus = Enumerable.Range(200, 50).First(b => !File.Exists($"/dev/i2c-{b}"));
+        var sensor = $"bme280@{bus}:0x76";
+        var port = FreePort();
+        var hasGpio = Directory.GetFiles("/dev", "gpiochip*").Length > 0;
+        await using var agent = AgentProcess.Single(
+            "--device-id", device, "--broker", $"127.0.0.1:{broker.Port}", "--data", data, "--fps", "200", "--window", "100",
+            "--status-led", "17", "--i2c-sensor", $"bme280:{bus}:0x76", "--metrics-port", port.ToString(CultureInfo.InvariantCulture));
+        using var http = new HttpClient();
+        try
+        {
+            agent.Start();
+            // Every scrape reads the sensors again; three scrapes after the model serves are three more silent reads.
+            for (var scrapes = 0; scrapes < 3;)
+            {
+                agent.ThrowIfExited();
+                var text = await WithLogOnTimeout(agent, () => null, Eventually.ValueAsync(async () =>
+                {
+                    agent.ThrowIfExited();
+                    try
+                    {
+                        var body = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
+                        return body.Contains("fleet_device_inferences_total", StringComparison.Ordinal) ? body : null;
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return null;
+                    }
+                }, $"{device} serving, on /metrics", TimeSpan.FromSeconds(90)));
+                Assert.Contains($"fleet_device_sensor_answering{{device=\"{device}\",sensor=\"{sensor}\"}} 0", text, StringComparison.Ordinal);
+                scrapes++;
+            }
+
+            var log = agent.Log();
+            Assert.False(agent.HasExited, log);
+            Assert.Equal(1, Occurrences(log, $"I²C sensor {sensor} does not answer"));
+            Assert.Contains($"/dev/i2c-{bus}", log, StringComparison.Ordinal);
+            if (hasGpio)
+            {
+                Assert.Equal(1, Occurrences(log, "status LED on GPIO 17"));
+            }
+            else
+            {
+                Assert.Equal(1, Occurrences(log, "status LED on GPIO 17 is off: this machine has no GPIO controller"));
+            }
+        }
+        finally
+        {
+            await agent.StopAsync();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static async Task<string> WithLogOnTimeout(AgentProcess agent, Func<string?> last, Task<string> waiting)
+    {
+        try
+        {
+            return await waiting;
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\nlast scrape:\n{last()}\nagent log tail:\n{agent.Log()}", ex);
+        }
+    }
+
+    private static int Occurrences(string text, string what)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(what, StringComparison.Ordinal); at >= 0; at = text.IndexOf(what, at + what.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private static int FreePort()
