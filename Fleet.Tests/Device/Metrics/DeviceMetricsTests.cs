@@ -86,10 +86,37 @@ public sealed class DeviceMetricsTests : IDisposable
         Assert.Contains($"port {port}", problem, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheEndpoint_AnswersOtherPathsAndMethodsWithErrors_AndSurvivesGarbageAndSilentClients()
+    {
+        var port = FreePort();
+        var (endpoint, problem) = MetricsEndpoint.Start(port, new DeviceMetrics(), IPAddress.Loopback);
+        Assert.True(endpoint is not null, problem);
+        using (endpoint)
+        {
+            using var silent = new TcpClient();
+            await silent.ConnectAsync(IPAddress.Loopback, port);
+            using (var garbage = new TcpClient())
+            {
+                await garbage.ConnectAsync(IPAddress.Loopback, port);
+                await garbage.GetStream().WriteAsync("\u0001\u0002 not http\r\n\r\n"u8.ToArray());
+                var answer = await new StreamReader(garbage.GetStream()).ReadToEndAsync();
+                Assert.StartsWith("HTTP/1.1 400", answer, StringComparison.Ordinal);
+            }
+
+            Assert.Equal(HttpStatusCode.NotFound, (await _http.GetAsync($"http://127.0.0.1:{port}/")).StatusCode);
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, (await _http.PostAsync($"http://127.0.0.1:{port}/metrics", new StringContent(""))).StatusCode);
+            var scrape = await _http.GetAsync($"http://127.0.0.1:{port}/metrics");
+            Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
+            Assert.Equal("text/plain", scrape.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("# TYPE fleet_device_inferences_total counter", await scrape.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+    }
+
     private async Task<string> ScrapeAsync(DeviceMetrics metrics)
     {
         var port = FreePort();
-        var (endpoint, problem) = MetricsEndpoint.Start(port, metrics, hostname: "127.0.0.1");
+        var (endpoint, problem) = MetricsEndpoint.Start(port, metrics, IPAddress.Loopback);
         Assert.True(endpoint is not null, problem);
         using (endpoint)
         {
