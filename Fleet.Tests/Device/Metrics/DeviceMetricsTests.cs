@@ -10,7 +10,7 @@ using Fleet.Tests.Device.Storage;
 
 namespace Fleet.Tests.Device.Metrics;
 
-/// <summary>The metrics as Prometheus sees them: scraped over HTTP from the real prometheus-net server.</summary>
+/// <summary>The metrics as Prometheus sees them: prometheus-net's exposition scraped over HTTP from the agent's endpoint.</summary>
 public sealed class DeviceMetricsTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
