@@ -3,8 +3,8 @@ using Fleet.Device.Configuration;
 using Fleet.Device.Agent;
 using Fleet.Device.Hosting;
 using Fleet.Device.Inference;
+using Fleet.Device.Logging;
 using Fleet.Device.Storage;
-using Serilog;
 using Serilog.Extensions.Logging;
 
 if (args is ["--storage-torture", var directory])
@@ -32,7 +32,18 @@ if (OrtSelfCheck.Run() is { } ortProblem)
     return 3;
 }
 
-using var serilog = new LoggerConfiguration().MinimumLevel.Information().WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose).CreateLogger();
+Serilog.Core.Logger serilog;
+try
+{
+    serilog = DeviceLogging.Create(options.DeviceIds(), options.LogDirectoryInForce(), options.LogFileBytes, options.LogFiles);
+}
+catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"fleet-device: log directory '{options.LogDirectoryInForce()}': {ex.Message}");
+    return 2;
+}
+
+using var serilogOwner = serilog;
 using var loggers = new SerilogLoggerFactory(serilog);
 using var systemd = SystemdNotifier.FromEnvironment();
 using var cts = new CancellationTokenSource();

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Fleet.Device.Configuration;
 using Fleet.Device.Hardware;
 using Fleet.Device.Healing;
+using Fleet.Device.Metrics;
 using Fleet.Device.Monitoring;
 using Fleet.Device.Simulation;
 using Fleet.Device.Uplink;
@@ -23,9 +24,7 @@ internal sealed class AgentRunner(DeviceOptions options, ILoggerFactory loggers,
     public const string AgentVersion = "fleet-device/1.0.0";
 
     /// <summary>Ids of the devices this configuration runs.</summary>
-    public IReadOnlyList<string> DeviceIds => options.Simulate == 0
-        ? [options.DeviceId!]
-        : [.. Enumerable.Range(1, options.Simulate).Select(i => $"{options.IdPrefix}-{i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture)}")];
+    public IReadOnlyList<string> DeviceIds => options.DeviceIds();
 
     public async Task<int> RunAsync(SystemdNotifier systemd, CancellationToken cancellationToken)
     {
@@ -46,6 +45,11 @@ internal sealed class AgentRunner(DeviceOptions options, ILoggerFactory loggers,
         using var fleetKey = options.FleetKeyPath is null ? null : FleetKey.FromPem(await File.ReadAllTextAsync(options.FleetKeyPath, cancellationToken).ConfigureAwait(false));
         var factory = options.FactoryPackage is null ? null : await File.ReadAllBytesAsync(options.FactoryPackage, cancellationToken).ConfigureAwait(false);
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        var hardwareLog = loggers.CreateLogger("fleet-device.hardware");
+        using var board = BoardSensors.Open(options.I2cSensors.Select(s => BoardSensorSpec.Parse(s).Spec!), hardwareLog);
+        using var pi = options.Simulate == 0 && options.SensorRoot == "/" ? PiSensors.Open(board) : null;
+        using var led = OpenStatusLed(hardwareLog);
+        var metrics = options.MetricsPort is null ? null : new DeviceMetrics();
         await using var system = ActorSystem.Create("fleet-device", new ActorSystemOptions { TimeProvider = time });
         var uplinks = new List<DeviceUplink>();
         long progress = 0;
@@ -60,18 +64,23 @@ internal sealed class AgentRunner(DeviceOptions options, ILoggerFactory loggers,
                     SequenceSource.Open(Path.Combine(data, "seq"), time), time, loggers.CreateLogger("fleet-device.uplink"), AgentVersion);
                 uplinks.Add(uplink);
                 var simulated = options.Simulate > 0 ? new SimulatedSensors(Path.Combine(data, "sensors")) : null;
+                IHardwareSensors sensors = pi ?? (IHardwareSensors)new SysfsSensors(simulated?.Root ?? options.SensorRoot);
+                metrics?.Track(id, () => uplink.Pending, sensors);
                 var runtime = new DeviceRuntime(id, data,
                     WatchdogOptions.Default with { WindowSize = options.WindowSize, DigestPeriodWindows = options.DigestPeriodWindows },
                     RemediationOptions.Default with { InsightNoise = InsightNoiseOptions.Parse(options.InsightNoise).Options! }, time, seed++, uplink, fleetKey, http,
-                    new HardwareSensors(simulated?.Root ?? options.SensorRoot), simulated, faults,
+                    sensors, simulated, faults,
                     options.FramesPerSecond, options.SoakWindows, options.TelemetryEveryWindows, factory, logger)
                 {
                     Progress = () => Interlocked.Increment(ref progress),
+                    Metrics = metrics,
+                    StatusLed = led,
                 };
                 system.ActorOf(Props.Create(() => new DeviceAgentActor(runtime)), id);
                 uplink.Start();
             }
 
+            using var endpoint = StartMetrics(metrics, logger);
             systemd.Ready($"{DeviceIds.Count} device(s) running");
             logger.LogInformation("fleet-device: {Count} device(s) running against {Host}:{Port}", DeviceIds.Count, options.BrokerHost, options.BrokerPort);
             var interval = systemd.WatchdogInterval is { } w ? w / 2 : TimeSpan.FromSeconds(5);
@@ -107,5 +116,43 @@ internal sealed class AgentRunner(DeviceOptions options, ILoggerFactory loggers,
                 await uplink.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    private StatusLed? OpenStatusLed(ILogger logger)
+    {
+        if (options.StatusLedPin is not { } number)
+        {
+            return null;
+        }
+
+        var (pin, problem) = GpioStatusPin.Open(number);
+        if (pin is null)
+        {
+            HardwareLog.LedUnavailable(logger, number, problem!);
+            return null;
+        }
+
+        HardwareLog.LedOn(logger, number);
+        return new StatusLed(pin, time, logger);
+    }
+
+    private MetricsEndpoint? StartMetrics(DeviceMetrics? metrics, ILogger logger)
+    {
+        if (metrics is null || options.MetricsPort is not { } port)
+        {
+            return null;
+        }
+
+        var (endpoint, problem) = MetricsEndpoint.Start(port, metrics);
+        if (endpoint is null)
+        {
+            MetricsLog.Unavailable(logger, port, problem!);
+        }
+        else
+        {
+            MetricsLog.Serving(logger, port);
+        }
+
+        return endpoint;
     }
 }

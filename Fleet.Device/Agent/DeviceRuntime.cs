@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Fleet.Device.Hardware;
 using Fleet.Device.Healing;
+using Fleet.Device.Metrics;
 using Fleet.Device.Monitoring;
 using Fleet.Device.Simulation;
 using Fleet.Device.Uplink;
@@ -20,7 +21,7 @@ internal sealed record DeviceRuntime(
     DeviceUplink Uplink,
     ECDsa? FleetKey,
     HttpClient Http,
-    HardwareSensors Sensors,
+    IHardwareSensors Sensors,
     SimulatedSensors? SimulatedSensors,
     FaultSchedule Faults,
     double FramesPerSecond,
@@ -33,4 +34,10 @@ internal sealed record DeviceRuntime(
 
     /// <summary>Called after every tick that ran inferences (systemd watchdog pings follow real progress).</summary>
     public Action? Progress { get; init; }
+
+    /// <summary>Prometheus metrics, when <c>--metrics-port</c> is set.</summary>
+    public DeviceMetrics? Metrics { get; init; }
+
+    /// <summary>The status LED, when <c>--status-led</c> is set and the pin could be opened.</summary>
+    public StatusLed? StatusLed { get; init; }
 }

@@ -1,3 +1,4 @@
+using Fleet.Device.Hardware;
 using Fleet.Device.Healing;
 using Fleet.Device.Inference;
 using Fleet.Device.Monitoring;
@@ -90,6 +91,7 @@ internal sealed partial class ModelActor : ReceiveActor
             Outcome = validation.Passed ? HealOutcome.Healed : HealOutcome.Unhealable,
             ModelVersion = _core.Host.Package.Card.ModelVersion,
         });
+        _runtime.Metrics?.Heal(_runtime.DeviceId, Diagnosis.Compute, validation.Passed ? HealOutcome.Healed : HealOutcome.Unhealable);
         DeviceLog.Restarted(_runtime.Logger, _runtime.DeviceId, reason.Message, _core.Host.StoreKey);
     }
 
@@ -124,6 +126,7 @@ internal sealed partial class ModelActor : ReceiveActor
     private void OnWindowClosed(WindowOutcome outcome)
     {
         var verdict = outcome.Verdict;
+        _runtime.Metrics?.Window(_runtime.DeviceId, _core.Inferences, verdict);
         if (outcome.Episode is { } episode)
         {
             OnEpisode(episode);
@@ -168,6 +171,7 @@ internal sealed partial class ModelActor : ReceiveActor
         {
             _lastOutcome = heal.Outcome;
             Publish(heal);
+            _runtime.Metrics?.Heal(_runtime.DeviceId, heal.Diagnosis, heal.Outcome);
             DeviceLog.Healed(_runtime.Logger, _runtime.DeviceId, heal.Id, heal.Diagnosis.ToString(), heal.Trigger ?? "", heal.Outcome.ToString(),
                 string.Join(" → ", heal.Rungs.Select(r => $"{r.Rung}:{r.Validation}")));
         }
@@ -221,6 +225,7 @@ internal sealed partial class ModelActor : ReceiveActor
     {
         var card = _core.Host.Package.Card;
         _reportedHealth = Health();
+        _runtime.StatusLed?.Show(LedSignals.From(_reportedHealth, _returnWhenClear));
         _runtime.Uplink.Report(new ReportMessage
         {
             DesiredVersion = _state.DesiredVersion,

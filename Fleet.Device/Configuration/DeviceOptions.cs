@@ -63,6 +63,32 @@ internal sealed record DeviceOptions
     /// <summary>Noise on the input sketches insights carry: <c>none</c> (default), <c>laplace:SCALE</c> or <c>gaussian:SCALE</c> (SCALE in histogram counts).</summary>
     public string? InsightNoise { get; set; }
 
+    /// <summary>I²C sensors to read, each <c>KIND:BUS:ADDRESS</c> (<see cref="Hardware.BoardSensorSpec.Syntax"/>); none by default.</summary>
+    public IReadOnlyList<string> I2cSensors { get; set; } = [];
+
+    /// <summary>GPIO pin (BCM numbering) of a status LED; none by default.</summary>
+    public int? StatusLedPin { get; set; }
+
+    /// <summary>Port of the Prometheus endpoint (<c>/metrics</c>); off by default.</summary>
+    public int? MetricsPort { get; set; }
+
+    /// <summary>Directory of the rotating JSON log (<c>fleet-device-YYYYMMDD.clef</c>); default <c>{data}/logs</c>.</summary>
+    public string? LogDirectory { get; set; }
+
+    /// <summary>A log file rolls over at this size, and at midnight.</summary>
+    public long LogFileBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Log files kept, the current one included.</summary>
+    public int LogFiles { get; set; } = 10;
+
+    /// <summary>The log directory in force.</summary>
+    public string LogDirectoryInForce() => LogDirectory ?? Path.Combine(DataDirectory, "logs");
+
+    /// <summary>Ids of the devices these options run: the one device, or <c>{prefix}-001</c>… when simulating.</summary>
+    public IReadOnlyList<string> DeviceIds() => Simulate == 0
+        ? [DeviceId!]
+        : [.. Enumerable.Range(1, Simulate).Select(i => $"{IdPrefix}-{i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture)}")];
+
     public string? Problem()
     {
         if (Simulate == 0 && DeviceId is null)
@@ -104,6 +130,34 @@ internal sealed record DeviceOptions
         if (Healing.InsightNoiseOptions.Parse(InsightNoise).Problem is { } noiseProblem)
         {
             return noiseProblem;
+        }
+
+        foreach (var sensor in I2cSensors)
+        {
+            if (Hardware.BoardSensorSpec.Parse(sensor).Problem is { } sensorProblem)
+            {
+                return $"--i2c-sensor: {sensorProblem}";
+            }
+        }
+
+        if (StatusLedPin is < 0 or > 1023)
+        {
+            return $"--status-led {StatusLedPin} is not a GPIO pin number";
+        }
+
+        if (StatusLedPin is not null && Simulate > 0)
+        {
+            return "--status-led shows one device's health; it does not go with --simulate";
+        }
+
+        if (MetricsPort is < 1 or > 65535)
+        {
+            return $"--metrics-port {MetricsPort} is out of range";
+        }
+
+        if (LogFileBytes < 1024 || LogFiles < 1)
+        {
+            return "a log file must be allowed at least 1024 bytes (--log-file-bytes) and at least one file kept (--log-files)";
         }
 
         if (!MqttVersionKnown)

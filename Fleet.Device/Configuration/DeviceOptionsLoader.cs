@@ -16,10 +16,20 @@ internal static class DeviceOptionsLoader
                             [--simulate N] [--faults SCHEDULE] [--id-prefix PREFIX] [--fps N]
                             [--window N] [--soak-windows N] [--factory-package FILE]
                             [--insight-noise none|laplace:SCALE|gaussian:SCALE]
+                            [--i2c-sensor KIND:BUS:ADDRESS]... [--status-led PIN] [--metrics-port PORT]
+                            [--log-dir DIR] [--log-file-bytes N] [--log-files N]
           environment: FLEET_DEVICE_ID, FLEET_DEVICE_BROKER, FLEET_DEVICE_DATA, FLEET_DEVICE_FLEET_KEY,
                        FLEET_DEVICE_USERNAME, FLEET_DEVICE_PASSWORD, FLEET_DEVICE_TLS, FLEET_DEVICE_CA,
                        FLEET_DEVICE_CERT, FLEET_DEVICE_KEY, FLEET_DEVICE_MQTT_VERSION,
-                       FLEET_DEVICE_SIMULATE, FLEET_DEVICE_FAULTS, FLEET_DEVICE_ID_PREFIX, FLEET_DEVICE_FPS
+                       FLEET_DEVICE_SIMULATE, FLEET_DEVICE_FAULTS, FLEET_DEVICE_ID_PREFIX, FLEET_DEVICE_FPS,
+                       FLEET_DEVICE_METRICS_PORT, FLEET_DEVICE_STATUS_LED, FLEET_DEVICE_LOG_DIR
+          hardware:    --i2c-sensor bme280:1:0x76 (temperature) or ina219:1:0x40 (supply voltage), repeatable;
+                       a sensor that does not answer is logged once and reported absent; the agent keeps running.
+                       --status-led PIN blinks the health on a GPIO pin (BCM): healthy a short pulse every 2 s,
+                       healing a fast blink, degraded a double flash
+          metrics:     --metrics-port PORT serves Prometheus metrics on http://*:PORT/metrics (off by default)
+          logs:        console, and JSON (CLEF) files in --log-dir (default DATA/logs) rolled daily and at
+                       --log-file-bytes (default 10 MiB), the newest --log-files (default 10) kept
           faults:      bitflip[:sign|exponent|mantissa]@30s,drift[:pitch|energy|timbre]@60s,thermal@90s,corrupt-artifact@2m,crash@150s,quality@3m
                        or random:RATE (faults per device per minute); times count from the agent's start, and
                        no scheduled fault is injected before the device's watchdog has finished its warm-up
@@ -60,6 +70,7 @@ internal static class DeviceOptionsLoader
             ("FLEET_DEVICE_TLS", "--tls"), ("FLEET_DEVICE_CA", "--ca"), ("FLEET_DEVICE_CERT", "--cert"), ("FLEET_DEVICE_KEY", "--key"),
             ("FLEET_DEVICE_MQTT_VERSION", "--mqtt-version"), ("FLEET_DEVICE_SIMULATE", "--simulate"),
             ("FLEET_DEVICE_FAULTS", "--faults"), ("FLEET_DEVICE_ID_PREFIX", "--id-prefix"), ("FLEET_DEVICE_FPS", "--fps"),
+            ("FLEET_DEVICE_METRICS_PORT", "--metrics-port"), ("FLEET_DEVICE_STATUS_LED", "--status-led"), ("FLEET_DEVICE_LOG_DIR", "--log-dir"),
         })
         {
             if (environment(variable) is { Length: > 0 } value)
@@ -122,6 +133,15 @@ internal static class DeviceOptionsLoader
             case "--id-prefix": return (o with { IdPrefix = value }, null);
             case "--factory-package": return (o with { FactoryPackage = value }, null);
             case "--insight-noise": return (o with { InsightNoise = value }, null);
+            case "--i2c-sensor": return (o with { I2cSensors = [.. o.I2cSensors, value] }, null);
+            case "--log-dir": return (o with { LogDirectory = value }, null);
+            case "--status-led": return Int(value, v => o with { StatusLedPin = v });
+            case "--metrics-port": return Int(value, v => o with { MetricsPort = v });
+            case "--log-files": return Int(value, v => o with { LogFiles = v });
+            case "--log-file-bytes":
+                return long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var bytes)
+                    ? (o with { LogFileBytes = bytes }, null)
+                    : (null, $"'{value}' is not an integer");
             case "--tls": return bool.TryParse(value, out var tls) ? (o with { Tls = tls }, null) : (null, $"'{value}' is not true or false");
             case "--broker":
                 var colon = value.LastIndexOf(':');

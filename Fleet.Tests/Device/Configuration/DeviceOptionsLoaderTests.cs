@@ -29,6 +29,24 @@ public sealed class DeviceOptionsLoaderTests : IDisposable
         Assert.Equal(("from-env", "cli-host", 2000, 5.0), (options!.DeviceId, options.BrokerHost, options.BrokerPort, options.FramesPerSecond));
     }
 
+    [Fact]
+    public void HardwareMetricsAndLogOptions_AreOffByDefault_AndSetFromFileEnvironmentAndCommandLine()
+    {
+        var (defaults, _) = DeviceOptionsLoader.Load(["--device-id", "d1"], Env());
+        Assert.Equal((0, null, null, Path.Combine("fleet-device-data", "logs")),
+            (defaults!.I2cSensors.Count, defaults.StatusLedPin, defaults.MetricsPort, defaults.LogDirectoryInForce()));
+
+        var config = Path.Combine(_dir.Path, "device.json");
+        File.WriteAllText(config, """{ "deviceId": "pi-1", "i2cSensors": ["bme280:1:0x76"], "logFiles": 3 }""");
+        var (options, problem) = DeviceOptionsLoader.Load(
+            ["--config", config, "--i2c-sensor", "ina219:1:0x40", "--status-led", "17", "--log-dir", "/var/log/fleet", "--log-file-bytes", "4096"],
+            Env(("FLEET_DEVICE_METRICS_PORT", "9464")));
+
+        Assert.Null(problem);
+        Assert.Equal(["bme280:1:0x76", "ina219:1:0x40"], options!.I2cSensors);
+        Assert.Equal((17, 9464, "/var/log/fleet", 4096L, 3), (options.StatusLedPin, options.MetricsPort, options.LogDirectoryInForce(), options.LogFileBytes, options.LogFiles));
+    }
+
     [Theory]
     [InlineData(new[] { "--broker", "no-port" }, "HOST:PORT")]
     [InlineData(new[] { "--device-id", "bad id!" }, "bad id!")]
@@ -38,6 +56,13 @@ public sealed class DeviceOptionsLoaderTests : IDisposable
     [InlineData(new string[0], "device id is required")]
     [InlineData(new[] { "--device-id", "d1", "--mqtt-version", "4" }, "MQTT version '4'")]
     [InlineData(new[] { "--device-id", "d1", "--key", "client.key" }, "--cert FILE --key FILE")]
+    [InlineData(new[] { "--device-id", "d1", "--i2c-sensor", "bme280:1" }, "--i2c-sensor: 'bme280:1' is not KIND:BUS:ADDRESS")]
+    [InlineData(new[] { "--device-id", "d1", "--i2c-sensor", "sht31:1:0x44" }, "not a supported I²C sensor")]
+    [InlineData(new[] { "--device-id", "d1", "--status-led", "-1" }, "not a GPIO pin")]
+    [InlineData(new[] { "--simulate", "2", "--status-led", "17" }, "does not go with --simulate")]
+    [InlineData(new[] { "--device-id", "d1", "--metrics-port", "70000" }, "--metrics-port 70000 is out of range")]
+    [InlineData(new[] { "--device-id", "d1", "--metrics-port", "http" }, "integer")]
+    [InlineData(new[] { "--device-id", "d1", "--log-file-bytes", "100" }, "at least 1024 bytes")]
     public void BadConfiguration_IsRefused_WithAClearReason(string[] args, string expected)
     {
         var (options, problem) = DeviceOptionsLoader.Load(args, Env());

@@ -186,7 +186,7 @@ internal sealed class AgentHarness : IAsyncDisposable
         var sensors = new SimulatedSensors(Path.Combine(data, "sensors"));
         // Wall-clock latency on a loaded CI machine is not under test here; heat and latency have their own tests.
         var runtime = new DeviceRuntime(DeviceId, data, WatchdogOptions.Default with { LatencyRatio = 1000 }, RemediationOptions.Default, TimeProvider.System, 5, _uplink,
-            Key, _client, new HardwareSensors(sensors.Root), sensors, FaultSchedule.None, FramesPerSecond: 4000, SoakWindows: soakWindows,
+            Key, _client, new SysfsSensors(sensors.Root), sensors, FaultSchedule.None, FramesPerSecond: 4000, SoakWindows: soakWindows,
             TelemetryEveryWindows: 5, FactoryPackage: null, NullLogger.Instance);
         _system.ActorOf(Props.Create(() => new DeviceAgentActor(runtime)), DeviceId);
         _uplink.Start();

@@ -3,10 +3,11 @@ using System.Globalization;
 namespace Fleet.Device.Hardware;
 
 /// <summary>
-/// Reads thermal and memory signals from Linux's sysfs/procfs. The root is configurable so a
-/// simulated device can point it at a directory whose files it controls (thermal throttling faults).
+/// Reads thermal and memory signals from Linux's sysfs/procfs under a root directory, so a simulated device can
+/// point it at a directory whose files it controls (thermal faults) and tests at one without sensors.
+/// <see cref="PiSensors"/> reuses its memory and throttling readers on the real root.
 /// </summary>
-internal sealed class HardwareSensors(string root = "/")
+internal sealed class SysfsSensors(string root = "/") : IHardwareSensors
 {
     /// <summary>Highest temperature over all thermal zones, in °C; null when there are none.</summary>
     public double? ReadTemperatureC()
@@ -43,7 +44,7 @@ internal sealed class HardwareSensors(string root = "/")
         return new HardwareReading(ReadTemperatureC(), available, total, ReadProcessMemoryMb(), ReadThrottled());
     }
 
-    private (double? AvailableMb, double? TotalMb) ReadMemInfo()
+    public (double? AvailableMb, double? TotalMb) ReadMemInfo()
     {
         var path = Path.Combine(root, "proc/meminfo");
         if (!File.Exists(path))
@@ -67,7 +68,7 @@ internal sealed class HardwareSensors(string root = "/")
         return (available, total);
     }
 
-    private double? ReadProcessMemoryMb()
+    public double? ReadProcessMemoryMb()
     {
         var path = Path.Combine(root, "proc/self/status");
         if (!File.Exists(path))

@@ -2,7 +2,7 @@ using Fleet.Device.Hardware;
 
 namespace Fleet.Tests.Device.Hardware;
 
-public sealed class HardwareSensorsTests : IDisposable
+public sealed class SysfsSensorsTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("fleet-sysfs-").FullName;
 
@@ -11,7 +11,7 @@ public sealed class HardwareSensorsTests : IDisposable
     [Fact]
     public void Read_WithoutSensors_ReportsThemAbsent()
     {
-        var reading = new HardwareSensors(_root).Read();
+        var reading = new SysfsSensors(_root).Read();
         Assert.Null(reading.TemperatureC);
         Assert.Null(reading.MemoryAvailableMb);
         Assert.Null(reading.Throttled);
@@ -22,7 +22,7 @@ public sealed class HardwareSensorsTests : IDisposable
     {
         WriteFile("sys/class/thermal/thermal_zone0/temp", "48250\n");
         WriteFile("sys/class/thermal/thermal_zone1/temp", "61000\n");
-        Assert.Equal(61.0, new HardwareSensors(_root).ReadTemperatureC());
+        Assert.Equal(61.0, new SysfsSensors(_root).ReadTemperatureC());
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public sealed class HardwareSensorsTests : IDisposable
     {
         WriteFile("proc/meminfo", "MemTotal:        3884096 kB\nMemFree:          100000 kB\nMemAvailable:    2048000 kB\n");
         WriteFile("sys/devices/platform/soc/soc:firmware/get_throttled", "0x50004\n");
-        var reading = new HardwareSensors(_root).Read();
+        var reading = new SysfsSensors(_root).Read();
         Assert.Equal(2000.0, reading.MemoryAvailableMb);
         Assert.Equal(3884096 / 1024.0, reading.MemoryTotalMb);
         Assert.True(reading.Throttled);
@@ -39,7 +39,7 @@ public sealed class HardwareSensorsTests : IDisposable
     [Fact]
     public void Read_OnThisMachine_ReportsMemory()
     {
-        var reading = new HardwareSensors().Read();
+        var reading = new SysfsSensors().Read();
         Assert.NotNull(reading.MemoryTotalMb);
         Assert.NotNull(reading.ProcessMemoryMb);
     }
