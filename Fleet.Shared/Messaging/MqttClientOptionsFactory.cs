@@ -31,12 +31,6 @@ public static class MqttClientOptionsFactory
             .WithKeepAlivePeriod(settings.KeepAlive)
             .WithTimeout(settings.Timeout)
             .WithoutPacketFragmentation()
-            .WithTcpServer(tcp =>
-            {
-                tcp.NoDelay = true;
-                tcp.BufferSize = settings.SocketBufferSize;
-                tcp.StreamProvider = settings.TcpQuickAck && OperatingSystem.IsLinux() ? new QuickAckStreamProvider(settings.SocketBufferSize) : null;
-            })
             .WithEndPoint(new System.Net.DnsEndPoint(settings.Host, settings.Port));
 
         builder = v5
@@ -74,7 +68,14 @@ public static class MqttClientOptionsFactory
             builder = builder.WithTlsOptions(Tls(settings.Host, tls));
         }
 
-        return builder.Build();
+        var options = builder.Build();
+
+        // The builder has no setters for these, and WithEndPoint replaces any TCP options set before it.
+        var tcp = (MqttClientTcpOptions)options.ChannelOptions;
+        tcp.NoDelay = true;
+        tcp.BufferSize = settings.SocketBufferSize;
+        tcp.StreamProvider = settings.TcpQuickAck && OperatingSystem.IsLinux() ? new QuickAckStreamProvider(settings.SocketBufferSize) : null;
+        return options;
     }
 
     private static MqttClientTlsOptions Tls(string host, MqttTlsSettings tls)
