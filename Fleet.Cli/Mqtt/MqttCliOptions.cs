@@ -1,8 +1,10 @@
 using System.Globalization;
-using Fleet.Shared.Mqtt;
-using Fleet.Shared.Mqtt.Channel;
-using Fleet.Shared.Mqtt.Packets;
-using Fleet.Shared.Mqtt.Topics;
+using System.Text;
+using Fleet.Shared.Messaging;
+using MQTTnet.Exceptions;
+using MQTTnet.Formatter;
+using MQTTnet.Packets;
+using MQTTnet.Protocol;
 
 namespace Fleet.Cli.Mqtt;
 
@@ -22,7 +24,7 @@ internal sealed class MqttCliOptions
     public string? CertFile { get; private set; }
     public string? KeyFile { get; private set; }
     public bool Insecure { get; private set; }
-    public MqttQualityOfService Qos { get; private set; }
+    public MqttQualityOfServiceLevel Qos { get; private set; }
     public List<string> Topics { get; } = [];
     public List<string> FilterOut { get; } = [];
     public List<string> Unsubscribe { get; } = [];
@@ -34,6 +36,7 @@ internal sealed class MqttCliOptions
     public bool Retain { get; private set; }
     public int Repeat { get; private set; } = 1;
     public int? Count { get; private set; }
+    public int MaxInflight { get; private set; } = 20;
     public int? TimeoutSeconds { get; private set; }
     public bool Verbose { get; private set; }
     public bool NoNewline { get; private set; }
@@ -45,10 +48,10 @@ internal sealed class MqttCliOptions
     public string? ResponseTopic { get; private set; }
     public string? CorrelationData { get; private set; }
     public uint? MessageExpiry { get; private set; }
-    public MqttPayloadFormat? PayloadFormat { get; private set; }
+    public MqttPayloadFormatIndicator? PayloadFormat { get; private set; }
     public string? WillTopic { get; private set; }
     public string? WillPayload { get; private set; }
-    public MqttQualityOfService WillQos { get; private set; }
+    public MqttQualityOfServiceLevel WillQos { get; private set; }
     public bool WillRetain { get; private set; }
 
     /// <summary>Parses <paramref name="args"/>; returns an error message or null.</summary>
@@ -87,6 +90,7 @@ internal sealed class MqttCliOptions
                     case "-s" or "--stdin-file": o.Stdin = true; break;
                     case "-r" or "--retain": o.Retain = true; break;
                     case "--repeat": o.Repeat = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                    case "-M" or "--max-inflight": o.MaxInflight = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "-C" or "--count": o.Count = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "-W" or "--timeout": o.TimeoutSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                     case "-v" or "--verbose": o.Verbose = true; break;
@@ -112,20 +116,32 @@ internal sealed class MqttCliOptions
         }
 
         // As mosquitto_pub/sub: the other will options mean nothing without a will topic.
-        if (o.WillTopic is null && (o.WillPayload is not null || o.WillQos != MqttQualityOfService.AtMostOnce || o.WillRetain))
+        if (o.WillTopic is null && (o.WillPayload is not null || o.WillQos != MqttQualityOfServiceLevel.AtMostOnce || o.WillRetain))
         {
             return (o, "--will-payload, --will-qos and --will-retain need --will-topic");
         }
 
-        if (o.WillTopic is not null && !MqttTopic.IsValidTopicName(o.WillTopic))
+        if (o.WillTopic is not null && !IsValidTopicName(o.WillTopic))
         {
             return (o, $"--will-topic '{o.WillTopic}' is not a valid topic name");
+        }
+
+        if (o.MaxInflight is < 1 or > ushort.MaxValue)
+        {
+            return (o, "-M must be between 1 and 65535");
+        }
+
+        if (o.Version == MqttProtocolVersion.V311 && (o.PublishUserProperties.Count > 0 || o.ConnectUserProperties.Count > 0 || o.ContentType is not null
+            || o.ResponseTopic is not null || o.CorrelationData is not null || o.MessageExpiry is not null || o.PayloadFormat is not null))
+        {
+            return (o, "-D properties need MQTT 5 (-V 5)");
         }
 
         return (o, null);
     }
 
-    public MqttClientOptions ToClientOptions() => new()
+    /// <summary>The connection these options describe, for <see cref="MqttClientOptionsFactory"/>.</summary>
+    public MqttConnectionSettings ToSettings() => new()
     {
         Host = Host,
         Port = Port ?? (CaFile is not null || CertFile is not null || Insecure ? 8883 : 1883),
@@ -136,20 +152,31 @@ internal sealed class MqttCliOptions
         KeepAlive = TimeSpan.FromSeconds(KeepAlive),
         CleanStart = CleanSession,
         SessionExpiryInterval = SessionExpiry ?? (CleanSession ? 0 : uint.MaxValue),
-        UserProperties = ConnectUserProperties.Count > 0 ? ConnectUserProperties : null,
-        Will = WillTopic is null ? null : new MqttApplicationMessage(WillTopic, System.Text.Encoding.UTF8.GetBytes(WillPayload ?? ""))
-        {
-            QualityOfService = WillQos,
-            Retain = WillRetain,
-        },
-        Tls = CaFile is null && CertFile is null && !Insecure ? null : new MqttTlsOptions
+        UserProperties = ConnectUserProperties,
+        Will = WillTopic is null ? null : new MqttWillSettings(WillTopic, Encoding.UTF8.GetBytes(WillPayload ?? ""), WillQos, WillRetain),
+        Tls = CaFile is null && CertFile is null && !Insecure ? null : new MqttTlsSettings
         {
             CaFile = CaFile,
-            ClientCertificateFile = CertFile,
-            ClientKeyFile = KeyFile,
+            CertificateFile = CertFile,
+            KeyFile = KeyFile,
             AllowUntrustedCertificates = Insecure,
         },
     };
+
+    private static MqttUserProperty UserProperty(string name, string value) => new(name, Encoding.UTF8.GetBytes(value).AsMemory());
+
+    private static bool IsValidTopicName(string topic)
+    {
+        try
+        {
+            MqttTopicValidator.ThrowIfInvalid(topic);
+            return true;
+        }
+        catch (MqttProtocolViolationException)
+        {
+            return false;
+        }
+    }
 
     private static MqttProtocolVersion ParseVersion(string value) => value switch
     {
@@ -158,11 +185,11 @@ internal sealed class MqttCliOptions
         _ => throw new FormatException($"-V must be 311, mqttv311, 5 or mqttv5, not '{value}'"),
     };
 
-    private static MqttQualityOfService ParseQos(string value) => value switch
+    private static MqttQualityOfServiceLevel ParseQos(string value) => value switch
     {
-        "0" => MqttQualityOfService.AtMostOnce,
-        "1" => MqttQualityOfService.AtLeastOnce,
-        "2" => MqttQualityOfService.ExactlyOnce,
+        "0" => MqttQualityOfServiceLevel.AtMostOnce,
+        "1" => MqttQualityOfServiceLevel.AtLeastOnce,
+        "2" => MqttQualityOfServiceLevel.ExactlyOnce,
         _ => throw new FormatException($"-q must be 0, 1 or 2, not '{value}'"),
     };
 
@@ -170,13 +197,13 @@ internal sealed class MqttCliOptions
     {
         switch (command, name)
         {
-            case ("publish", "user-property"): PublishUserProperties.Add(new MqttUserProperty(next(), next())); break;
-            case ("connect", "user-property"): ConnectUserProperties.Add(new MqttUserProperty(next(), next())); break;
+            case ("publish", "user-property"): PublishUserProperties.Add(UserProperty(next(), next())); break;
+            case ("connect", "user-property"): ConnectUserProperties.Add(UserProperty(next(), next())); break;
             case ("publish", "content-type"): ContentType = next(); break;
             case ("publish", "response-topic"): ResponseTopic = next(); break;
             case ("publish", "correlation-data"): CorrelationData = next(); break;
             case ("publish", "message-expiry-interval"): MessageExpiry = uint.Parse(next(), CultureInfo.InvariantCulture); break;
-            case ("publish", "payload-format-indicator"): PayloadFormat = (MqttPayloadFormat)byte.Parse(next(), CultureInfo.InvariantCulture); break;
+            case ("publish", "payload-format-indicator"): PayloadFormat = (MqttPayloadFormatIndicator)byte.Parse(next(), CultureInfo.InvariantCulture); break;
             case ("connect", "session-expiry-interval"): SessionExpiry = uint.Parse(next(), CultureInfo.InvariantCulture); break;
             default: throw new FormatException($"unsupported property -D {command} {name}");
         }

@@ -1,10 +1,10 @@
-using Fleet.Shared.Mqtt;
-using Fleet.Shared.Mqtt.Channel;
-using Fleet.Shared.Mqtt.Packets;
+using Fleet.Shared.Messaging;
+using MQTTnet;
+using MQTTnet.Exceptions;
 
 namespace Fleet.Cli.Mqtt;
 
-/// <summary><c>fleet mqtt pub|sub</c>: mosquitto_pub / mosquitto_sub work-alikes on Fleet's MQTT client.</summary>
+/// <summary><c>fleet mqtt pub|sub</c>: mosquitto_pub / mosquitto_sub work-alikes on MQTTnet.</summary>
 internal static class MqttCommand
 {
     public const string Usage = """
@@ -15,7 +15,8 @@ internal static class MqttCommand
         will:       --will-topic TOPIC  --will-payload MSG  --will-qos QOS  --will-retain
                     (published by the broker if the connection ends without a DISCONNECT)
         TLS:        --cafile FILE  --cert FILE  --key FILE  --insecure
-        pub:        -q QOS  -r (retain)  --repeat N  -D publish (user-property K V | content-type T |
+        pub:        -q QOS  -r (retain)  --repeat N  -M MAX_INFLIGHT (QoS 1; default 20, never above the
+                    server's Receive Maximum; QoS 2 goes one at a time)  -D publish (user-property K V | content-type T |
                     response-topic T | correlation-data D | message-expiry-interval S | payload-format-indicator 0|1)
         sub:        -q QOS  -C COUNT  -W SECONDS  -v (print topic)  -N (no newline)  -R (skip retained)
                     -T FILTER (filter out)  -U FILTER (unsubscribe)
@@ -55,35 +56,50 @@ internal static class MqttCommand
                 ? await MqttPublisher.RunAsync(options, stdin, stderr, timeout.Token).ConfigureAwait(false)
                 : await MqttSubscriber.RunAsync(options, stdout, stderr, timeout.Token).ConfigureAwait(false);
         }
-        catch (MqttTransportException ex)
+        catch (Exception ex) when (ex is MqttProtocolViolationException or NotSupportedException or ArgumentException)
         {
             await stderr.WriteLineAsync($"fleet mqtt {args[0]}: {ex.Message}").ConfigureAwait(false);
-            return ex.IsTlsFailure ? MqttExitCode.TlsError : MqttExitCode.ConnectionLost;
+            return MqttExitCode.Usage;
         }
-        catch (Exception ex) when (ex is OperationCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (MqttFailure.Classify(ex) is not MqttFailureKind.None and var kind
+            && !(kind == MqttFailureKind.Timeout && cancellationToken.IsCancellationRequested))
         {
-            await stderr.WriteLineAsync($"fleet mqtt {args[0]}: timed out").ConfigureAwait(false);
-            return MqttExitCode.Timeout;
-        }
-        catch (Exception ex) when (ex is ArgumentException or IOException or MqttClientNotConnectedException)
-        {
-            await stderr.WriteLineAsync($"fleet mqtt {args[0]}: {ex.Message}").ConfigureAwait(false);
-            return ex is ArgumentException ? MqttExitCode.Usage : MqttExitCode.ConnectionLost;
+            await stderr.WriteLineAsync($"fleet mqtt {args[0]}: {(kind == MqttFailureKind.Timeout ? "timed out" : Describe(ex))}").ConfigureAwait(false);
+            return kind switch
+            {
+                MqttFailureKind.Tls => MqttExitCode.TlsError,
+                MqttFailureKind.Timeout => MqttExitCode.Timeout,
+                _ => MqttExitCode.ConnectionLost,
+            };
         }
     }
 
     /// <summary>Connects; a refusal becomes the exit code that names it.</summary>
-    internal static async Task<(MqttClient? Client, int ExitCode)> ConnectAsync(MqttCliOptions options, TextWriter stderr, CancellationToken cancellationToken)
+    internal static async Task<(IMqttClient? Client, MqttClientConnectResult? Result, int ExitCode)> ConnectAsync(MqttCliOptions options, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var client = new MqttClient(options.ToClientOptions());
-        var result = await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        if (result.IsSuccess)
+        var clientOptions = MqttClientOptionsFactory.Create(options.ToSettings());
+        var client = new MqttClientFactory().CreateMqttClient();
+        try
         {
-            return (client, MqttExitCode.Ok);
-        }
+            var result = await client.ConnectAsync(clientOptions, cancellationToken).ConfigureAwait(false);
+            if (result.ResultCode == MqttClientConnectResultCode.Success)
+            {
+                return (client, result, MqttExitCode.Ok);
+            }
 
-        await client.DisposeAsync().ConfigureAwait(false);
-        await stderr.WriteLineAsync($"Connection error: {result.ResultCode}{(result.ReasonString is null ? "" : ": " + result.ReasonString)}").ConfigureAwait(false);
-        return (null, result.ResultCode == MqttConnectReasonCode.NotAuthorized ? MqttExitCode.NotAuthorized : MqttExitCode.Refused);
+            client.Dispose();
+            await stderr.WriteLineAsync($"Connection error: {result.ResultCode}{(string.IsNullOrEmpty(result.ReasonString) ? "" : ": " + result.ReasonString)}").ConfigureAwait(false);
+            return (null, null, result.ResultCode is MqttClientConnectResultCode.NotAuthorized or MqttClientConnectResultCode.BadUserNameOrPassword
+                ? MqttExitCode.NotAuthorized
+                : MqttExitCode.Refused);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>The innermost message says what went wrong (MQTTnet's outer ones are generic).</summary>
+    private static string Describe(Exception ex) => ex.GetBaseException() is { } inner && inner != ex ? $"{ex.Message} ({inner.Message})" : ex.Message;
 }

@@ -12,7 +12,8 @@ internal static class MqttExitCode
     public const int ConnectionLost = 6;
 
     public const string Help = """
-        exit codes: 0 ok, 1 usage error, 2 connection refused (bad credentials, bad client id, …),
-                    3 not authorised, 4 TLS error, 5 timeout (-W), 6 connection failed or lost
+        exit codes: 0 ok, 1 usage error, 2 refused (connection, publication or subscription refused,
+                    or a message larger than the server's Maximum Packet Size), 3 not authorised,
+                    4 TLS error, 5 timeout (-W), 6 connection failed or lost
         """;
 }

@@ -1,8 +1,5 @@
-using System.Text;
 using System.Threading.Channels;
-using Fleet.Shared.Mqtt;
-using Fleet.Shared.Mqtt.Packets;
-using Fleet.Shared.Mqtt.Topics;
+using MQTTnet;
 
 namespace Fleet.Cli.Mqtt;
 
@@ -11,42 +8,54 @@ internal static class MqttSubscriber
 {
     public static async Task<int> RunAsync(MqttCliOptions o, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var (client, exitCode) = await MqttCommand.ConnectAsync(o, stderr, cancellationToken).ConfigureAwait(false);
+        var (client, _, exitCode) = await MqttCommand.ConnectAsync(o, stderr, cancellationToken).ConfigureAwait(false);
         if (client is null)
         {
             return exitCode;
         }
 
-        await using (client.ConfigureAwait(false))
+        using (client)
         {
             var lost = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-            client.Disconnected += (_, e) => lost.TrySetResult(MqttExitCode.ConnectionLost);
-            var printed = Channel.CreateUnbounded<MqttApplicationMessage>(new UnboundedChannelOptions { SingleReader = true });
-            client.MessageReceived = (m, _) =>
+            client.DisconnectedAsync += _ =>
             {
-                if (!(o.NoRetained && m.Retain) && !o.FilterOut.Any(f => MqttTopic.IsMatch(m.Topic, f)))
+                lost.TrySetResult(MqttExitCode.ConnectionLost);
+                return Task.CompletedTask;
+            };
+
+            // The payload is decoded inside the handler: MQTTnet may reuse its buffer afterwards.
+            var printed = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            client.ApplicationMessageReceivedAsync += e =>
+            {
+                var m = e.ApplicationMessage;
+                if (!(o.NoRetained && m.Retain) && !o.FilterOut.Any(f => MqttTopicFilterComparer.Compare(m.Topic, f) == MqttTopicFilterCompareResult.IsMatch))
                 {
-                    printed.Writer.TryWrite(m);
+                    var payload = m.ConvertPayloadToString();
+                    printed.Writer.TryWrite(o.Verbose ? $"{m.Topic} {payload}" : payload);
                 }
 
-                return ValueTask.CompletedTask;
+                return Task.CompletedTask;
             };
 
             if (o.Unsubscribe.Count > 0)
             {
-                await client.UnsubscribeAsync(o.Unsubscribe, cancellationToken).ConfigureAwait(false);
+                var unsubscribe = new MqttClientUnsubscribeOptionsBuilder();
+                o.Unsubscribe.ForEach(f => unsubscribe.WithTopicFilter(f));
+                await client.UnsubscribeAsync(unsubscribe.Build(), cancellationToken).ConfigureAwait(false);
                 if (o.Topics.Count == 0)
                 {
-                    await client.DisconnectAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                    await client.DisconnectAsync(new MqttClientDisconnectOptions(), cancellationToken).ConfigureAwait(false);
                     return MqttExitCode.Ok;
                 }
             }
 
-            var result = await client.SubscribeAsync([.. o.Topics.Select(t => new MqttTopicSubscription(t, o.Qos))], cancellationToken: cancellationToken).ConfigureAwait(false);
-            foreach (var item in result.Items.Where(i => (byte)i.ReasonCode >= 0x80))
+            var subscribe = new MqttClientSubscribeOptionsBuilder();
+            o.Topics.ForEach(f => subscribe.WithTopicFilter(f, o.Qos));
+            var result = await client.SubscribeAsync(subscribe.Build(), cancellationToken).ConfigureAwait(false);
+            foreach (var item in result.Items.Where(i => (int)i.ResultCode >= 0x80))
             {
-                await stderr.WriteLineAsync($"Subscription to {item.TopicFilter} refused: {item.ReasonCode}").ConfigureAwait(false);
-                return item.ReasonCode == MqttSubscribeReasonCode.NotAuthorized ? MqttExitCode.NotAuthorized : MqttExitCode.Refused;
+                await stderr.WriteLineAsync($"Subscription to {item.TopicFilter.Topic} refused: {item.ResultCode}").ConfigureAwait(false);
+                return item.ResultCode == MqttClientSubscribeResultCode.NotAuthorized ? MqttExitCode.NotAuthorized : MqttExitCode.Refused;
             }
 
             var count = 0;
@@ -59,15 +68,13 @@ internal static class MqttSubscriber
             }
 
             await reading.ConfigureAwait(false);
-            await client.DisconnectAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            await client.DisconnectAsync(new MqttClientDisconnectOptions(), CancellationToken.None).ConfigureAwait(false);
             return MqttExitCode.Ok;
 
             async Task PrintAsync()
             {
-                await foreach (var m in printed.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                await foreach (var line in printed.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    var payload = Encoding.UTF8.GetString(m.Payload.Span);
-                    var line = o.Verbose ? $"{m.Topic} {payload}" : payload;
                     await (o.NoNewline ? stdout.WriteAsync(line) : stdout.WriteLineAsync(line)).ConfigureAwait(false);
                     await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
                     if (o.Count is { } limit && ++count >= limit)

@@ -97,6 +97,11 @@ public static class WireCodec
         {
             return WireResult<int>.Failure(WireErrorKind.Malformed, $"malformed JSON: {ex.Message}");
         }
+        catch (InvalidOperationException ex)
+        {
+            // The reader throws this, not JsonException, for escapes that are not valid UTF-16 ("\uDFFF").
+            return WireResult<int>.Failure(WireErrorKind.Malformed, $"malformed JSON: {ex.Message}");
+        }
     }
 
     private static WireResult<T> Decode<T>(ReadOnlySpan<byte> payload, JsonTypeInfo<T> typeInfo)
