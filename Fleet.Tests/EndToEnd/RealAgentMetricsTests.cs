@@ -52,12 +52,17 @@ public sealed partial class RealAgentMetricsTests(MosquittoFixture broker) : ICl
             Assert.Contains($"fleet_device_queue_depth{{device=\"{device}\"}}", text, StringComparison.Ordinal);
             Assert.Contains($"fleet_device_kl{{device=\"{device}\"}}", text, StringComparison.Ordinal);
 
-            var logFile = Assert.Single(Directory.GetFiles(logs, "fleet-device-*.clef"));
-            using var stream = new FileStream(logFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(stream);
-            var events = (await reader.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-            Assert.Contains(events, e => e.TryGetProperty("DeviceId", out var id) && id.GetString() == device
-                && e.GetProperty("@mt").GetString()!.Contains("heal", StringComparison.Ordinal));
+            // The heal's log event may reach the file a moment after the counter moved: wait for it, do not race it.
+            await Eventually.TrueAsync(async () =>
+            {
+                var logFile = Assert.Single(Directory.GetFiles(logs, "fleet-device-*.clef"));
+                await using var stream = new FileStream(logFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                using var reader = new StreamReader(stream);
+                var lines = (await reader.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                return lines.Where(l => l.EndsWith('}')).Select(l => JsonDocument.Parse(l).RootElement).Any(e =>
+                    e.TryGetProperty("DeviceId", out var id) && id.GetString() == device
+                    && e.GetProperty("@mt").GetString()!.Contains("heal", StringComparison.Ordinal));
+            }, $"a heal event naming {device} in its log file");
         }
         finally
         {
