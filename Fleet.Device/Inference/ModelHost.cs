@@ -98,7 +98,7 @@ internal sealed class ModelHost : IDisposable
         var weights = CallerOwnedWeights.FromModel(model);
         try
         {
-            var session = InferenceSession.Create(package.Onnx, weights.ApplyTo());
+            var session = InferenceSession.Create(package.Onnx, weights.ApplyTo(new OnnxSessionOptions { UseGlobalThreadPool = true }));
             var snapshot = model.Graph.Initializers.Where(i => i.ElementType == TensorElementType.Float).ToDictionary(i => i.Name, i => i.ToFloats());
             return new ModelHost(package, source, sha256, weights, session, snapshot);
         }
