@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Fleet.Shared.Onnx;
+using Fleet.Shared.Onnx.Format;
 
 namespace Fleet.Cli.Models;
 

@@ -4,6 +4,7 @@ using Fleet.Shared.Learning;
 using Fleet.Shared.Models;
 using Fleet.Shared.Models.Packaging;
 using Fleet.Shared.Onnx;
+using Fleet.Shared.Onnx.Format;
 using Fleet.Shared.Onnx.Reading;
 using Fleet.Shared.Protocol;
 
@@ -123,7 +124,7 @@ internal sealed class ModelHost : IDisposable
     public ReadOnlySpan<float> Hidden(int index) => _hidden[index].AsSpan<float>()[.._hiddenWidths[index]];
 
     /// <summary>Runs the golden set through the live session.</summary>
-    public GoldenResult Validate() => GoldenValidator.Validate(_session, Reference.Golden);
+    public GoldenResult Validate() => GoldenValidator.Validate(_session.Run, Reference.Golden);
 
     /// <summary>Tensors whose live bytes differ from the golden digest, with the changed chunks.</summary>
     public IReadOnlyList<TensorMismatch> CheckDigests()

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Fleet.Shared.Onnx.Format;
 using Ort = Microsoft.ML.OnnxRuntime;
 
 namespace Fleet.Shared.Onnx;

@@ -1,3 +1,5 @@
+using Fleet.Shared.Onnx.Format;
+
 using Ort = Microsoft.ML.OnnxRuntime;
 using OrtElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
 

@@ -1,3 +1,5 @@
+using Fleet.Shared.Onnx.Format;
+
 using Ort = Microsoft.ML.OnnxRuntime;
 
 namespace Fleet.Shared.Onnx;

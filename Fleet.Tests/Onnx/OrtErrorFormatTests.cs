@@ -1,4 +1,5 @@
 using Fleet.Shared.Onnx;
+using Fleet.Shared.Onnx.Format;
 
 namespace Fleet.Tests.Onnx;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Fleet.Shared.Onnx;
+using Fleet.Shared.Onnx.Format;
 using Fleet.Shared.Onnx.Reading;
 using Fleet.Shared.Onnx.Writing;
 using Fleet.Tests.Infrastructure;

@@ -1,3 +1,5 @@
+using Fleet.Shared.Onnx.Format;
+
 namespace Fleet.Shared.Onnx.Reading;
 
 /// <summary>A graph: nodes in order, initializers, inputs and outputs.</summary>

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using Fleet.Shared.Onnx.Format;
 
 namespace Fleet.Shared.Onnx.Reading;
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Fleet.Shared.Onnx.Format;
 
 namespace Fleet.Shared.Onnx.Writing;
 

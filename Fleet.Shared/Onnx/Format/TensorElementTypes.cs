@@ -1,6 +1,6 @@
-namespace Fleet.Shared.Onnx;
+namespace Fleet.Shared.Onnx.Format;
 
-/// <summary>Sizes and CLR types of the element types the binding moves data for.</summary>
+/// <summary>Sizes and CLR types of the element types Fleet moves tensor data for.</summary>
 public static class TensorElementTypes
 {
     /// <summary>Bytes per element; throws for types the binding cannot hold.</summary>
@@ -10,7 +10,7 @@ public static class TensorElementTypes
         TensorElementType.Int64 or TensorElementType.Double => 8,
         TensorElementType.UInt8 or TensorElementType.Int8 or TensorElementType.Bool => 1,
         TensorElementType.Float16 => 2,
-        _ => throw new NotSupportedException($"tensor element type {type} is not supported by the Fleet ORT binding"),
+        _ => throw new NotSupportedException($"tensor element type {type} is not one Fleet moves tensor data for"),
     };
 
     /// <summary>The element type that matches <typeparamref name="T"/>.</summary>
@@ -21,5 +21,5 @@ public static class TensorElementTypes
         : typeof(T) == typeof(int) ? TensorElementType.Int32
         : typeof(T) == typeof(double) ? TensorElementType.Double
         : typeof(T) == typeof(byte) ? TensorElementType.UInt8
-        : throw new NotSupportedException($"{typeof(T).Name} has no ONNX element type in the Fleet ORT binding");
+        : throw new NotSupportedException($"{typeof(T).Name} has no ONNX element type Fleet moves data for");
 }

@@ -1,4 +1,4 @@
-namespace Fleet.Shared.Onnx;
+namespace Fleet.Shared.Onnx.Format;
 
 /// <summary>Tensor element types; the values are ONNX's <c>TensorProto.DataType</c> (and ORT's <c>ONNXTensorElementDataType</c>).</summary>
 public enum TensorElementType
