@@ -55,12 +55,30 @@ public sealed partial class InferenceSession : IDisposable
     /// <exception cref="ObjectDisposedException">A caller-owned initializer was already disposed.</exception>
     public static InferenceSession Create(ReadOnlySpan<byte> model, OnnxSessionOptions? options = null)
     {
-        options ??= new OnnxSessionOptions();
         if (model.IsEmpty)
         {
             throw new OnnxRuntimeException(OrtErrorCode.InvalidProtobuf, "model is empty (0 bytes)");
         }
 
+        var bytes = model.ToArray();
+        return Open(so => new Ort.InferenceSession(bytes, so), options ?? new OnnxSessionOptions());
+    }
+
+    /// <summary>Creates a session from a model file; ORT reads external data from files beside it.</summary>
+    /// <exception cref="OnnxRuntimeException">The file is missing or not a model ORT can load.</exception>
+    public static InferenceSession Load(string path, OnnxSessionOptions? options = null)
+    {
+        if (!File.Exists(path))
+        {
+            throw new OnnxRuntimeException(OrtErrorCode.NoSuchFile, $"model file not found: {path}");
+        }
+
+        var fullPath = Path.GetFullPath(path);
+        return Open(so => new Ort.InferenceSession(fullPath, so), options ?? new OnnxSessionOptions());
+    }
+
+    private static InferenceSession Open(Func<Ort.SessionOptions, Ort.InferenceSession> open, OnnxSessionOptions options)
+    {
         OnnxRuntime.Initialize();
         // Take a hold on every caller-owned tensor first: a disposed one fails here, before ORT sees its pointer.
         var initializers = new List<NativeTensor>();
@@ -73,7 +91,7 @@ public sealed partial class InferenceSession : IDisposable
             }
 
             using var sessionOptions = CreateOptions(options);
-            var session = new Ort.InferenceSession(model.ToArray(), sessionOptions);
+            var session = open(sessionOptions);
             try
             {
                 return new InferenceSession(session, new Dictionary<string, NativeTensor>(options.Initializers));
@@ -94,18 +112,6 @@ public sealed partial class InferenceSession : IDisposable
             initializers.ForEach(t => t.ReleaseFromSession());
             throw;
         }
-    }
-
-    /// <summary>Creates a session from a model file.</summary>
-    /// <exception cref="OnnxRuntimeException">The file is missing or not a model ORT can load.</exception>
-    public static InferenceSession Load(string path, OnnxSessionOptions? options = null)
-    {
-        if (!File.Exists(path))
-        {
-            throw new OnnxRuntimeException(OrtErrorCode.NoSuchFile, $"model file not found: {path}");
-        }
-
-        return Create(File.ReadAllBytes(path), options);
     }
 
     /// <summary>
