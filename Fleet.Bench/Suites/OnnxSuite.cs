@@ -1,26 +1,24 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Fleet.Shared.Learning;
 using Fleet.Shared.Onnx;
-using Fleet.Shared.Onnx.Native;
 
 namespace Fleet.Bench.Suites;
 
 /// <summary>
-/// The ORT binding's Run against a bare function-pointer loop over the same C API call (the floor), and against
-/// the C# reference forward pass; plus managed bytes allocated per Run.
+/// Fleet's <see cref="RunContext.Run"/> against a bare <c>RunWithBinding</c> loop on the same session and binding
+/// (the floor), and against the C# reference forward pass; plus managed bytes allocated per Run.
 /// </summary>
-internal sealed unsafe class OnnxSuite : IBenchSuite
+internal sealed class OnnxSuite : IBenchSuite
 {
     public string Name => "onnx";
 
-    public string Description => "ORT binding Run vs a raw C-API Run loop (16-64-64-4, 128-256-256-10) and vs the C# forward pass";
+    public string Description => "RunContext.Run vs a bare RunWithBinding loop on the same session (16-64-64-4, 128-256-256-10) and vs the C# forward pass";
 
     public Task<BenchResult> RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
         OnnxRuntime.Initialize();
         var result = new BenchResult();
-        context.Progress.WriteLine($"ONNX Runtime {OnnxRuntime.Version} from {OnnxRuntime.LibraryPath}");
+        context.Progress.WriteLine($"ONNX Runtime {OnnxRuntime.Version} (Microsoft.ML.OnnxRuntime)");
 
         var small = Mlp.Create([16, 64, 64, 4], Activation.Tanh, Activation.Identity, seed: 1);
         var (smallRun, smallFloor, smallAlloc) = Measure(context, small, context.Scaled(20_000, 500), cancellationToken);
@@ -48,73 +46,52 @@ internal sealed unsafe class OnnxSuite : IBenchSuite
             input[i] = MathF.Sin(i);
         }
 
-        // The floor: the same session, the same OrtValues, the OrtApi Run slot called directly in a loop.
-        var names = new[] { Mlp.InputName, Mlp.OutputName }.Select(n => Marshal.StringToCoTaskMemUTF8(n)).ToArray();
-        var block = (nint*)NativeMemory.Alloc(4, (nuint)sizeof(nint));
-        block[0] = names[0];
-        block[1] = run.Input(0).Value.DangerousGetHandle();
-        block[2] = names[1];
-        block[3] = run.Output(0).Value.DangerousGetHandle();
-        var ortRun = (delegate* unmanaged<nint, nint, nint*, nint*, nuint, nint*, nuint, nint*, nint>)OrtApi.Table[OrtApiIndex.Run];
-        var sessionHandle = session.Handle.DangerousGetHandle();
-        try
+        // The floor: the same session and the same bound OrtIoBinding, Microsoft.ML.OnnxRuntime's RunWithBinding
+        // called directly in a loop, with none of Fleet's checks around it.
+        var (ortSession, runOptions, binding) = run.Bound;
+        for (var i = 0; i < 1000; i++)
         {
-            for (var i = 0; i < 1000; i++)
+            run.Run();
+            ortSession.RunWithBinding(runOptions, binding);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < operations; i++)
+        {
+            run.Run();
+        }
+
+        var allocPerOp = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)operations;
+
+        // Timed in batches (the clock is too coarse for one 2 µs call), alternating Fleet and floor batches so load
+        // on the shared machine hits both alike; p50 over the per-call batch means.
+        const int Batch = 50;
+        var batches = Math.Max(10, operations / Batch);
+        var fleetTimes = new double[batches];
+        var floorTimes = new double[batches];
+        for (var b = 0; b < batches; b++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var t0 = Stopwatch.GetTimestamp();
+            for (var i = 0; i < Batch; i++)
             {
                 run.Run();
-                OrtApi.Check(ortRun(sessionHandle, 0, block, block + 1, 1, block + 2, 1, block + 3));
             }
 
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            for (var i = 0; i < operations; i++)
+            fleetTimes[b] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds / Batch;
+            var t1 = Stopwatch.GetTimestamp();
+            for (var i = 0; i < Batch; i++)
             {
-                run.Run();
+                ortSession.RunWithBinding(runOptions, binding);
             }
 
-            var allocPerOp = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)operations;
-
-            // Timed in batches (the clock is too coarse for one 2 µs call), alternating binding and floor batches
-            // so load on the shared machine hits both alike; p50 over the per-call batch means.
-            const int Batch = 50;
-            var batches = Math.Max(10, operations / Batch);
-            var bindingTimes = new double[batches];
-            var floorTimes = new double[batches];
-            for (var b = 0; b < batches; b++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var t0 = Stopwatch.GetTimestamp();
-                for (var i = 0; i < Batch; i++)
-                {
-                    run.Run();
-                }
-
-                bindingTimes[b] = Stopwatch.GetElapsedTime(t0).TotalMicroseconds / Batch;
-                var t1 = Stopwatch.GetTimestamp();
-                for (var i = 0; i < Batch; i++)
-                {
-                    var status = ortRun(sessionHandle, 0, block, block + 1, 1, block + 2, 1, block + 3);
-                    if (status != 0)
-                    {
-                        OrtApi.Check(status);
-                    }
-                }
-
-                floorTimes[b] = Stopwatch.GetElapsedTime(t1).TotalMicroseconds / Batch;
-            }
-
-            var binding = Median(bindingTimes);
-            var floor = Median(floorTimes);
-            context.Progress.WriteLine($"  {string.Join("-", network.Sizes)}: binding p50 {binding:F3} µs, floor p50 {floor:F3} µs, {allocPerOp} B/op");
-            return (binding, floor, allocPerOp);
+            floorTimes[b] = Stopwatch.GetElapsedTime(t1).TotalMicroseconds / Batch;
         }
-        finally
-        {
-            NativeMemory.Free(block);
-            foreach (var name in names)
-            {
-                Marshal.FreeCoTaskMem(name);
-            }
-        }
+
+        var fleet = Median(fleetTimes);
+        var floor = Median(floorTimes);
+        context.Progress.WriteLine($"  {string.Join("-", network.Sizes)}: RunContext.Run p50 {fleet:F3} µs, bare RunWithBinding p50 {floor:F3} µs, {allocPerOp} B/op");
+        return (fleet, floor, allocPerOp);
     }
 
     private static double MeasureCSharp(Mlp network, int operations)

@@ -20,7 +20,7 @@ internal static class CheckCommand
     {
         var golden = GoldenSet.FromJson(File.ReadAllText(goldenPath));
         using var session = InferenceSession.Load(path);
-        var result = GoldenValidator.Validate(session, golden);
+        var result = GoldenValidator.Validate(session.Run, golden);
         output.WriteLine($"{path}: {result.Message}");
         return result.Passed ? 0 : 1;
     }

@@ -2,11 +2,12 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Fleet.Shared.Onnx;
+using Fleet.Shared.Onnx.Format;
 using Fleet.Shared.Onnx.Reading;
 
 namespace Fleet.Cli.Models;
 
-/// <summary><c>fleet model inspect FILE [--json]</c>: inputs, outputs, opset, size and per-tensor SHA-256.</summary>
+/// <summary><c>fleet model inspect FILE [--json]</c>: inputs and outputs (name, type, shape), opset, size, per-tensor SHA-256, and what the reader could not use.</summary>
 internal static class InspectCommand
 {
     public static Command Create()
@@ -59,7 +60,17 @@ internal static class InspectCommand
         foreach (var t in model.Graph.Initializers)
         {
             var dims = $"[{string.Join(", ", t.Dims)}]";
-            output.WriteLine($"  {t.Name,-16} {t.ElementType,-6} {dims,-14} {t.RawData.Length,9} B  {t.Sha256()}");
+            var origin = t.ExternalLocation is { } file ? $"  (external: {file})" : t.WasSparse ? "  (sparse)" : "";
+            output.WriteLine($"  {t.Name,-16} {t.ElementType,-6} {dims,-14} {t.RawData.Length,9} B  {t.Sha256()}{origin}");
+        }
+
+        if (model.Issues.Count > 0)
+        {
+            output.WriteLine("not used by the reader");
+            foreach (var issue in model.Issues)
+            {
+                output.WriteLine($"  {issue}");
+            }
         }
 
         return 0;
@@ -94,9 +105,17 @@ internal static class InspectCommand
                 w.WriteEndArray();
                 w.WriteNumber("bytes", t.RawData.Length);
                 w.WriteString("sha256", t.Sha256());
+                if (t.ExternalLocation is { } file)
+                {
+                    w.WriteString("external", file);
+                }
+
                 w.WriteEndObject();
             }
 
+            w.WriteEndArray();
+            w.WriteStartArray("issues");
+            model.Issues.ToList().ForEach(w.WriteStringValue);
             w.WriteEndArray();
             w.WriteEndObject();
         }

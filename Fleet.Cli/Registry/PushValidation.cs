@@ -28,7 +28,7 @@ internal static class PushValidation
         try
         {
             using var session = InferenceSession.Create(onnx);
-            var result = GoldenValidator.Validate(session, golden);
+            var result = GoldenValidator.Validate(session.Run, golden);
             return result.Passed ? result : throw new CliException($"refused: the model fails its golden set in ONNX Runtime ({result.Message}); nothing was uploaded");
         }
         catch (OnnxRuntimeException ex)

@@ -4,6 +4,7 @@ using Fleet.Shared.Learning;
 using Fleet.Shared.Models;
 using Fleet.Shared.Models.Packaging;
 using Fleet.Shared.Onnx;
+using Fleet.Shared.Onnx.Format;
 using Fleet.Shared.Onnx.Reading;
 using Fleet.Shared.Protocol;
 
@@ -99,7 +100,7 @@ internal sealed class ModelHost : IDisposable
         var weights = CallerOwnedWeights.FromModel(model);
         try
         {
-            var session = InferenceSession.Create(package.Onnx, weights.ApplyTo());
+            var session = InferenceSession.Create(package.Onnx, weights.ApplyTo(new OnnxSessionOptions { UseGlobalThreadPool = true }));
             var snapshot = model.Graph.Initializers.Where(i => i.ElementType == TensorElementType.Float).ToDictionary(i => i.Name, i => i.ToFloats());
             return new ModelHost(package, source, sha256, weights, session, snapshot);
         }
@@ -124,7 +125,7 @@ internal sealed class ModelHost : IDisposable
     public ReadOnlySpan<float> Hidden(int index) => _hidden[index].AsSpan<float>()[.._hiddenWidths[index]];
 
     /// <summary>Runs the golden set through the live session.</summary>
-    public GoldenResult Validate() => GoldenValidator.Validate(_session, Reference.Golden);
+    public GoldenResult Validate() => GoldenValidator.Validate(_session.Run, Reference.Golden);
 
     /// <summary>Tensors whose live bytes differ from the golden digest, with the changed chunks.</summary>
     public IReadOnlyList<TensorMismatch> CheckDigests()

@@ -1,5 +1,6 @@
 using Fleet.Shared.Learning;
 using Fleet.Shared.Onnx;
+using Fleet.Shared.Onnx.Format;
 
 namespace Fleet.Device.Inference;
 

@@ -58,7 +58,7 @@ internal static class DistillationRunner
         var package = Package(student, parent, newVersion, metrics, normalTest);
         using (var session = InferenceSession.Create(package.Onnx))
         {
-            var result = GoldenValidator.Validate(session, package.Golden);
+            var result = GoldenValidator.Validate(session.Run, package.Golden);
             if (!result.Passed)
             {
                 throw new DistillationException($"the student's ONNX export fails its golden set in ONNX Runtime: {result.Message}");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Fleet.Shared.Onnx;
+using Fleet.Shared.Onnx.Format;
 
 namespace Fleet.Gateway.Distillation;
 

@@ -60,7 +60,7 @@ internal static class ModelArtifacts
             var results = new List<GoldenResult>();
             foreach (var set in sets)
             {
-                var result = GoldenValidator.Validate(session, set);
+                var result = GoldenValidator.Validate(session.Run, set);
                 if (!result.Passed)
                 {
                     return UploadCheck.Refused($"the model fails its golden set in ONNX Runtime on the gateway: {result.Message}");

@@ -1,4 +1,4 @@
-using Fleet.Shared.Onnx;
+using Fleet.Shared.Onnx.Format;
 using Fleet.Shared.Onnx.Reading;
 using Fleet.Shared.Onnx.Writing;
 

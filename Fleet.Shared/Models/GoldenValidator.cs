@@ -1,26 +1,34 @@
-using Fleet.Shared.Onnx;
+using Fleet.Shared.Onnx.Format;
 
 namespace Fleet.Shared.Models;
 
-/// <summary>Runs a golden set through a live session and compares every output element with the tolerance.</summary>
+/// <summary>Runs a golden set through a model runner and compares every output element with the tolerance.</summary>
+/// <remarks>
+/// The runner is any forward pass with named inputs and outputs, typically an ONNX Runtime session's <c>Run</c>; this
+/// type does not depend on ONNX Runtime. A model whose outputs do not fit the set (no such output, another width) fails
+/// validation with a message saying so; exceptions from the runner itself pass through.
+/// </remarks>
 public static class GoldenValidator
 {
-    /// <summary>Validates <paramref name="session"/> against <paramref name="golden"/>. A NaN output fails.</summary>
-    /// <exception cref="OnnxRuntimeException">The session cannot run the golden inputs (wrong model for this set).</exception>
-    public static GoldenResult Validate(InferenceSession session, GoldenSet golden)
+    /// <summary>Validates the model behind <paramref name="run"/> against <paramref name="golden"/>. A NaN output fails.</summary>
+    public static GoldenResult Validate(Func<IReadOnlyList<InputTensor>, IReadOnlyList<OutputTensor>> run, GoldenSet golden)
     {
-        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(golden);
         var failed = 0;
         var worst = 0f;
         foreach (var c in golden.Cases)
         {
-            var outputs = session.Run([new InputTensor(golden.InputName, [1, c.Input.Length], c.Input)]);
-            var output = outputs.FirstOrDefault(o => o.Name == golden.OutputName)?.Floats
-                ?? throw new OnnxRuntimeException(OrtErrorCode.InvalidArgument, $"the model has no float output '{golden.OutputName}'");
+            var outputs = run([new InputTensor(golden.InputName, [1, c.Input.Length], c.Input)]);
+            var output = outputs.FirstOrDefault(o => o.Name == golden.OutputName)?.Floats;
+            if (output is null)
+            {
+                return Mismatch(golden, $"the model has no float output '{golden.OutputName}'");
+            }
+
             if (output.Length != c.Expected.Length)
             {
-                throw new OnnxRuntimeException(OrtErrorCode.InvalidArgument, $"output '{golden.OutputName}' has {output.Length} values; the golden set expects {c.Expected.Length}");
+                return Mismatch(golden, $"output '{golden.OutputName}' has {output.Length} values; the golden set expects {c.Expected.Length}");
             }
 
             var caseError = 0f;
@@ -40,4 +48,7 @@ public static class GoldenValidator
             : $"golden validation FAILED: {failed} of {golden.Cases.Count} cases exceed tolerance {golden.Tolerance:G3} (max abs error {worst:G3})";
         return new GoldenResult(passed, golden.Cases.Count, failed, worst, golden.Tolerance, message);
     }
+
+    private static GoldenResult Mismatch(GoldenSet golden, string reason) =>
+        new(false, golden.Cases.Count, golden.Cases.Count, float.PositiveInfinity, golden.Tolerance, $"golden validation FAILED: {reason}");
 }

@@ -1,3 +1,4 @@
+using Fleet.Shared.Onnx.Format;
 using Fleet.Shared.Onnx.Reading;
 
 namespace Fleet.Shared.Onnx;

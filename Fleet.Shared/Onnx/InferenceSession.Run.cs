@@ -1,18 +1,26 @@
-using Fleet.Shared.Onnx.Native;
+using System.Globalization;
+using Fleet.Shared.Onnx.Format;
+using Ort = Microsoft.ML.OnnxRuntime;
 
 namespace Fleet.Shared.Onnx;
 
 /// <summary>The convenience run: named managed arrays in, fresh managed arrays out (allocates; not the hot path).</summary>
-public sealed unsafe partial class InferenceSession
+public sealed partial class InferenceSession
 {
     /// <summary>Runs the model on the given inputs and returns every output.</summary>
     /// <exception cref="OnnxRuntimeException">An input is missing, unknown, of the wrong type or shape, or ORT fails.</exception>
     public IReadOnlyList<OutputTensor> Run(IReadOnlyList<InputTensor> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        ObjectDisposedException.ThrowIf(_session.IsClosed, this);
-        var tensors = new NativeTensor[Inputs.Count];
-        var outputs = new nint[Outputs.Count];
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        foreach (var unknown in inputs.Where(x => Inputs.All(e => e.Name != x.Name)))
+        {
+            throw new OnnxRuntimeException(OrtErrorCode.InvalidArgument,
+                $"model has no input '{unknown.Name}'; its inputs are {string.Join(", ", Inputs)}");
+        }
+
+        var values = new Ort.OrtValue[Inputs.Count];
+        Enter();
         try
         {
             for (var i = 0; i < Inputs.Count; i++)
@@ -20,70 +28,37 @@ public sealed unsafe partial class InferenceSession
                 var expected = Inputs[i];
                 var given = inputs.FirstOrDefault(x => x.Name == expected.Name)
                     ?? throw new OnnxRuntimeException(OrtErrorCode.InvalidArgument, $"input '{expected.Name}' ({expected}) was not given");
-                tensors[i] = ToTensor(expected, given);
+                values[i] = ToValue(expected, given);
             }
 
-            foreach (var unknown in inputs.Where(x => Inputs.All(e => e.Name != x.Name)))
+            using var runOptions = new Ort.RunOptions();
+            using var outputs = _session.Run(runOptions, InputNames, values, OutputNames);
+            var result = new OutputTensor[OutputNames.Length];
+            var index = 0;
+            foreach (var output in outputs)
             {
-                throw new OnnxRuntimeException(OrtErrorCode.InvalidArgument,
-                    $"model has no input '{unknown.Name}'; its inputs are {string.Join(", ", Inputs)}");
-            }
-
-            var namesBase = _names.DangerousGetHandle();
-            var inputNames = stackalloc nint[Inputs.Count];
-            var inputValues = stackalloc nint[Inputs.Count];
-            var outputNames = stackalloc nint[Outputs.Count];
-            for (var i = 0; i < Inputs.Count; i++)
-            {
-                inputNames[i] = namesBase + _inputNameOffsets[i];
-                inputValues[i] = tensors[i].Value.DangerousGetHandle();
-            }
-
-            for (var i = 0; i < Outputs.Count; i++)
-            {
-                outputNames[i] = namesBase + _outputNameOffsets[i];
-            }
-
-            var added = false;
-            _session.DangerousAddRef(ref added);
-            try
-            {
-                fixed (nint* outputValues = outputs)
-                {
-                    OrtApi.Check(OrtApi.Run(_session.DangerousGetHandle(), 0, inputNames, inputValues, (nuint)Inputs.Count, outputNames, (nuint)Outputs.Count, outputValues));
-                }
-            }
-            finally
-            {
-                _session.DangerousRelease();
-            }
-
-            var result = new OutputTensor[Outputs.Count];
-            for (var i = 0; i < Outputs.Count; i++)
-            {
-                result[i] = ReadOutput(Outputs[i].Name, outputs[i]);
+                result[index] = ReadOutput(OutputNames[index], output);
+                index++;
             }
 
             return result;
         }
+        catch (Ort.OnnxRuntimeException ex)
+        {
+            throw OrtErrors.Wrap(ex);
+        }
         finally
         {
-            foreach (var tensor in tensors)
+            foreach (var value in values)
             {
-                tensor?.Dispose();
+                value?.Dispose();
             }
 
-            foreach (var value in outputs)
-            {
-                if (value != 0)
-                {
-                    OrtApi.Release(OrtObjectKind.Value, value);
-                }
-            }
+            Exit();
         }
     }
 
-    private static NativeTensor ToTensor(TensorInfo expected, InputTensor given)
+    private static Ort.OrtValue ToValue(TensorInfo expected, InputTensor given)
     {
         if (given.ElementType != expected.ElementType)
         {
@@ -101,7 +76,7 @@ public sealed unsafe partial class InferenceSession
         if (!fits)
         {
             throw new OnnxRuntimeException(OrtErrorCode.InvalidArgument,
-                $"input '{expected.Name}' expects shape [{string.Join(", ", expected.Shape.Select(d => d < 0 ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture)))}] but got [{string.Join(", ", shape)}]");
+                $"input '{expected.Name}' expects shape [{string.Join(", ", expected.Shape.Select(d => d < 0 ? "?" : d.ToString(CultureInfo.InvariantCulture)))}] but got [{string.Join(", ", shape)}]");
         }
 
         var count = shape.Aggregate(1L, (a, b) => a * b);
@@ -112,18 +87,26 @@ public sealed unsafe partial class InferenceSession
                 $"input '{expected.Name}' has shape [{string.Join(", ", shape)}] ({count} elements) but {length} values were given");
         }
 
-        return given.Floats is not null ? NativeTensor.Create<float>(given.Floats, shape) : NativeTensor.Create<long>(given.Int64s, shape);
+        // Pins the caller's array for the value's lifetime; ORT reads it in place.
+        return given.Floats is not null
+            ? Ort.OrtValue.CreateTensorValueFromMemory(given.Floats, shape)
+            : Ort.OrtValue.CreateTensorValueFromMemory(given.Int64s!, shape);
     }
 
-    private static OutputTensor ReadOutput(string name, nint value)
+    private static OutputTensor ReadOutput(string name, Ort.OrtValue value)
     {
-        var (type, shape) = OrtApi.GetTensorTypeAndShape(value);
-        var count = (int)shape.Aggregate(1L, (a, b) => a * b);
-        var data = OrtApi.GetTensorMutableData(value);
+        if (!value.IsTensor)
+        {
+            return new OutputTensor(name, TensorElementType.Undefined, [], null, null);
+        }
+
+        var info = value.GetTensorTypeAndShape();
+        var type = (TensorElementType)(int)info.ElementDataType;
+        var shape = info.Shape;
         return type switch
         {
-            TensorElementType.Float => new OutputTensor(name, type, shape, new ReadOnlySpan<float>((void*)data, count).ToArray(), null),
-            TensorElementType.Int64 => new OutputTensor(name, type, shape, null, new ReadOnlySpan<long>((void*)data, count).ToArray()),
+            TensorElementType.Float => new OutputTensor(name, type, shape, value.GetTensorDataAsSpan<float>().ToArray(), null),
+            TensorElementType.Int64 => new OutputTensor(name, type, shape, null, value.GetTensorDataAsSpan<long>().ToArray()),
             _ => new OutputTensor(name, type, shape, null, null),
         };
     }

@@ -1,4 +1,6 @@
-using Fleet.Shared.Onnx.Native;
+using Fleet.Shared.Onnx.Format;
+
+using Ort = Microsoft.ML.OnnxRuntime;
 
 namespace Fleet.Shared.Onnx;
 
@@ -8,26 +10,26 @@ namespace Fleet.Shared.Onnx;
 /// provided each thread uses its own output buffers. The API enforces that: the fast path is a
 /// <see cref="RunContext"/> per thread (<see cref="CreateRunContext"/>), which owns its input and output tensors;
 /// <see cref="Run(IReadOnlyList{InputTensor})"/> allocates fresh buffers per call and is also thread-safe.</para>
-/// <para>Disposing the session while another thread is inside a run is safe: the native session is released
-/// when the last run returns.</para>
+/// <para>Lifetime: the native session, and the caller-owned initializers it reads, are released when the session
+/// is disposed and no run and no <see cref="RunContext"/> holds it any more; a run in flight keeps it alive.</para>
 /// </remarks>
-public sealed unsafe partial class InferenceSession : IDisposable
+public sealed partial class InferenceSession : IDisposable
 {
-    private readonly OrtHandle _session;
+    private readonly Ort.InferenceSession _session;
     private readonly NativeTensor[] _initializers;
-    private readonly NativeBuffer _names;
-    private readonly nint[] _inputNameOffsets;
-    private readonly nint[] _outputNameOffsets;
+    // 1 for the owner plus one per run in flight and per live RunContext; the native session goes at 0.
+    private int _holds = 1;
+    private int _disposed;
 
-    private InferenceSession(OrtHandle session, IReadOnlyDictionary<string, NativeTensor> initializers)
+    private InferenceSession(Ort.InferenceSession session, IReadOnlyDictionary<string, NativeTensor> initializers)
     {
         _session = session;
         _initializers = initializers.Values.ToArray();
         CallerOwnedInitializers = initializers;
-        var handle = session.DangerousGetHandle();
-        Inputs = ReadMetadata(handle, output: false);
-        Outputs = ReadMetadata(handle, output: true);
-        (_names, _inputNameOffsets, _outputNameOffsets) = PackNames(Inputs, Outputs);
+        Inputs = session.InputNames.Select(n => Describe(n, session.InputMetadata[n])).ToArray();
+        Outputs = session.OutputNames.Select(n => Describe(n, session.OutputMetadata[n])).ToArray();
+        InputNames = session.InputNames.ToArray();
+        OutputNames = session.OutputNames.ToArray();
     }
 
     /// <summary>The model's inputs, in order.</summary>
@@ -39,31 +41,46 @@ public sealed unsafe partial class InferenceSession : IDisposable
     /// <summary>The caller-owned initializers this session reads its weights from (empty when the model's own are used).</summary>
     public IReadOnlyDictionary<string, NativeTensor> CallerOwnedInitializers { get; }
 
-    internal OrtHandle Handle => _session;
+    /// <summary>True once <see cref="Dispose"/> was called.</summary>
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
-    internal NativeBuffer Names => _names;
+    internal Ort.InferenceSession Native => _session;
+
+    internal string[] InputNames { get; }
+
+    internal string[] OutputNames { get; }
 
     /// <summary>Creates a session from model bytes.</summary>
     /// <exception cref="OnnxRuntimeException">The bytes are not a model ORT can load (code and message from ORT).</exception>
+    /// <exception cref="ObjectDisposedException">A caller-owned initializer was already disposed.</exception>
     public static InferenceSession Create(ReadOnlySpan<byte> model, OnnxSessionOptions? options = null)
     {
-        options ??= new OnnxSessionOptions();
         if (model.IsEmpty)
         {
             throw new OnnxRuntimeException(OrtErrorCode.InvalidProtobuf, "model is empty (0 bytes)");
         }
 
-        using var sessionOptions = OrtApi.CreateSessionOptions();
-        var so = sessionOptions.DangerousGetHandle();
-        OrtApi.SetIntraOpNumThreads(so, options.IntraOpThreads);
-        OrtApi.SetInterOpNumThreads(so, options.InterOpThreads);
-        OrtApi.SetGraphOptimizationLevel(so, options.OptimizationLevel);
-        foreach (var (key, value) in options.ConfigEntries)
+        var bytes = model.ToArray();
+        return Open(so => new Ort.InferenceSession(bytes, so), options ?? new OnnxSessionOptions());
+    }
+
+    /// <summary>Creates a session from a model file; ORT reads external data from files beside it.</summary>
+    /// <exception cref="OnnxRuntimeException">The file is missing or not a model ORT can load.</exception>
+    public static InferenceSession Load(string path, OnnxSessionOptions? options = null)
+    {
+        if (!File.Exists(path))
         {
-            OrtApi.AddSessionConfigEntry(so, key, value);
+            throw new OnnxRuntimeException(OrtErrorCode.NoSuchFile, $"model file not found: {path}");
         }
 
-        // Take a reference on every caller-owned tensor first: a disposed one fails here, before ORT sees its pointer.
+        var fullPath = Path.GetFullPath(path);
+        return Open(so => new Ort.InferenceSession(fullPath, so), options ?? new OnnxSessionOptions());
+    }
+
+    private static InferenceSession Open(Func<Ort.SessionOptions, Ort.InferenceSession> open, OnnxSessionOptions options)
+    {
+        OnnxRuntime.Initialize();
+        // Take a hold on every caller-owned tensor first: a disposed one fails here, before ORT sees its pointer.
         var initializers = new List<NativeTensor>();
         try
         {
@@ -73,18 +90,8 @@ public sealed unsafe partial class InferenceSession : IDisposable
                 initializers.Add(tensor);
             }
 
-            if (initializers.Count > 0)
-            {
-                // Pre-packing copies weights into ORT-owned layouts; then digests of the caller's memory would watch
-                // bytes inference no longer reads.
-                OrtApi.AddSessionConfigEntry(so, "session.disable_prepacking", "1");
-                foreach (var (name, tensor) in options.Initializers)
-                {
-                    OrtApi.AddInitializer(so, name, tensor.Value.DangerousGetHandle());
-                }
-            }
-
-            var session = OrtApi.CreateSessionFromArray(OnnxRuntime.Env, model, so);
+            using var sessionOptions = CreateOptions(options);
+            var session = open(sessionOptions);
             try
             {
                 return new InferenceSession(session, new Dictionary<string, NativeTensor>(options.Initializers));
@@ -95,23 +102,16 @@ public sealed unsafe partial class InferenceSession : IDisposable
                 throw;
             }
         }
+        catch (Ort.OnnxRuntimeException ex)
+        {
+            initializers.ForEach(t => t.ReleaseFromSession());
+            throw OrtErrors.Wrap(ex);
+        }
         catch
         {
             initializers.ForEach(t => t.ReleaseFromSession());
             throw;
         }
-    }
-
-    /// <summary>Creates a session from a model file.</summary>
-    /// <exception cref="OnnxRuntimeException">The file is missing or not a model ORT can load.</exception>
-    public static InferenceSession Load(string path, OnnxSessionOptions? options = null)
-    {
-        if (!File.Exists(path))
-        {
-            throw new OnnxRuntimeException(OrtErrorCode.NoSuchFile, $"model file not found: {path}");
-        }
-
-        return Create(File.ReadAllBytes(path), options);
     }
 
     /// <summary>
@@ -121,54 +121,103 @@ public sealed unsafe partial class InferenceSession : IDisposable
     public RunContext CreateRunContext(int batchSize = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        ObjectDisposedException.ThrowIf(_session.IsClosed, this);
-        return new RunContext(this, batchSize, _inputNameOffsets, _outputNameOffsets);
+        Enter();
+        try
+        {
+            return new RunContext(this, batchSize);
+        }
+        catch
+        {
+            Exit();
+            throw;
+        }
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        if (_session.IsClosed)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            Exit();
+        }
+    }
+
+    /// <summary>Takes a hold on the native session for a run or a run context; throws once the session is disposed.</summary>
+    internal void Enter()
+    {
+        while (true)
+        {
+            var holds = Volatile.Read(ref _holds);
+            if (holds == 0 || IsDisposed)
+            {
+                throw new ObjectDisposedException(nameof(InferenceSession));
+            }
+
+            if (Interlocked.CompareExchange(ref _holds, holds + 1, holds) == holds)
+            {
+                return;
+            }
+        }
+    }
+
+    internal void Exit()
+    {
+        if (Interlocked.Decrement(ref _holds) != 0)
         {
             return;
         }
 
         _session.Dispose();
-        _names.Dispose();
         foreach (var tensor in _initializers)
         {
             tensor.ReleaseFromSession();
         }
     }
 
-    private static TensorInfo[] ReadMetadata(nint session, bool output)
+    private static Ort.SessionOptions CreateOptions(OnnxSessionOptions options)
     {
-        var count = OrtApi.SessionGetCount(session, output);
-        var result = new TensorInfo[count];
-        for (var i = 0; i < count; i++)
+        var so = new Ort.SessionOptions();
+        try
         {
-            var name = OrtApi.SessionGetName(session, i, output);
-            var info = OrtApi.SessionGetTensorInfo(session, i, output);
-            result[i] = info is { } t ? new TensorInfo(name, t.Type, t.Shape) : new TensorInfo(name, TensorElementType.Undefined, []);
-        }
+            so.LogSeverityLevel = Ort.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+            so.GraphOptimizationLevel = (Ort.GraphOptimizationLevel)(int)options.OptimizationLevel;
+            if (options.UseGlobalThreadPool)
+            {
+                so.DisablePerSessionThreads();
+            }
+            else
+            {
+                so.IntraOpNumThreads = options.IntraOpThreads;
+                so.InterOpNumThreads = options.InterOpThreads;
+            }
 
-        return result;
+            foreach (var (key, value) in options.ConfigEntries)
+            {
+                so.AddSessionConfigEntry(key, value);
+            }
+
+            if (options.Initializers.Count > 0)
+            {
+                // Pre-packing copies weights into ORT-owned layouts; then digests of the caller's memory would watch
+                // bytes inference no longer reads.
+                so.AddSessionConfigEntry("session.disable_prepacking", "1");
+                foreach (var (name, tensor) in options.Initializers)
+                {
+                    so.AddInitializer(name, tensor.Value);
+                }
+            }
+
+            return so;
+        }
+        catch
+        {
+            so.Dispose();
+            throw;
+        }
     }
 
-    private static (NativeBuffer Buffer, nint[] Inputs, nint[] Outputs) PackNames(IReadOnlyList<TensorInfo> inputs, IReadOnlyList<TensorInfo> outputs)
-    {
-        var encoded = inputs.Concat(outputs).Select(t => OrtApi.Utf8(t.Name)).ToArray();
-        var buffer = new NativeBuffer((nuint)encoded.Sum(e => e.Length));
-        var offsets = new nint[encoded.Length];
-        var position = 0;
-        var bytes = new Span<byte>((void*)buffer.DangerousGetHandle(), (int)buffer.ByteLength);
-        for (var i = 0; i < encoded.Length; i++)
-        {
-            offsets[i] = position;
-            encoded[i].CopyTo(bytes[position..]);
-            position += encoded[i].Length;
-        }
-
-        return (buffer, offsets[..inputs.Count], offsets[inputs.Count..]);
-    }
+    private static TensorInfo Describe(string name, Ort.NodeMetadata metadata) =>
+        metadata.OnnxValueType == Ort.OnnxValueType.ONNX_TYPE_TENSOR
+            ? new TensorInfo(name, (TensorElementType)(int)metadata.ElementDataType, metadata.Dimensions.Select(d => (long)d).ToArray())
+            : new TensorInfo(name, TensorElementType.Undefined, []);
 }

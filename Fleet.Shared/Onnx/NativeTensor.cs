@@ -1,4 +1,7 @@
-using Fleet.Shared.Onnx.Native;
+using Fleet.Shared.Onnx.Format;
+
+using Ort = Microsoft.ML.OnnxRuntime;
+using OrtElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
 
 namespace Fleet.Shared.Onnx;
 
@@ -8,14 +11,18 @@ namespace Fleet.Shared.Onnx;
 /// </summary>
 /// <remarks>
 /// Used for run inputs/outputs and for caller-owned initializers. Writes through <see cref="AsSpan{T}"/> are
-/// seen by the next inference with no further call. A session that uses the tensor keeps the memory alive
-/// until the session is disposed, even if the tensor is disposed first.
+/// seen by the next inference with no further call. A session that uses the tensor keeps the OrtValue and the
+/// memory alive until the session is disposed, even if the tensor is disposed first (ORT keeps no reference).
 /// </remarks>
 public sealed unsafe class NativeTensor : IDisposable
 {
-    private readonly NativeBuffer _buffer;
-    private readonly OrtHandle _value;
+    private readonly AlignedMemory _memory;
+    private readonly Ort.OrtValue _value;
     private readonly long[] _shape;
+    private readonly Lock _gate = new();
+    // The owner's hold plus one per session using the tensor; the native parts go when it reaches 0.
+    private int _holds = 1;
+    private bool _disposed;
 
     private NativeTensor(TensorElementType elementType, long[] shape)
     {
@@ -29,14 +36,21 @@ public sealed unsafe class NativeTensor : IDisposable
         ElementType = elementType;
         ElementCount = checked((int)count);
         _shape = shape;
-        _buffer = new NativeBuffer((nuint)(count * TensorElementTypes.SizeOf(elementType)));
+        _memory = new AlignedMemory((nuint)(count * TensorElementTypes.SizeOf(elementType)));
         try
         {
-            _value = OrtApi.CreateTensor(OnnxRuntime.CpuMemoryInfo, _buffer.DangerousGetHandle(), _buffer.ByteLength, shape, elementType);
+            OnnxRuntime.Initialize();
+            _value = Ort.OrtValue.CreateTensorValueWithData(Ort.OrtMemoryInfo.DefaultInstance, (OrtElementType)(int)elementType, shape,
+                _memory.DangerousGetHandle(), (long)_memory.ByteLength);
+        }
+        catch (Ort.OnnxRuntimeException ex)
+        {
+            _memory.Dispose();
+            throw OrtErrors.Wrap(ex);
         }
         catch
         {
-            _buffer.Dispose();
+            _memory.Dispose();
             throw;
         }
     }
@@ -51,14 +65,12 @@ public sealed unsafe class NativeTensor : IDisposable
     public int ElementCount { get; }
 
     /// <summary>Size of the data in bytes.</summary>
-    public int ByteLength => (int)_buffer.ByteLength;
+    public int ByteLength => (int)_memory.ByteLength;
 
     /// <summary>Address of the first element; stable for the tensor's lifetime.</summary>
-    public nint DataPointer => _buffer.DangerousGetHandle();
+    public nint DataPointer => _memory.DangerousGetHandle();
 
-    internal OrtHandle Value => _value;
-
-    internal NativeBuffer Buffer => _buffer;
+    internal Ort.OrtValue Value => _value;
 
     /// <summary>Allocates a zeroed tensor.</summary>
     public static NativeTensor Create(TensorElementType elementType, ReadOnlySpan<long> shape) => new(elementType, shape.ToArray());
@@ -87,54 +99,57 @@ public sealed unsafe class NativeTensor : IDisposable
             throw new InvalidOperationException($"tensor holds {ElementType}, not {typeof(T).Name}");
         }
 
-        ObjectDisposedException.ThrowIf(_buffer.IsClosed, this);
-        return new Span<T>((void*)_buffer.DangerousGetHandle(), ElementCount);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new Span<T>((void*)_memory.DangerousGetHandle(), ElementCount);
     }
 
     /// <summary>The raw bytes, read/write (e.g. for digests, bit flips and restores).</summary>
     public Span<byte> AsBytes()
     {
-        ObjectDisposedException.ThrowIf(_buffer.IsClosed, this);
-        return new Span<byte>((void*)_buffer.DangerousGetHandle(), ByteLength);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new Span<byte>((void*)_memory.DangerousGetHandle(), ByteLength);
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        _value.Dispose();
-        _buffer.Dispose();
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        Release();
     }
 
     /// <summary>Keeps the OrtValue and its memory alive for a session; balanced by <see cref="ReleaseFromSession"/>.</summary>
     /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     internal void AddRefForSession()
     {
-        var value = false;
-        var buffer = false;
-        try
+        lock (_gate)
         {
-            _value.DangerousAddRef(ref value);
-            _buffer.DangerousAddRef(ref buffer);
-        }
-        catch (ObjectDisposedException)
-        {
-            if (value)
-            {
-                _value.DangerousRelease();
-            }
-
-            throw;
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _holds++;
         }
     }
 
-    internal void ReleaseFromSession()
+    internal void ReleaseFromSession() => Release();
+
+    private void Release()
     {
-        _value.DangerousRelease();
-        _buffer.DangerousRelease();
+        lock (_gate)
+        {
+            if (--_holds > 0)
+            {
+                return;
+            }
+        }
+
+        _value.Dispose();
+        _memory.Dispose();
     }
-
-    /// <summary>Checks that ORT sees this value with the expected type and shape (used by tests of the binding).</summary>
-    internal (TensorElementType Type, long[] Shape) ReadBackFromOrt() => OrtApi.GetTensorTypeAndShape(_value.DangerousGetHandle());
-
-    internal nint ReadDataPointerFromOrt() => OrtApi.GetTensorMutableData(_value.DangerousGetHandle());
 }

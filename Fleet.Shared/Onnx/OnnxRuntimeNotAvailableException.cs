@@ -1,6 +1,6 @@
 namespace Fleet.Shared.Onnx;
 
-/// <summary>The native ONNX Runtime library is missing, unloadable or too old for this binding.</summary>
+/// <summary>The native ONNX Runtime library is missing or cannot be loaded on this machine.</summary>
 public sealed class OnnxRuntimeNotAvailableException : OnnxRuntimeException
 {
     /// <summary>Creates the exception.</summary>

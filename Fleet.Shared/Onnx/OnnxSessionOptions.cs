@@ -14,6 +14,13 @@ public sealed record OnnxSessionOptions
     /// <summary>Threads used to run independent operators in parallel; 0 lets ORT choose.</summary>
     public int InterOpThreads { get; init; } = 1;
 
+    /// <summary>
+    /// Run on the environment's global thread pool (<see cref="OnnxRuntime"/>) instead of a pool of this session's
+    /// own; <see cref="IntraOpThreads"/> and <see cref="InterOpThreads"/> are then ignored. For many sessions in one
+    /// process (<c>--simulate N</c>), so N sessions do not mean N pools.
+    /// </summary>
+    public bool UseGlobalThreadPool { get; init; }
+
     /// <summary>Graph rewrites applied when the session is created.</summary>
     public GraphOptimizationLevel OptimizationLevel { get; init; } = GraphOptimizationLevel.All;
 

@@ -27,4 +27,10 @@ public enum OrtErrorCode
     InvalidGraph = 10,
     /// <summary>An execution provider failed.</summary>
     EpFail = 11,
+    /// <summary>Model loading was cancelled.</summary>
+    ModelLoadCanceled = 12,
+    /// <summary>The model must be compiled for an execution provider first.</summary>
+    ModelRequiresCompilation = 13,
+    /// <summary>Something asked for was not found.</summary>
+    NotFound = 14,
 }

@@ -1,5 +1,6 @@
-using System.Runtime.InteropServices;
-using Fleet.Shared.Onnx.Native;
+using Fleet.Shared.Onnx.Format;
+
+using Ort = Microsoft.ML.OnnxRuntime;
 
 namespace Fleet.Shared.Onnx;
 
@@ -8,43 +9,48 @@ namespace Fleet.Shared.Onnx;
 /// call <see cref="Run"/>, read <see cref="Output(int)"/>. <see cref="Run"/> allocates no managed memory.
 /// </summary>
 /// <remarks>
-/// A context is not thread-safe; give each thread its own (they share the session). The session's native
-/// name table stays alive for as long as any context does.
+/// The tensors are bound once to an ORT <c>OrtIoBinding</c>; a run is one <c>RunWithBinding</c> call. A context
+/// is not thread-safe; give each thread its own (they share the session). A context holds its session's native
+/// parts alive until it is disposed, but refuses to run once the session is disposed.
 /// </remarks>
-public sealed unsafe class RunContext : IDisposable
+public sealed class RunContext : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly NativeTensor[] _inputs;
     private readonly NativeTensor[] _outputs;
-    private readonly nint* _pointers;
-    private readonly int _inputCount;
-    private readonly int _outputCount;
+    private readonly Ort.OrtIoBinding _binding;
+    private readonly Ort.RunOptions _runOptions;
     private bool _disposed;
 
-    internal RunContext(InferenceSession session, int batchSize, nint[] inputNameOffsets, nint[] outputNameOffsets)
+    internal RunContext(InferenceSession session, int batchSize)
     {
         _session = session;
-        _inputCount = session.Inputs.Count;
-        _outputCount = session.Outputs.Count;
-        _inputs = session.Inputs.Select(i => Allocate(i, batchSize)).ToArray();
-        _outputs = session.Outputs.Select(o => Allocate(o, batchSize)).ToArray();
-        var added = false;
-        session.Names.DangerousAddRef(ref added);
-
-        // One native block: input names, input values, output names, output values.
-        _pointers = (nint*)NativeMemory.Alloc((nuint)(2 * (_inputCount + _outputCount)), (nuint)sizeof(nint));
-        var namesBase = session.Names.DangerousGetHandle();
-        for (var i = 0; i < _inputCount; i++)
+        var created = new List<IDisposable>();
+        try
         {
-            _pointers[i] = namesBase + inputNameOffsets[i];
-            _pointers[_inputCount + i] = _inputs[i].Value.DangerousGetHandle();
+            _inputs = session.Inputs.Select(i => Track(Allocate(i, batchSize), created)).ToArray();
+            _outputs = session.Outputs.Select(o => Track(Allocate(o, batchSize), created)).ToArray();
+            _runOptions = Track(new Ort.RunOptions(), created);
+            _binding = Track(session.Native.CreateIoBinding(), created);
+            for (var i = 0; i < _inputs.Length; i++)
+            {
+                _binding.BindInput(session.InputNames[i], _inputs[i].Value);
+            }
+
+            for (var i = 0; i < _outputs.Length; i++)
+            {
+                _binding.BindOutput(session.OutputNames[i], _outputs[i].Value);
+            }
         }
-
-        var outputBase = 2 * _inputCount;
-        for (var i = 0; i < _outputCount; i++)
+        catch (Ort.OnnxRuntimeException ex)
         {
-            _pointers[outputBase + i] = namesBase + outputNameOffsets[i];
-            _pointers[outputBase + _outputCount + i] = _outputs[i].Value.DangerousGetHandle();
+            created.ForEach(d => d.Dispose());
+            throw OrtErrors.Wrap(ex);
+        }
+        catch
+        {
+            created.ForEach(d => d.Dispose());
+            throw;
         }
     }
 
@@ -63,23 +69,23 @@ public sealed unsafe class RunContext : IDisposable
     /// <summary>Output tensor by name.</summary>
     public NativeTensor Output(string name) => _outputs[IndexOf(_session.Outputs, name)];
 
+    /// <summary>The bound ORT objects, for the bench's bare <c>RunWithBinding</c> floor over the same session.</summary>
+    internal (Ort.InferenceSession Session, Ort.RunOptions RunOptions, Ort.OrtIoBinding Binding) Bound => (_session.Native, _runOptions, _binding);
+
     /// <summary>Runs the model from the input tensors into the output tensors.</summary>
     /// <exception cref="OnnxRuntimeException">ORT reported a failure.</exception>
+    /// <exception cref="ObjectDisposedException">This context or its session was disposed.</exception>
     public void Run()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var handle = _session.Handle;
-        var added = false;
-        handle.DangerousAddRef(ref added);
+        ObjectDisposedException.ThrowIf(_session.IsDisposed, _session);
         try
         {
-            var status = OrtApi.Run(handle.DangerousGetHandle(), 0, _pointers, _pointers + _inputCount, (nuint)_inputCount,
-                _pointers + (2 * _inputCount), (nuint)_outputCount, _pointers + (2 * _inputCount) + _outputCount);
-            OrtApi.Check(status);
+            _session.Native.RunWithBinding(_runOptions, _binding);
         }
-        finally
+        catch (Ort.OnnxRuntimeException ex)
         {
-            handle.DangerousRelease();
+            throw OrtErrors.Wrap(ex);
         }
     }
 
@@ -92,13 +98,21 @@ public sealed unsafe class RunContext : IDisposable
         }
 
         _disposed = true;
+        _binding.Dispose();
+        _runOptions.Dispose();
         foreach (var tensor in _inputs.Concat(_outputs))
         {
             tensor.Dispose();
         }
 
-        NativeMemory.Free(_pointers);
-        _session.Names.DangerousRelease();
+        _session.Exit();
+    }
+
+    private static T Track<T>(T item, List<IDisposable> created)
+        where T : IDisposable
+    {
+        created.Add(item);
+        return item;
     }
 
     private static int IndexOf(IReadOnlyList<TensorInfo> infos, string name)

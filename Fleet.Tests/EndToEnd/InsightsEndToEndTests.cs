@@ -99,7 +99,7 @@ public sealed class InsightsEndToEndTests(GatewayFixture gateway, ITestOutputHel
         var student = ModelPackageReader.Read(await gateway.Reader.GetByteArrayAsync("/api/v1/models/vocoder/1.0.1/artifact")).Package!;
         using (var session = InferenceSession.Create(student.Onnx))
         {
-            Assert.True(GoldenValidator.Validate(session, student.Golden).Passed);
+            Assert.True(GoldenValidator.Validate(session.Run, student.Golden).Passed);
         }
 
         var lineage = (await gateway.Reader.GetFromJsonAsync<JsonElement>("/api/v1/models/vocoder/1.0.1")).GetProperty("card").GetProperty("lineage");

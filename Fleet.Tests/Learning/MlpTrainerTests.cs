@@ -1,5 +1,6 @@
 using Fleet.Shared.Learning;
 using Fleet.Shared.Onnx;
+using Fleet.Shared.Onnx.Format;
 using Fleet.Shared.Onnx.Reading;
 
 namespace Fleet.Tests.Learning;

@@ -35,17 +35,17 @@ public sealed class ReferenceModelsTests
         var model = ReferenceModels.Build().Vocoder;
         using var weights = CallerOwnedWeights.FromModel(OnnxModelReader.Read(model.Onnx));
         using var session = InferenceSession.Create(model.Onnx, weights.ApplyTo());
-        Assert.True(GoldenValidator.Validate(session, model.Golden).Passed);
+        Assert.True(GoldenValidator.Validate(session.Run, model.Golden).Passed);
 
         var w1 = weights.Tensors["w1"].AsSpan<float>();
         var golden = w1.ToArray();
         ReferenceModels.FlipBit(w1, index: 100, bit: 30);
-        var corrupted = GoldenValidator.Validate(session, model.Golden);
+        var corrupted = GoldenValidator.Validate(session.Run, model.Golden);
         Assert.False(corrupted.Passed);
         Assert.Contains("FAILED", corrupted.Message);
 
         golden.CopyTo(w1);
-        Assert.True(GoldenValidator.Validate(session, model.Golden).Passed);
+        Assert.True(GoldenValidator.Validate(session.Run, model.Golden).Passed);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class ReferenceModelsTests
                 Assert.True(File.Exists(Path.Combine(directory.FullName, $"{name}.onnx")));
                 var golden = GoldenSet.FromJson(await File.ReadAllTextAsync(Path.Combine(directory.FullName, $"{name}.golden.json")));
                 using var session = InferenceSession.Load(Path.Combine(directory.FullName, $"{name}.onnx"));
-                Assert.True(GoldenValidator.Validate(session, golden).Passed);
+                Assert.True(GoldenValidator.Validate(session.Run, golden).Passed);
                 BaselineHistogram.FromJson(await File.ReadAllTextAsync(Path.Combine(directory.FullName, $"{name}.baseline.json")));
             }
 

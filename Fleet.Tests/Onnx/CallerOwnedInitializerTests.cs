@@ -9,6 +9,7 @@ public sealed class CallerOwnedInitializerTests
 {
     [Theory]
     [InlineData(GraphOptimizationLevel.All)]
+    [InlineData(GraphOptimizationLevel.Extended)]
     [InlineData(GraphOptimizationLevel.Basic)]
     [InlineData(GraphOptimizationLevel.Disabled)]
     public void BitFlip_InCallerOwnedWeight_ChangesOrtOutput_AndRestoreRevertsIt(GraphOptimizationLevel level)

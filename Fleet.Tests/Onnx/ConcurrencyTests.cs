@@ -1,4 +1,5 @@
 using Fleet.Shared.Onnx;
+using Fleet.Shared.Onnx.Format;
 using Fleet.Shared.Onnx.Reading;
 using Fleet.Shared.Onnx.Reference;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Fleet.Shared.Onnx;
+using Fleet.Shared.Onnx.Format;
 using Fleet.Shared.Onnx.Reading;
 using Fleet.Shared.Onnx.Writing;
 using Fleet.Tests.Infrastructure;
@@ -81,5 +82,36 @@ public sealed class WriterReaderTests
         Assert.Throws<ArgumentOutOfRangeException>(() => g.Build(opset: 18));
         Assert.Throws<ArgumentOutOfRangeException>(() => g.Build(opset: 12));
         Assert.Throws<ArgumentException>(() => g.Input("x", TensorElementType.Float, 1));
+    }
+
+    [Fact]
+    public void Build_GivesTheSameBytesEveryTime()
+    {
+        Assert.Equal(OnnxTestModels.Get("Conv1d").Model, OnnxTestModels.Get("Conv1d").Model);
+        Assert.Equal(OnnxTestModels.Get("Mlp").Model, OnnxTestModels.Get("Mlp").Model);
+    }
+
+    [Fact]
+    public void Save_WithExternalData_IsReadBackAndRunByOrt()
+    {
+        var directory = Directory.CreateTempSubdirectory("fleet-onnx-external-");
+        try
+        {
+            var g = new OnnxGraphBuilder("external");
+            var x = g.Input("x", TensorElementType.Float, 1, 2);
+            g.Output(g.MatMul(x, g.Initializer("w", [1f, 2f, 3f, 4f], 2, 2)), TensorElementType.Float, 1, 2);
+            var path = Path.Combine(directory.FullName, "m.onnx");
+            g.Save(path, "m.weights");
+
+            var model = OnnxModelReader.ReadFile(path);
+            Assert.Equal("m.weights", model.Graph.Initializers.Single().ExternalLocation);
+            Assert.Equal([1f, 2f, 3f, 4f], model.Graph.Initializers.Single().ToFloats());
+            using var session = InferenceSession.Load(path);
+            Assert.Equal([1f * 1 + 1f * 3, 1f * 2 + 1f * 4], session.Run([new InputTensor("x", [1, 2], [1f, 1f])])[0].Floats!);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
     }
 }

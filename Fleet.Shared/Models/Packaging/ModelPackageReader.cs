@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using Fleet.Shared.Learning;
+using Fleet.Shared.Onnx.Format;
 using Fleet.Shared.Onnx.Reading;
 
 namespace Fleet.Shared.Models.Packaging;
@@ -108,7 +109,7 @@ public static class ModelPackageReader
             var initializers = graph.Graph.Initializers.ToDictionary(i => i.Name);
             foreach (var name in mask.TensorNames)
             {
-                if (!initializers.TryGetValue(name, out var init) || init.ElementType != Onnx.TensorElementType.Float)
+                if (!initializers.TryGetValue(name, out var init) || init.ElementType != TensorElementType.Float)
                 {
                     return $"mask.json names tensor '{name}', which model.onnx does not have";
                 }

@@ -5,4 +5,7 @@ public sealed record OnnxModel(long IrVersion, IReadOnlyDictionary<string, long>
 {
     /// <summary>Opset of the default (<c>ai.onnx</c>) domain; 0 when absent.</summary>
     public long DefaultOpset => Opsets.TryGetValue("", out var v) ? v : Opsets.TryGetValue("ai.onnx", out var w) ? w : 0;
+
+    /// <summary>What the reader saw but could not use (external data it could not read, attribute values it does not read, non-tensor inputs), one line each.</summary>
+    public IReadOnlyList<string> Issues { get; init; } = [];
 }

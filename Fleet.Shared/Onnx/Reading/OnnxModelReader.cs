@@ -1,319 +1,358 @@
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using Fleet.Shared.Onnx.Format;
+using Fleet.Shared.Onnx.Proto;
+using Google.Protobuf;
 
 namespace Fleet.Shared.Onnx.Reading;
 
 /// <summary>
-/// A minimal ModelProto reader: versions, opsets, the main graph's nodes, initializers, inputs and outputs.
-/// Enough to inspect a model, digest its weights and load them into caller-owned memory; not a full ONNX parser.
+/// Reads a ModelProto (types generated from ONNX's schema): versions, opsets, the main graph's nodes with every
+/// attribute kind, initializers (dense, sparse made dense, external data), inputs, outputs and subgraphs.
 /// </summary>
+/// <remarks>
+/// Bytes that are not a ModelProto raise <see cref="OnnxFormatException"/>. What a well-formed model holds but the
+/// reader cannot use (external data it cannot reach, a sparse tensor it cannot make dense, attribute values it does
+/// not read, non-tensor inputs) is listed in <see cref="OnnxModel.Issues"/> rather than failing the read.
+/// </remarks>
 public static class OnnxModelReader
 {
-    /// <summary>Reads a model file.</summary>
-    /// <exception cref="OnnxFormatException">The file is not an ONNX model this reader understands.</exception>
-    public static OnnxModel ReadFile(string path) => Read(File.ReadAllBytes(path));
+    /// <summary>Reads a model file; external data is read from files beside it.</summary>
+    /// <exception cref="OnnxFormatException">The file is not an ONNX model.</exception>
+    public static OnnxModel ReadFile(string path) => Read(File.ReadAllBytes(path), Path.GetDirectoryName(Path.GetFullPath(path)));
 
     /// <summary>Reads model bytes.</summary>
-    /// <exception cref="OnnxFormatException">The bytes are truncated, garbage or use unsupported features (external data).</exception>
-    public static OnnxModel Read(ReadOnlySpan<byte> model)
+    /// <param name="model">The ModelProto bytes.</param>
+    /// <param name="externalDataDirectory">Where external data files are; null reads none (they are reported as issues).</param>
+    /// <exception cref="OnnxFormatException">The bytes are empty, truncated or not a ModelProto.</exception>
+    public static OnnxModel Read(ReadOnlySpan<byte> model, string? externalDataDirectory = null)
     {
         if (model.IsEmpty)
         {
             throw new OnnxFormatException("model is empty (0 bytes)");
         }
 
-        long irVersion = 0;
-        var producer = "";
-        var opsets = new Dictionary<string, long>();
-        OnnxGraph? graph = null;
-        var reader = new ProtoReader(model);
-        while (!reader.End)
+        ModelProto proto;
+        try
         {
-            var (field, wire) = reader.ReadTag();
-            switch (field)
-            {
-                case 1 when wire == 0:
-                    irVersion = reader.ReadInt64();
-                    break;
-                case 2 when wire == 2:
-                    producer = reader.ReadString();
-                    break;
-                case 7 when wire == 2:
-                    graph = ReadGraph(reader.ReadBytes());
-                    break;
-                case 8 when wire == 2:
-                    var (domain, version) = ReadOpset(reader.ReadBytes());
-                    opsets[domain] = version;
-                    break;
-                default:
-                    reader.Skip(wire);
-                    break;
-            }
+            proto = ModelProto.Parser.ParseFrom(model);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            var truncated = ex.Message.Contains("ended unexpectedly", StringComparison.Ordinal) || ex.Message.Contains("truncated", StringComparison.OrdinalIgnoreCase);
+            throw new OnnxFormatException(truncated
+                ? $"not an ONNX model: a field runs past the end of the bytes (truncated?): {ex.Message}"
+                : $"not an ONNX model: {ex.Message}", ex);
         }
 
-        if (graph is null || irVersion <= 0)
+        if (!proto.HasIrVersion || proto.IrVersion <= 0 || proto.Graph is null)
         {
             throw new OnnxFormatException("not an ONNX model: no graph or no IR version");
         }
 
-        return new OnnxModel(irVersion, opsets, producer, graph, model.Length);
-    }
-
-    private static (string Domain, long Version) ReadOpset(ReadOnlySpan<byte> data)
-    {
-        var reader = new ProtoReader(data);
-        var domain = "";
-        long version = 0;
-        while (!reader.End)
+        var context = new ReadContext(externalDataDirectory);
+        var opsets = new Dictionary<string, long>();
+        foreach (var opset in proto.OpsetImport)
         {
-            var (field, wire) = reader.ReadTag();
-            if (field == 1 && wire == 2)
-            {
-                domain = reader.ReadString();
-            }
-            else if (field == 2 && wire == 0)
-            {
-                version = reader.ReadInt64();
-            }
-            else
-            {
-                reader.Skip(wire);
-            }
+            opsets[opset.Domain] = opset.Version;
         }
 
-        return (domain, version);
+        var graph = context.Graph(proto.Graph, "graph");
+        return new OnnxModel(proto.IrVersion, opsets, proto.ProducerName, graph, model.Length) { Issues = context.Issues };
     }
 
-    private static OnnxGraph ReadGraph(ReadOnlySpan<byte> data)
+    private sealed class ReadContext(string? externalDataDirectory)
     {
-        var reader = new ProtoReader(data);
-        var name = "";
-        var nodes = new List<OnnxNode>();
-        var initializers = new List<OnnxInitializer>();
-        var inputs = new List<TensorInfo>();
-        var outputs = new List<TensorInfo>();
-        while (!reader.End)
+        public List<string> Issues { get; } = [];
+
+        public OnnxGraph Graph(GraphProto graph, string where)
         {
-            var (field, wire) = reader.ReadTag();
-            switch (field)
+            var name = graph.Name.Length > 0 ? graph.Name : where;
+            var initializers = new List<OnnxInitializer>();
+            foreach (var tensor in graph.Initializer)
             {
-                case 1 when wire == 2:
-                    nodes.Add(ReadNode(reader.ReadBytes()));
-                    break;
-                case 2 when wire == 2:
-                    name = reader.ReadString();
-                    break;
-                case 5 when wire == 2:
-                    initializers.Add(ReadTensor(reader.ReadBytes()));
-                    break;
-                case 11 when wire == 2:
-                    inputs.Add(ReadValueInfo(reader.ReadBytes()));
-                    break;
-                case 12 when wire == 2:
-                    outputs.Add(ReadValueInfo(reader.ReadBytes()));
-                    break;
+                if (Tensor(tensor, $"{name}/initializer '{tensor.Name}'") is { } init)
+                {
+                    initializers.Add(init);
+                }
+            }
+
+            foreach (var sparse in graph.SparseInitializer)
+            {
+                if (Sparse(sparse, name) is { } init)
+                {
+                    initializers.Add(init);
+                }
+            }
+
+            var nodes = graph.Node.Select((n, i) => Node(n, $"{name}/node {(n.Name.Length > 0 ? n.Name : $"#{i} {n.OpType}")}")).ToArray();
+            var weightNames = initializers.Select(i => i.Name).ToHashSet();
+            var inputs = graph.Input.Where(i => !weightNames.Contains(i.Name)).Select(i => ValueInfo(i, $"{name}/input")).ToArray();
+            var outputs = graph.Output.Select(o => ValueInfo(o, $"{name}/output")).ToArray();
+            return new OnnxGraph(name, nodes, initializers, inputs, outputs);
+        }
+
+        private OnnxNode Node(NodeProto node, string where)
+        {
+            var attributes = new Dictionary<string, OnnxAttributeValue>();
+            foreach (var attribute in node.Attribute)
+            {
+                attributes[attribute.Name] = Attribute(attribute, $"{where} attribute '{attribute.Name}'");
+            }
+
+            return new OnnxNode(node.OpType, node.Domain, node.Name, node.Input.ToArray(), node.Output.ToArray(), attributes);
+        }
+
+        private OnnxAttributeValue Attribute(AttributeProto a, string where)
+        {
+            var kind = (OnnxAttributeKind)(int)a.Type;
+            if (kind is OnnxAttributeKind.SparseTensor or OnnxAttributeKind.SparseTensors or OnnxAttributeKind.TypeProto or OnnxAttributeKind.TypeProtos)
+            {
+                Issues.Add($"{where} is a {kind} attribute; its value is not read");
+            }
+            else if (!Enum.IsDefined(kind))
+            {
+                Issues.Add($"{where} has unknown attribute type {(int)a.Type}");
+            }
+
+            var tensors = new List<OnnxInitializer>();
+            if (a.T is { } t && Tensor(t, $"{where} tensor") is { } single)
+            {
+                tensors.Add(single);
+            }
+
+            tensors.AddRange(a.Tensors.Select((x, i) => Tensor(x, $"{where} tensor {i}")).OfType<OnnxInitializer>());
+            var graphs = new List<OnnxGraph>();
+            if (a.G is { } g)
+            {
+                graphs.Add(Graph(g, $"{where} graph"));
+            }
+
+            graphs.AddRange(a.Graphs.Select((x, i) => Graph(x, $"{where} graph {i}")));
+            return new OnnxAttributeValue(a.I, a.F, a.Ints.ToArray(), a.Floats.ToArray(), a.HasS ? a.S.ToStringUtf8() : null)
+            {
+                Kind = kind,
+                Texts = a.Strings.Select(s => s.ToStringUtf8()).ToArray(),
+                Tensors = tensors,
+                Graphs = graphs,
+            };
+        }
+
+        private TensorInfo ValueInfo(ValueInfoProto info, string where)
+        {
+            if (info.Type?.ValueCase is not TypeProto.ValueOneofCase.TensorType)
+            {
+                Issues.Add($"{where} '{info.Name}' is {(info.Type is null ? "of no declared type" : $"a {info.Type.ValueCase}")}, not a tensor");
+                return new TensorInfo(info.Name, TensorElementType.Undefined, []);
+            }
+
+            var tensor = info.Type.TensorType;
+            var dims = tensor.Shape?.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? d.DimValue : -1L).ToArray() ?? [];
+            return new TensorInfo(info.Name, (TensorElementType)tensor.ElemType, dims);
+        }
+
+        /// <summary>A dense tensor's bytes; null (with an issue) when they cannot be had; throws for contradictory data.</summary>
+        private OnnxInitializer? Tensor(TensorProto tensor, string where)
+        {
+            var type = (TensorElementType)tensor.DataType;
+            var dims = tensor.Dims.ToArray();
+            var count = ElementCount(dims, where);
+            if (type == TensorElementType.String)
+            {
+                return new OnnxInitializer(tensor.Name, type, dims, ReadOnlyMemory<byte>.Empty);
+            }
+
+            if (TensorElementTypes.TrySizeOf(type) is not { } size)
+            {
+                Issues.Add($"{where} has element type {tensor.DataType}, which the reader does not know; skipped");
+                return null;
+            }
+
+            var expected = count * size;
+            if (tensor.DataLocation == TensorProto.Types.DataLocation.External)
+            {
+                return External(tensor, type, dims, expected, where);
+            }
+
+            var raw = tensor.HasRawData ? tensor.RawData.ToByteArray() : TypedData(tensor, type, count, size, where);
+            if (raw.LongLength != expected)
+            {
+                throw new OnnxFormatException($"{where} has {raw.LongLength} bytes of data for shape [{string.Join(", ", dims)}] ({expected} expected)");
+            }
+
+            return new OnnxInitializer(tensor.Name, type, dims, raw);
+        }
+
+        private static byte[] TypedData(TensorProto tensor, TensorElementType type, long count, int size, string where)
+        {
+            switch (type)
+            {
+                case TensorElementType.Float or TensorElementType.Complex64:
+                    return MemoryMarshal.AsBytes(tensor.FloatData.ToArray().AsSpan()).ToArray();
+                case TensorElementType.Int64:
+                    return MemoryMarshal.AsBytes(tensor.Int64Data.ToArray().AsSpan()).ToArray();
+                case TensorElementType.Double or TensorElementType.Complex128:
+                    return MemoryMarshal.AsBytes(tensor.DoubleData.ToArray().AsSpan()).ToArray();
+                case TensorElementType.UInt32:
+                    return tensor.Uint64Data.SelectMany(v => BitConverter.GetBytes((uint)v)).ToArray();
+                case TensorElementType.UInt64:
+                    return MemoryMarshal.AsBytes(tensor.Uint64Data.ToArray().AsSpan()).ToArray();
                 default:
-                    reader.Skip(wire);
-                    break;
-            }
-        }
-
-        var weightNames = initializers.Select(i => i.Name).ToHashSet();
-        return new OnnxGraph(name, nodes, initializers, inputs.Where(i => !weightNames.Contains(i.Name)).ToArray(), outputs);
-    }
-
-    private static OnnxNode ReadNode(ReadOnlySpan<byte> data)
-    {
-        var reader = new ProtoReader(data);
-        var inputs = new List<string>();
-        var outputs = new List<string>();
-        var attributes = new Dictionary<string, OnnxAttributeValue>();
-        string name = "", opType = "", domain = "";
-        while (!reader.End)
-        {
-            var (field, wire) = reader.ReadTag();
-            switch (field)
-            {
-                case 1 when wire == 2: inputs.Add(reader.ReadString()); break;
-                case 2 when wire == 2: outputs.Add(reader.ReadString()); break;
-                case 3 when wire == 2: name = reader.ReadString(); break;
-                case 4 when wire == 2: opType = reader.ReadString(); break;
-                case 5 when wire == 2:
-                    var (attributeName, value) = ReadAttribute(reader.ReadBytes());
-                    attributes[attributeName] = value;
-                    break;
-                case 7 when wire == 2: domain = reader.ReadString(); break;
-                default: reader.Skip(wire); break;
-            }
-        }
-
-        return new OnnxNode(opType, domain, name, inputs, outputs, attributes);
-    }
-
-    private static (string Name, OnnxAttributeValue Value) ReadAttribute(ReadOnlySpan<byte> data)
-    {
-        var reader = new ProtoReader(data);
-        var name = "";
-        long i = 0;
-        float f = 0;
-        string? s = null;
-        var ints = new List<long>();
-        var floats = new List<float>();
-        while (!reader.End)
-        {
-            var (field, wire) = reader.ReadTag();
-            switch (field)
-            {
-                case 1 when wire == 2: name = reader.ReadString(); break;
-                case 2 when wire == 5: f = reader.ReadFloat(); break;
-                case 3 when wire == 0: i = reader.ReadInt64(); break;
-                case 4 when wire == 2: s = reader.ReadString(); break;
-                case 7: reader.ReadFloats(wire, floats); break;
-                case 8: reader.ReadInt64s(wire, ints); break;
-                default: reader.Skip(wire); break;
-            }
-        }
-
-        return (name, new OnnxAttributeValue(i, f, ints, floats, s));
-    }
-
-    private static OnnxInitializer ReadTensor(ReadOnlySpan<byte> data)
-    {
-        var reader = new ProtoReader(data);
-        var dims = new List<long>();
-        var floats = new List<float>();
-        var int64s = new List<long>();
-        var type = TensorElementType.Undefined;
-        var name = "";
-        byte[]? raw = null;
-        while (!reader.End)
-        {
-            var (field, wire) = reader.ReadTag();
-            switch (field)
-            {
-                case 1: reader.ReadInt64s(wire, dims); break;
-                case 2 when wire == 0: type = (TensorElementType)reader.ReadInt64(); break;
-                case 4: reader.ReadFloats(wire, floats); break;
-                case 7: reader.ReadInt64s(wire, int64s); break;
-                case 8 when wire == 2: name = reader.ReadString(); break;
-                case 9 when wire == 2: raw = reader.ReadBytes().ToArray(); break;
-                case 14 when wire == 0:
-                    if (reader.ReadInt64() != 0)
+                    // int32_data carries every type of 4 bytes or fewer, one element per int32.
+                    if (tensor.Int32Data.Count != count)
                     {
-                        throw new OnnxFormatException("initializers stored as external data are not supported");
+                        throw new OnnxFormatException($"{where} has {tensor.Int32Data.Count} int32_data values for {count} elements");
                     }
 
-                    break;
-                default: reader.Skip(wire); break;
+                    var bytes = new byte[count * size];
+                    for (var i = 0; i < tensor.Int32Data.Count; i++)
+                    {
+                        var value = tensor.Int32Data[i];
+                        switch (size)
+                        {
+                            case 1:
+                                bytes[i] = (byte)value;
+                                break;
+                            case 2:
+                                BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(i * 2), (short)value);
+                                break;
+                            default:
+                                BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(i * 4), value);
+                                break;
+                        }
+                    }
+
+                    return bytes;
             }
         }
 
-        raw ??= type switch
+        private OnnxInitializer? External(TensorProto tensor, TensorElementType type, long[] dims, long expected, string where)
         {
-            TensorElementType.Float => MemoryMarshal.AsBytes(floats.ToArray().AsSpan()).ToArray(),
-            TensorElementType.Int64 => MemoryMarshal.AsBytes(int64s.ToArray().AsSpan()).ToArray(),
-            _ => [],
-        };
-        var initializer = new OnnxInitializer(name, type, dims, raw);
-        if (type is TensorElementType.Float or TensorElementType.Int64
-            && initializer.ElementCount * TensorElementTypes.SizeOf(type) != raw.Length)
-        {
-            throw new OnnxFormatException($"initializer '{name}' has {raw.Length} bytes of data for shape [{string.Join(", ", dims)}]");
+            var entries = tensor.ExternalData.ToDictionary(e => e.Key, e => e.Value);
+            if (!entries.TryGetValue("location", out var location) || location.Length == 0)
+            {
+                Issues.Add($"{where} is stored as external data with no location; skipped");
+                return null;
+            }
+
+            if (externalDataDirectory is null)
+            {
+                Issues.Add($"{where} is stored in the external file '{location}', which is not read when the model comes as bytes; skipped");
+                return null;
+            }
+
+            var directory = Path.GetFullPath(externalDataDirectory);
+            var path = Path.GetFullPath(Path.Combine(directory, location));
+            if (Path.IsPathRooted(location) || !path.StartsWith(directory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                Issues.Add($"{where} names the external file '{location}', outside the model's directory; skipped");
+                return null;
+            }
+
+            long offset = 0;
+            if (entries.TryGetValue("offset", out var o) && (!long.TryParse(o, out offset) || offset < 0))
+            {
+                Issues.Add($"{where} has an invalid external-data offset '{o}'; skipped");
+                return null;
+            }
+
+            var length = expected;
+            if (entries.TryGetValue("length", out var l) && (!long.TryParse(l, out length) || length != expected))
+            {
+                Issues.Add($"{where} has external-data length '{l}' but its shape needs {expected} bytes; skipped");
+                return null;
+            }
+
+            if (!File.Exists(path))
+            {
+                Issues.Add($"{where} is stored in the external file '{location}', which does not exist; skipped");
+                return null;
+            }
+
+            using var file = File.OpenHandle(path);
+            if (RandomAccess.GetLength(file) < offset + length)
+            {
+                Issues.Add($"{where}: the external file '{location}' is shorter than offset {offset} + length {length}; skipped");
+                return null;
+            }
+
+            if (length > Array.MaxLength)
+            {
+                Issues.Add($"{where} is {length} bytes, more than one array holds; skipped");
+                return null;
+            }
+
+            var raw = new byte[length];
+            RandomAccess.Read(file, raw, offset);
+            return new OnnxInitializer(tensor.Name, type, dims, raw) { ExternalLocation = location };
         }
 
-        return initializer;
-    }
-
-    private static TensorInfo ReadValueInfo(ReadOnlySpan<byte> data)
-    {
-        var reader = new ProtoReader(data);
-        var name = "";
-        var type = TensorElementType.Undefined;
-        var dims = new List<long>();
-        while (!reader.End)
+        private OnnxInitializer? Sparse(SparseTensorProto sparse, string graph)
         {
-            var (field, wire) = reader.ReadTag();
-            if (field == 1 && wire == 2)
+            var name = sparse.Values?.Name ?? "";
+            var where = $"{graph}/sparse initializer '{name}'";
+            if (sparse.Values is null || sparse.Indices is null || Tensor(sparse.Values, $"{where} values") is not { } values
+                || Tensor(sparse.Indices, $"{where} indices") is not { ElementType: TensorElementType.Int64 } indices)
             {
-                name = reader.ReadString();
+                Issues.Add($"{where} has no usable int64 indices or values; skipped");
+                return null;
             }
-            else if (field == 2 && wire == 2)
+
+            var dims = sparse.Dims.ToArray();
+            var size = TensorElementTypes.SizeOf(values.ElementType);
+            var count = ElementCount(dims, where);
+            if (count * size > Array.MaxLength)
             {
-                var typeReader = new ProtoReader(reader.ReadBytes());
-                while (!typeReader.End)
+                Issues.Add($"{where} would be {count * size} bytes dense; skipped");
+                return null;
+            }
+
+            var nonZero = values.ElementCount;
+            var index = indices.ToInt64s();
+            var rank = indices.Dims.Count == 2 ? (int)indices.Dims[1] : 1;
+            if (index.LongLength != nonZero * rank || (rank != 1 && rank != dims.Length))
+            {
+                Issues.Add($"{where} has {index.Length} indices for {nonZero} values of rank {dims.Length}; skipped");
+                return null;
+            }
+
+            var dense = new byte[count * size];
+            for (var v = 0L; v < nonZero; v++)
+            {
+                var flat = 0L;
+                for (var d = 0; d < rank; d++)
                 {
-                    var (tf, tw) = typeReader.ReadTag();
-                    if (tf == 1 && tw == 2)
+                    var i = index[(v * rank) + d];
+                    var bound = rank == 1 ? count : dims[d];
+                    if (i < 0 || i >= bound)
                     {
-                        type = ReadTensorType(typeReader.ReadBytes(), dims);
+                        Issues.Add($"{where} has index {i} outside [0, {bound}); skipped");
+                        return null;
                     }
-                    else
-                    {
-                        typeReader.Skip(tw);
-                    }
+
+                    flat = rank == 1 ? i : (flat * dims[d]) + i;
                 }
+
+                values.RawData.Span.Slice((int)(v * size), size).CopyTo(dense.AsSpan((int)(flat * size)));
             }
-            else
-            {
-                reader.Skip(wire);
-            }
+
+            return new OnnxInitializer(name, values.ElementType, dims, dense) { WasSparse = true };
         }
 
-        return new TensorInfo(name, type, dims);
-    }
-
-    private static TensorElementType ReadTensorType(ReadOnlySpan<byte> data, List<long> dims)
-    {
-        var reader = new ProtoReader(data);
-        var type = TensorElementType.Undefined;
-        while (!reader.End)
+        private static long ElementCount(long[] dims, string where)
         {
-            var (field, wire) = reader.ReadTag();
-            if (field == 1 && wire == 0)
+            var count = 1L;
+            foreach (var d in dims)
             {
-                type = (TensorElementType)reader.ReadInt64();
-            }
-            else if (field == 2 && wire == 2)
-            {
-                var shape = new ProtoReader(reader.ReadBytes());
-                while (!shape.End)
+                if (d < 0 || (d > 0 && count > long.MaxValue / 16 / d))
                 {
-                    var (sf, sw) = shape.ReadTag();
-                    if (sf == 1 && sw == 2)
-                    {
-                        dims.Add(ReadDim(shape.ReadBytes()));
-                    }
-                    else
-                    {
-                        shape.Skip(sw);
-                    }
+                    throw new OnnxFormatException($"{where} has an invalid shape [{string.Join(", ", dims)}]");
                 }
+
+                count *= d;
             }
-            else
-            {
-                reader.Skip(wire);
-            }
+
+            return count;
         }
-
-        return type;
-    }
-
-    private static long ReadDim(ReadOnlySpan<byte> data)
-    {
-        var reader = new ProtoReader(data);
-        long value = -1;
-        while (!reader.End)
-        {
-            var (field, wire) = reader.ReadTag();
-            if (field == 1 && wire == 0)
-            {
-                value = reader.ReadInt64();
-            }
-            else
-            {
-                reader.Skip(wire);
-            }
-        }
-
-        return value;
     }
 }

@@ -19,7 +19,7 @@ public sealed partial class ReferenceEvaluator
     {
         if (a.Shape.Length != 2 || b.Shape.Length != 2 || a.Shape[1] != b.Shape[0])
         {
-            throw new OnnxRuntimeException(OrtErrorCode.InvalidArgument, $"MatMul of [{string.Join(",", a.Shape)}] by [{string.Join(",", b.Shape)}]");
+            throw new ReferenceEvaluationException($"MatMul of [{string.Join(",", a.Shape)}] by [{string.Join(",", b.Shape)}]");
         }
 
         int n = (int)a.Shape[0], k = (int)a.Shape[1], m = (int)b.Shape[1];
@@ -87,7 +87,7 @@ public sealed partial class ReferenceEvaluator
             var db = DimFromEnd(b.Shape, rank - 1 - d);
             if (da != db && da != 1 && db != 1)
             {
-                throw new OnnxRuntimeException(OrtErrorCode.InvalidArgument, $"cannot broadcast [{string.Join(",", a.Shape)}] with [{string.Join(",", b.Shape)}]");
+                throw new ReferenceEvaluationException($"cannot broadcast [{string.Join(",", a.Shape)}] with [{string.Join(",", b.Shape)}]");
             }
 
             shape[d] = Math.Max(da, db);
@@ -126,7 +126,7 @@ public sealed partial class ReferenceEvaluator
     {
         if (x.Shape.Length != 3 || w.Shape.Length != 3 || node.Int("group", 1) != 1)
         {
-            throw new OnnxRuntimeException(OrtErrorCode.NotImplemented, "the reference Conv handles 1-D, group=1 only");
+            throw new ReferenceEvaluationException("the reference Conv handles 1-D, group=1 only");
         }
 
         int n = (int)x.Shape[0], c = (int)x.Shape[1], length = (int)x.Shape[2];
@@ -185,7 +185,7 @@ public sealed partial class ReferenceEvaluator
 
         if (shape.Aggregate(1L, (a, b) => a * b) != x.Count)
         {
-            throw new OnnxRuntimeException(OrtErrorCode.InvalidArgument, $"cannot reshape [{string.Join(",", x.Shape)}] to [{string.Join(",", shape)}]");
+            throw new ReferenceEvaluationException($"cannot reshape [{string.Join(",", x.Shape)}] to [{string.Join(",", shape)}]");
         }
 
         return x with { Shape = shape };

@@ -1,3 +1,4 @@
+using Fleet.Shared.Onnx.Format;
 using Fleet.Shared.Onnx.Reading;
 
 namespace Fleet.Shared.Onnx.Reference;
@@ -7,7 +8,7 @@ namespace Fleet.Shared.Onnx.Reference;
 /// (MatMul, Gemm, Add, Mul, Relu, Tanh, Sigmoid, 1-D Conv, Reshape, Concat, Identity).
 /// </summary>
 /// <remarks>
-/// It is the yardstick ORT's outputs are checked against and a fallback when ORT cannot run. Reads the
+/// It is the yardstick ORT's outputs are checked against in tests; no app runs models with it. Reads the
 /// weights from the parsed model, or from <see cref="ReplaceInitializer"/> overrides. Not thread-safe.
 /// </remarks>
 public sealed partial class ReferenceEvaluator
@@ -56,7 +57,7 @@ public sealed partial class ReferenceEvaluator
         foreach (var node in _model.Graph.Nodes)
         {
             var args = node.Inputs.Select(n => n.Length == 0 ? null : values.TryGetValue(n, out var v) ? v
-                : throw new OnnxRuntimeException(OrtErrorCode.InvalidGraph, $"node {node.Name} reads '{n}', which is not defined")).ToArray();
+                : throw new ReferenceEvaluationException($"node {node.Name} reads '{n}', which is not defined")).ToArray();
             values[node.Outputs[0]] = Evaluate(node, args);
         }
 
@@ -80,6 +81,6 @@ public sealed partial class ReferenceEvaluator
         "Conv" => Conv1d(node, args[0]!, args[1]!, args.Length > 2 ? args[2] : null),
         "Reshape" => Reshape(args[0]!, args[1]!),
         "Concat" => Concat(node, args!),
-        _ => throw new OnnxRuntimeException(OrtErrorCode.NotImplemented, $"the reference evaluator does not implement {node.OpType}"),
+        _ => throw new ReferenceEvaluationException($"the reference evaluator does not implement {node.OpType}"),
     };
 }

@@ -5,9 +5,9 @@ internal sealed record ReferenceValue(long[] Shape, float[]? Floats, long[]? Int
 {
     public int Count => (int)Shape.Aggregate(1L, (a, b) => a * b);
 
-    public float[] F => Floats ?? throw new OnnxRuntimeException(OrtErrorCode.InvalidArgument, "expected a float32 tensor");
+    public float[] F => Floats ?? throw new ReferenceEvaluationException("expected a float32 tensor");
 
-    public long[] L => Int64s ?? throw new OnnxRuntimeException(OrtErrorCode.InvalidArgument, "expected an int64 tensor");
+    public long[] L => Int64s ?? throw new ReferenceEvaluationException("expected an int64 tensor");
 
     public static ReferenceValue Of(float[] data, params long[] shape) => new(shape, data, null);
 }

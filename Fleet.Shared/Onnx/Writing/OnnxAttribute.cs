@@ -1,6 +1,8 @@
+using Fleet.Shared.Onnx.Format;
+
 namespace Fleet.Shared.Onnx.Writing;
 
-/// <summary>A node attribute: one int, one float, a list of ints or a list of floats.</summary>
+/// <summary>A node attribute: one int, float or string, or a list of ints or floats.</summary>
 public sealed record OnnxAttribute
 {
     private OnnxAttribute(string name, OnnxAttributeKind kind)
@@ -21,6 +23,9 @@ public sealed record OnnxAttribute
     /// <summary>Value of a <see cref="OnnxAttributeKind.Float"/> attribute.</summary>
     public float FloatValue { get; private init; }
 
+    /// <summary>Value of a <see cref="OnnxAttributeKind.String"/> attribute.</summary>
+    public string Text { get; private init; } = "";
+
     /// <summary>Values of an <see cref="OnnxAttributeKind.Ints"/> attribute.</summary>
     public IReadOnlyList<long> Ints { get; private init; } = [];
 
@@ -32,6 +37,9 @@ public sealed record OnnxAttribute
 
     /// <summary>A float attribute.</summary>
     public static OnnxAttribute Float(string name, float value) => new(name, OnnxAttributeKind.Float) { FloatValue = value };
+
+    /// <summary>A string attribute.</summary>
+    public static OnnxAttribute String(string name, string value) => new(name, OnnxAttributeKind.String) { Text = value };
 
     /// <summary>An integer-list attribute.</summary>
     public static OnnxAttribute IntList(string name, params long[] values) => new(name, OnnxAttributeKind.Ints) { Ints = values };

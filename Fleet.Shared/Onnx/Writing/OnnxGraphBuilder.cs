@@ -1,4 +1,7 @@
 using System.Runtime.InteropServices;
+using Fleet.Shared.Onnx.Format;
+using Fleet.Shared.Onnx.Proto;
+using Google.Protobuf;
 
 namespace Fleet.Shared.Onnx.Writing;
 
@@ -9,7 +12,8 @@ namespace Fleet.Shared.Onnx.Writing;
 /// <remarks>
 /// Writes IR version 8 with the default ONNX domain at opset 13–17, which Debian's onnx 1.12 checker accepts and
 /// ORT 1.x runs. A negative dimension is written as the symbolic dimension <c>N</c> (a batch). Initializers are
-/// stored as little-endian <c>raw_data</c>, the same bytes a caller-owned tensor holds in memory.
+/// stored as little-endian <c>raw_data</c>, the same bytes a caller-owned tensor holds in memory, or in an external
+/// data file (<see cref="Save"/>). The bytes are deterministic: the same calls give the same model, byte for byte.
 /// </remarks>
 public sealed partial class OnnxGraphBuilder
 {
@@ -22,11 +26,7 @@ public sealed partial class OnnxGraphBuilder
     /// <summary>Highest opset the builder writes (what Debian's python3-onnx 1.12 knows).</summary>
     public const int MaximumOpset = 17;
 
-    private readonly string _graphName;
-    private readonly List<ProtoWriter> _nodes = [];
-    private readonly List<ProtoWriter> _initializers = [];
-    private readonly List<ProtoWriter> _inputs = [];
-    private readonly List<ProtoWriter> _outputs = [];
+    private readonly GraphProto _graph;
     private readonly HashSet<string> _names = [];
     private int _counter;
 
@@ -34,14 +34,14 @@ public sealed partial class OnnxGraphBuilder
     public OnnxGraphBuilder(string graphName)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(graphName);
-        _graphName = graphName;
+        _graph = new GraphProto { Name = graphName };
     }
 
     /// <summary>Declares a graph input and returns its name.</summary>
     public string Input(string name, TensorElementType elementType, params long[] dims)
     {
         Claim(name);
-        _inputs.Add(ValueInfo(name, elementType, dims));
+        _graph.Input.Add(ValueInfo(name, elementType, dims));
         return name;
     }
 
@@ -59,60 +59,62 @@ public sealed partial class OnnxGraphBuilder
         ArgumentException.ThrowIfNullOrWhiteSpace(opType);
         output ??= Fresh(opType.ToLowerInvariant());
         Claim(output);
-        var node = new ProtoWriter();
-        foreach (var input in inputs)
-        {
-            node.String(1, input);
-        }
-
-        node.String(2, output);
-        node.String(3, $"{opType}_{_nodes.Count}");
-        node.String(4, opType);
-        foreach (var attribute in attributes)
-        {
-            node.Message(5, Attribute(attribute));
-        }
-
-        _nodes.Add(node);
+        var node = new NodeProto { Name = $"{opType}_{_graph.Node.Count}", OpType = opType };
+        node.Input.AddRange(inputs);
+        node.Output.Add(output);
+        node.Attribute.AddRange(attributes.Select(Attribute));
+        _graph.Node.Add(node);
         return output;
     }
 
     /// <summary>Declares <paramref name="name"/> (an input, node output or initializer) a graph output.</summary>
-    public void Output(string name, TensorElementType elementType, params long[] dims) => _outputs.Add(ValueInfo(name, elementType, dims));
+    public void Output(string name, TensorElementType elementType, params long[] dims) => _graph.Output.Add(ValueInfo(name, elementType, dims));
 
     /// <summary>Serialises the model.</summary>
-    public byte[] Build(int opset = MinimumOpset, string producerName = "fleet", string? docString = null)
+    public byte[] Build(int opset = MinimumOpset, string producerName = "fleet", string? docString = null) =>
+        Model(_graph, opset, producerName, docString).ToByteArray();
+
+    /// <summary>
+    /// Writes the model to <paramref name="modelPath"/> with every initializer's bytes in <paramref name="externalDataFile"/>
+    /// beside it (ONNX external data: location, offset, length), as exporters do for large models.
+    /// </summary>
+    public void Save(string modelPath, string externalDataFile, int opset = MinimumOpset, string producerName = "fleet")
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
+        ArgumentException.ThrowIfNullOrWhiteSpace(externalDataFile);
+        var graph = _graph.Clone();
+        using var data = File.Create(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, externalDataFile));
+        foreach (var tensor in graph.Initializer)
+        {
+            var offset = data.Position;
+            tensor.RawData.WriteTo(data);
+            tensor.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = externalDataFile });
+            tensor.ExternalData.Add(new StringStringEntryProto { Key = "offset", Value = offset.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            tensor.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = tensor.RawData.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            tensor.DataLocation = TensorProto.Types.DataLocation.External;
+            tensor.ClearRawData();
+        }
+
+        File.WriteAllBytes(modelPath, Model(graph, opset, producerName, null).ToByteArray());
+    }
+
+    private static ModelProto Model(GraphProto graph, int opset, string producerName, string? docString)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(opset, MinimumOpset);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(opset, MaximumOpset);
-        if (_outputs.Count == 0)
+        if (graph.Output.Count == 0)
         {
             throw new InvalidOperationException("a graph needs at least one output");
         }
 
-        var graph = new ProtoWriter();
-        _nodes.ForEach(n => graph.Message(1, n));
-        graph.String(2, _graphName);
-        _initializers.ForEach(i => graph.Message(5, i));
-        _inputs.ForEach(i => graph.Message(11, i));
-        _outputs.ForEach(o => graph.Message(12, o));
-
-        var opsetImport = new ProtoWriter();
-        opsetImport.String(1, "");
-        opsetImport.Int64(2, opset);
-
-        var model = new ProtoWriter();
-        model.Int64(1, IrVersion);
-        model.String(2, producerName);
-        model.String(3, "1");
+        var model = new ModelProto { IrVersion = IrVersion, ProducerName = producerName, ProducerVersion = "1", Graph = graph };
         if (docString is not null)
         {
-            model.String(6, docString);
+            model.DocString = docString;
         }
 
-        model.Message(7, graph);
-        model.Message(8, opsetImport);
-        return model.ToArray();
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = opset });
+        return model;
     }
 
     private string AddInitializer(string name, TensorElementType type, ReadOnlySpan<byte> raw, int count, long[] dims)
@@ -124,70 +126,52 @@ public sealed partial class OnnxGraphBuilder
         }
 
         Claim(name);
-        var tensor = new ProtoWriter();
-        tensor.PackedInt64(1, dims);
-        tensor.Int64(2, (long)type);
-        tensor.String(8, name);
         if (!BitConverter.IsLittleEndian)
         {
             throw new PlatformNotSupportedException("ONNX raw_data is little-endian; big-endian hosts are not supported");
         }
 
-        tensor.Bytes(9, raw);
-        _initializers.Add(tensor);
+        var tensor = new TensorProto { DataType = (int)type, Name = name, RawData = ByteString.CopyFrom(raw) };
+        tensor.Dims.AddRange(dims);
+        _graph.Initializer.Add(tensor);
         return name;
     }
 
-    private static ProtoWriter ValueInfo(string name, TensorElementType elementType, long[] dims)
+    private static ValueInfoProto ValueInfo(string name, TensorElementType elementType, long[] dims)
     {
-        var shape = new ProtoWriter();
-        foreach (var d in dims)
+        var shape = new TensorShapeProto();
+        shape.Dim.AddRange(dims.Select(d => d < 0 ? new TensorShapeProto.Types.Dimension { DimParam = "N" } : new TensorShapeProto.Types.Dimension { DimValue = d }));
+        return new ValueInfoProto
         {
-            var dim = new ProtoWriter();
-            if (d < 0)
-            {
-                dim.String(2, "N");
-            }
-            else
-            {
-                dim.Int64(1, d);
-            }
-
-            shape.Message(1, dim);
-        }
-
-        var tensorType = new ProtoWriter();
-        tensorType.Int64(1, (long)elementType);
-        tensorType.Message(2, shape);
-        var type = new ProtoWriter();
-        type.Message(1, tensorType);
-        var info = new ProtoWriter();
-        info.String(1, name);
-        info.Message(2, type);
-        return info;
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)elementType, Shape = shape } },
+        };
     }
 
-    private static ProtoWriter Attribute(OnnxAttribute attribute)
+    private static AttributeProto Attribute(OnnxAttribute attribute)
     {
-        var a = new ProtoWriter();
-        a.String(1, attribute.Name);
+        var a = new AttributeProto { Name = attribute.Name, Type = (AttributeProto.Types.AttributeType)(int)attribute.Kind };
         switch (attribute.Kind)
         {
             case OnnxAttributeKind.Float:
-                a.Float(2, attribute.FloatValue);
+                a.F = attribute.FloatValue;
                 break;
             case OnnxAttributeKind.Int:
-                a.Int64(3, attribute.IntValue);
+                a.I = attribute.IntValue;
+                break;
+            case OnnxAttributeKind.String:
+                a.S = ByteString.CopyFromUtf8(attribute.Text);
                 break;
             case OnnxAttributeKind.Floats:
-                a.PackedFloat(7, attribute.Floats.ToArray());
+                a.Floats.AddRange(attribute.Floats);
                 break;
             case OnnxAttributeKind.Ints:
-                a.PackedInt64(8, attribute.Ints.ToArray());
+                a.Ints.AddRange(attribute.Ints);
                 break;
+            default:
+                throw new NotSupportedException($"the builder does not write {attribute.Kind} attributes");
         }
 
-        a.Int64(20, (long)attribute.Kind);
         return a;
     }
 

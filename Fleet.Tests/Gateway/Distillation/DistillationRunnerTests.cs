@@ -5,6 +5,7 @@ using Fleet.Shared.Learning;
 using Fleet.Shared.Models;
 using Fleet.Shared.Models.Packaging;
 using Fleet.Shared.Onnx;
+using Fleet.Shared.Onnx.Format;
 using Fleet.Shared.Onnx.Reading;
 using Fleet.Shared.Onnx.Writing;
 using Xunit.Abstractions;

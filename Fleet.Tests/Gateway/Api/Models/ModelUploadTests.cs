@@ -4,6 +4,7 @@ using System.Text.Json;
 using Fleet.Shared.Models;
 using Fleet.Shared.Models.Packaging;
 using Fleet.Shared.Onnx;
+using Fleet.Shared.Onnx.Format;
 using Fleet.Shared.Onnx.Writing;
 using Fleet.Tests.Cli;
 using Fleet.Tests.Gateway.Infrastructure;

@@ -1,16 +1,17 @@
 using System.Runtime.InteropServices;
 
-namespace Fleet.Shared.Onnx.Native;
+namespace Fleet.Shared.Onnx;
 
-/// <summary>Zeroed, 64-byte aligned native memory that the GC never moves; freed when the last reference is released.</summary>
-internal sealed unsafe class NativeBuffer : SafeHandle
+/// <summary>Zeroed native memory on a 64-byte boundary (a cache line; what SIMD kernels like), freed by its SafeHandle.</summary>
+internal sealed unsafe class AlignedMemory : SafeHandle
 {
     public const int Alignment = 64;
 
-    public NativeBuffer(nuint byteLength)
+    public AlignedMemory(nuint byteLength)
         : base(0, ownsHandle: true)
     {
         ByteLength = byteLength;
+        // A zero-byte tensor still gets a real, freeable address.
         var pointer = NativeMemory.AlignedAlloc(byteLength == 0 ? 1 : byteLength, Alignment);
         NativeMemory.Clear(pointer, byteLength);
         SetHandle((nint)pointer);

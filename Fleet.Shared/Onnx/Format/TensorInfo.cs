@@ -1,4 +1,4 @@
-namespace Fleet.Shared.Onnx;
+namespace Fleet.Shared.Onnx.Format;
 
 /// <summary>Name, element type and shape of a model input or output; a negative dimension is symbolic (e.g. batch).</summary>
 public sealed record TensorInfo(string Name, TensorElementType ElementType, IReadOnlyList<long> Shape)
