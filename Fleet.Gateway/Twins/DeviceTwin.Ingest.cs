@@ -14,22 +14,6 @@ internal sealed partial class DeviceTwin
 {
     private void OnDeviceMessage(DeviceMessage message)
     {
-        if (!_registered)
-        {
-            // Unknown devices appearing on the broker are enrolled on their first message; ingress has
-            // already checked the topic's shard against Sharding.ShardOf.
-            _registered = true;
-            var registration = new DeviceRegistration(_deviceId, message.Shard, CredentialKind.None);
-            var counters = _services.Counters;
-            Persist(async store =>
-            {
-                if (await store.Devices.TryAddAsync(registration, CancellationToken.None).ConfigureAwait(false))
-                {
-                    counters.AutoRegistered.Increment();
-                }
-            });
-        }
-
         _lastSeen = _services.Time.GetUtcNow();
         switch (message.Kind)
         {
@@ -52,6 +36,26 @@ internal sealed partial class DeviceTwin
                 Reject(message, "not a device-to-gateway topic");
                 break;
         }
+    }
+
+    /// <summary>Enrols an unknown device on its first valid message (garbage registers nothing); ingress has already checked the topic's shard against Sharding.ShardOf.</summary>
+    private void Register(DeviceMessage message)
+    {
+        if (_registered)
+        {
+            return;
+        }
+
+        _registered = true;
+        var registration = new DeviceRegistration(_deviceId, message.Shard, CredentialKind.None);
+        var counters = _services.Counters;
+        Persist(async store =>
+        {
+            if (await store.Devices.TryAddAsync(registration, CancellationToken.None).ConfigureAwait(false))
+            {
+                counters.AutoRegistered.Increment();
+            }
+        });
     }
 
     private void Reject(DeviceMessage message, string why)
@@ -82,6 +86,7 @@ internal sealed partial class DeviceTwin
             return;
         }
 
+        Register(message);
         var report = decoded.Value;
         var epoch = report.Epoch ?? 0;
         if (!_reportMark.IsBefore(epoch, report.Seq))
@@ -147,6 +152,7 @@ internal sealed partial class DeviceTwin
             return;
         }
 
+        Register(message);
         var telemetry = decoded.Value;
         var epoch = telemetry.Epoch ?? 0;
         if (!_telemetryMark.IsBefore(epoch, telemetry.Seq))
@@ -180,6 +186,7 @@ internal sealed partial class DeviceTwin
             return;
         }
 
+        Register(message);
         var status = decoded.Value;
         if (status.Seq is { } seq)
         {
@@ -210,6 +217,7 @@ internal sealed partial class DeviceTwin
             return;
         }
 
+        Register(message);
         var deviceEvent = decoded.Value;
         var epoch = deviceEvent.Epoch ?? 0;
         if (!_eventMark.IsBefore(epoch, deviceEvent.Seq))

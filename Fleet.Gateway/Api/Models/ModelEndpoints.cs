@@ -68,14 +68,14 @@ internal static class ModelEndpoints
     private static async Task<IResult> UploadAsync(
         string id, string version, string? parent, HttpRequest request, ClaimsPrincipal user, ModelRegistry registry, FleetStoreService store, GatewayUrls urls, CancellationToken cancellationToken)
     {
-        if (DeviceId.Problem(id) is { } idProblem)
+        if (DeviceId.Problem(id, "model id") is { } idProblem)
         {
-            return ApiProblems.Invalid("id", "model id: " + idProblem);
+            return ApiProblems.Invalid("id", idProblem);
         }
 
-        if (DeviceId.Problem(version) is { } versionProblem)
+        if (DeviceId.Problem(version, "model version") is { } versionProblem)
         {
-            return ApiProblems.Invalid("version", "version: " + versionProblem);
+            return ApiProblems.Invalid("version", versionProblem);
         }
 
         var (artifact, goldenJson, problem) = await ReadUploadAsync(request, cancellationToken).ConfigureAwait(false);
