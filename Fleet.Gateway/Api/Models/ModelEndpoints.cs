@@ -127,7 +127,16 @@ internal static class ModelEndpoints
         string? golden = null;
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
+            {
+                return (null, null, "not a readable multipart upload: " + ex.Message);
+            }
+
             if (form.Files.GetFile("model") is not { } file)
             {
                 return (null, null, "a multipart upload needs a 'model' part (and optionally 'golden')");
