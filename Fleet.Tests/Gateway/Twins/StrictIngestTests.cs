@@ -24,13 +24,14 @@ public sealed class StrictIngestTests(GatewayFixture gateway) : IClassFixture<Ga
         var id = NewId("norungs");
         await using var device = await TestDevice.ConnectAsync(gateway.BrokerPort, id);
         await device.ReportAsync();
-        await device.PublishAsync(TopicKind.Events, new JsonObject { ["type"] = "heal", ["id"] = "h-bare", ["diagnosis"] = "compute", ["outcome"] = "budgetExhausted" });
+        await device.PublishAsync(TopicKind.Events, new JsonObject { ["type"] = "heal", ["id"] = "h-bare", ["diagnosis"] = "hardware", ["outcome"] = "healed" });
         await device.TelemetryAsync(kl: 0.07);
 
         var detail = await gateway.DeviceWhenAsync(id, d => d.GetProperty("heals").GetArrayLength() == 1 && d.GetProperty("twin").GetProperty("metrics").GetProperty("telemetryCount").GetInt64() == 1, "the heal and later telemetry");
         var heal = detail.GetProperty("heals")[0];
         Assert.Equal("h-bare", heal.GetProperty("id").GetString());
         Assert.Equal(0, heal.GetProperty("rungs").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, heal.GetProperty("remediation").ValueKind);
     }
 
     [Theory]
