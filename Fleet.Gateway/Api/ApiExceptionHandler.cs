@@ -45,9 +45,9 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         null => bad.Message,
     };
 
-    [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "{Method} {Path} refused: {Detail}")]
+    [LoggerMessage(EventId = 1390, Level = LogLevel.Information, Message = "{Method} {Path} refused: {Detail}")]
     private static partial void RequestRefused(ILogger logger, string method, string path, string detail);
 
-    [LoggerMessage(EventId = 7102, Level = LogLevel.Error, Message = "{Method} {Path} failed (trace {TraceId})")]
+    [LoggerMessage(EventId = 1391, Level = LogLevel.Error, Message = "{Method} {Path} failed (trace {TraceId})")]
     private static partial void RequestFailed(ILogger logger, Exception exception, string method, string path, string traceId);
 }
