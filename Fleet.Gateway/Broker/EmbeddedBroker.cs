@@ -15,6 +15,7 @@ internal sealed class EmbeddedBroker(GatewayOptions options, TimeProvider time, 
     private MosquittoBroker? _broker;
     private Task _supervision = Task.CompletedTask;
     private string? _directory;
+    private int _disposed;
 
     /// <summary>Host of the broker the gateway talks to.</summary>
     public string Host { get; private set; } = options.BrokerHost ?? "127.0.0.1";
@@ -154,6 +155,11 @@ internal sealed class EmbeddedBroker(GatewayOptions options, TimeProvider time, 
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _supervision.ConfigureAwait(false);
         if (_broker is not null)
@@ -168,6 +174,12 @@ internal sealed class EmbeddedBroker(GatewayOptions options, TimeProvider time, 
 
     public async ValueTask DisposeAsync()
     {
+        // Registered both as a singleton and as a hosted service: the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _supervision.ConfigureAwait(false);
         if (_broker is not null)

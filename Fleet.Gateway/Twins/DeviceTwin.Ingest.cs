@@ -270,7 +270,8 @@ internal sealed partial class DeviceTwin
             rungs,
             remediation,
             Camel(heal.Outcome.ToString()),
-            heal.ModelVersion ?? _report?.Model?.Version ?? "unknown");
+            heal.ModelVersion ?? _report?.Model?.Version ?? "unknown",
+            heal.Ts);
         var self = Self;
         Persist(async store =>
         {

@@ -231,8 +231,12 @@ function timeline(heals) {
     for (const r of h.rungs ?? []) {
       rungs.append(el('li', { class: r.validation === 'pass' ? 'ok' : 'fail' }, `${r.rung}: ${r.validation}`, r.durationMs != null ? ` (${format(r.durationMs)} ms)` : '', r.detail ? ` — ${r.detail}` : ''));
     }
+    // When the device healed (its clock) and when the gateway heard of it: a heal during an outage arrives late.
+    const when = h.deviceTime
+      ? el('span', { class: 'when' }, 'healed ', el('time', { 'data-healed': h.deviceTime }, new Date(h.deviceTime).toLocaleString()), el('span', { class: 'muted' }, ' (device clock) · received '), el('time', { 'data-received': h.time }, new Date(h.time).toLocaleString()))
+      : el('span', { class: 'when' }, 'received ', el('time', { 'data-received': h.time }, new Date(h.time).toLocaleString()));
     list.append(el('li', { class: `heal ${h.outcome}` },
-      el('div', {}, el('time', {}, new Date(h.time).toLocaleString()), ' ', el('b', {}, h.diagnosis), ` via ${h.trigger} → `, el('span', { class: 'outcome' }, h.outcome), h.modelVersion ? ` · model ${h.modelVersion}` : ''),
+      el('div', {}, when, ' ', el('b', {}, h.diagnosis), ` via ${h.trigger} → `, el('span', { class: 'outcome' }, h.outcome), h.modelVersion ? ` · model ${h.modelVersion}` : ''),
       rungs));
   }
   return list;

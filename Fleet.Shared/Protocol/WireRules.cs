@@ -57,8 +57,9 @@ internal static class WireRules
         UpdateEvent e => Counter(e.Seq, e.Epoch) ?? NonNegative(e.DesiredVersion, "desiredVersion") ?? OptionalId(e.ModelVersion, "modelVersion") ?? Text(e.Reason, "reason"),
         ValidationEvent e => Counter(e.Seq, e.Epoch) ?? OptionalId(e.CommandId, "commandId") ?? OptionalId(e.ModelVersion, "modelVersion")
             ?? NonNegative(e.Cases, "cases") ?? NonNegative(e.Failures, "failures"),
+        // An empty signature or hash decodes: the device refuses that update itself and says why in its report.
         DesiredState d => NonNegative(d.Version, "version")
-            ?? (d.Model is { } m ? Id(m.Id, "model.id") ?? Id(m.Version, "model.version") ?? Text(m.Url, "model.url", required: true) ?? Text(m.Sha256, "model.sha256", required: true) ?? Text(m.Signature, "model.signature", required: true) : null),
+            ?? (d.Model is { } m ? Id(m.Id, "model.id") ?? Id(m.Version, "model.version") ?? Text(m.Url, "model.url") ?? Text(m.Sha256, "model.sha256") ?? Text(m.Signature, "model.signature") : null),
         CommandRequest c => Id(c.Id, "id") ?? Id(c.Name, "name") ?? Text(c.ResponseTopic, "responseTopic"),
         CommandResult r => Counter(r.Seq, r.Epoch) ?? Id(r.Id, "id") ?? Text(r.Error, "error"),
         _ => null,

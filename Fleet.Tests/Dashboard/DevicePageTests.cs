@@ -76,4 +76,25 @@ public sealed class DevicePageTests(DashboardFixture dashboard) : IClassFixture<
         var notFound = Browser.ConsoleLog().Where(e => e.Level == LogLevel.Severe && e.Message.Contains("404", StringComparison.Ordinal)).ToList();
         Assert.True(notFound.Count <= 1, "404s: " + string.Join(" | ", notFound.Select(e => e.Message)));
     }
+
+    [Fact]
+    public async Task HealTimeline_ShowsWhenTheDeviceHealed_AndWhenTheGatewayReceivedIt()
+    {
+        var id = "page-" + Guid.NewGuid().ToString("N")[..8];
+        await using var device = await TestDevice.ConnectAsync(Gateway.BrokerPort, id);
+        await device.StatusAsync(online: true);
+        await device.ReportAsync();
+        await device.PublishAsync(Fleet.Shared.Protocol.TopicKind.Events, new System.Text.Json.Nodes.JsonObject
+        {
+            ["type"] = "heal", ["id"] = "h-late", ["diagnosis"] = "hardware", ["trigger"] = "digest", ["outcome"] = "healed", ["ts"] = "2026-11-22T04:33:26Z",
+        });
+        await Gateway.DeviceWhenAsync(id, d => d.GetProperty("heals").GetArrayLength() == 1, "the heal");
+
+        Browser.Driver.Navigate().GoToUrl(new Uri(Gateway.Host.BaseAddress, "/#/devices/" + id));
+        var heal = Browser.WaitForElement("#heals li.heal", "the heal timeline");
+
+        Assert.Equal("2026-11-22T04:33:26+00:00", heal.FindElement(By.CssSelector("[data-healed]")).GetAttribute("data-healed"));
+        Assert.False(string.IsNullOrEmpty(heal.FindElement(By.CssSelector("[data-received]")).GetAttribute("data-received")));
+        Assert.Contains("device clock", heal.Text, StringComparison.Ordinal);
+    }
 }
