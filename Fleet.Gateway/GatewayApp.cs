@@ -45,7 +45,9 @@ internal static class GatewayApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddFleetAuth(options.DataDirectory);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(problem => problem.CustomizeProblemDetails = ApiProblems.WithDetail);
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddSingleton<MetricsRegistry>();
         builder.Services.AddSingleton<EmbeddedBroker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
@@ -58,10 +60,15 @@ internal static class GatewayApp
         builder.Services.AddSingleton<Provisioning.DeviceProvisioner>();
         builder.Services.AddSingleton<FleetEventFeed>();
         builder.Services.AddSingleton<DashboardAssets>();
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
+            json.SerializerOptions.Converters.Add(new FiniteDoubleConverter());
+        });
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -24,6 +24,18 @@ internal static partial class GatewayLog
     [LoggerMessage(1006, LogLevel.Information, "Managed Mosquitto TLS listener on {Address}:{Port} (client certificates from the fleet CA required: {Mutual})")]
     public static partial void BrokerTlsListening(ILogger logger, string address, int port, bool mutual);
 
+    [LoggerMessage(1007, LogLevel.Warning, "Stopped Mosquitto pid {BrokerPid} left running on {Directory} by gateway pid {GatewayPid}, which is gone")]
+    public static partial void OrphanBrokerStopped(ILogger logger, int brokerPid, int gatewayPid, string directory);
+
+    [LoggerMessage(1008, LogLevel.Error, "Managed Mosquitto exited unexpectedly (see {LogFile}); restarting in {Delay}")]
+    public static partial void ManagedBrokerExited(ILogger logger, string logFile, TimeSpan delay);
+
+    [LoggerMessage(1009, LogLevel.Information, "Managed Mosquitto restarted on {Host}:{Port}")]
+    public static partial void ManagedBrokerRestarted(ILogger logger, string host, int port);
+
+    [LoggerMessage(1010, LogLevel.Error, "Managed Mosquitto could not be restarted: {Reason}")]
+    public static partial void ManagedBrokerRestartFailed(ILogger logger, string reason);
+
     [LoggerMessage(1100, LogLevel.Warning, "Rejected message on {Topic}: {Reason}")]
     public static partial void TopicRejected(ILogger logger, string topic, string reason);
 

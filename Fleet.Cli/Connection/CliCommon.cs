@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Spectre.Console;
 
@@ -7,7 +9,9 @@ namespace Fleet.Cli.Connection;
 /// <summary>Options every gateway command takes, and how commands run and print.</summary>
 internal static class CliCommon
 {
-    private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true };
+    // Relaxed escaping: a model key like vocoder+1.0.0 prints as written, not as vocoder\u002B1.0.0 (the output is
+    // for terminals and scripts, never embedded in HTML).
+    private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static readonly Option<string?> Url = new("--url") { Description = "Gateway URL (else FLEET_URL, ~/.config/fleet/config.json, http://127.0.0.1:5080)", Recursive = true };
 
@@ -49,4 +53,31 @@ internal static class CliCommon
     }
 
     public static string ToPrettyJson(JsonElement element) => JsonSerializer.Serialize(element, Pretty);
+
+    /// <summary>Refuses a value that is not a finite number above zero with a one-line parse error (1e400 parses as infinity).</summary>
+    public static Option<double?> PositiveFinite(this Option<double?> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double?>() is { } value && !(double.IsFinite(value) && value > 0))
+            {
+                result.AddError($"{option.Name} must be a finite number above 0 (got {value.ToString(CultureInfo.InvariantCulture)})");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The same for an option that always has a value.</summary>
+    public static Option<double> PositiveFinite(this Option<double> option)
+    {
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<double>();
+            if (!(double.IsFinite(value) && value > 0))
+            {
+                result.AddError($"{option.Name} must be a finite number above 0 (got {value.ToString(CultureInfo.InvariantCulture)})");
+            }
+        });
+        return option;
+    }
 }

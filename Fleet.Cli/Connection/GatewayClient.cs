@@ -73,19 +73,26 @@ internal sealed class GatewayClient : IDisposable
             var root = problem.RootElement;
             var message = new StringBuilder();
             message.Append((int)status).Append(' ');
-            message.Append(root.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String ? detail.GetString()
-                : root.TryGetProperty("title", out var title) ? title.GetString() : status.ToString());
+            var said = root.TryGetProperty("detail", out var detail) && detail.ValueKind == JsonValueKind.String ? detail.GetString()
+                : root.TryGetProperty("title", out var title) ? title.GetString() : status.ToString();
+            var fieldErrors = new List<string>();
             if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
             {
                 foreach (var field in errors.EnumerateObject())
                 {
                     foreach (var error in field.Value.EnumerateArray())
                     {
-                        message.Append("\n  ").Append(field.Name).Append(": ").Append(error.GetString());
+                        fieldErrors.Add(field.Name + ": " + error.GetString());
+                        if (error.GetString() == said)
+                        {
+                            said = null;
+                        }
                     }
                 }
             }
 
+            // The detail repeats a single field error: print it once, with its field.
+            message.Append(said is null ? string.Join("\n  ", fieldErrors) : string.Join("\n  ", fieldErrors.Prepend(said)));
             return message.ToString();
         }
         catch (JsonException)

@@ -58,12 +58,14 @@ internal static class DevicesCommand
             }
 
             var table = new Table().AddColumns("Device", "Shard", "Online", "Health", "Model", "Last seen", "Quarantined");
+            table.Columns[0].NoWrap();
+            table.Columns[5].NoWrap();
             foreach (var d in items)
             {
                 table.AddRow(
                     Markup.Escape(CliOutput.Text(d, "id")), CliOutput.Text(d, "shard"), CliOutput.Text(d, "online"),
                     HealthMarkup(CliOutput.Text(d, "health")), Markup.Escape(CliOutput.Text(d, "modelVersion")),
-                    Markup.Escape(CliOutput.Text(d, "lastSeen")), d.GetProperty("quarantined").GetBoolean() ? "[red]yes[/]" : "");
+                    Markup.Escape(CliOutput.Time(d, "lastSeen")), d.GetProperty("quarantined").GetBoolean() ? "[red]yes[/]" : "");
             }
 
             output.Console.Write(table);
@@ -92,7 +94,7 @@ internal static class DevicesCommand
             Row("Device", Markup.Escape(CliOutput.Text(device, "id")) + $" (shard {CliOutput.Text(device, "shard")})");
             if (twin.ValueKind == JsonValueKind.Object)
             {
-                Row("Online", CliOutput.Text(twin, "online") + "  last seen " + Markup.Escape(CliOutput.Text(twin, "lastSeen")));
+                Row("Online", CliOutput.Text(twin, "online") + "  last seen " + Markup.Escape(CliOutput.Time(twin, "lastSeen")));
                 Row("Health", HealthMarkup(CliOutput.Text(device, "health")));
                 Row("Model", Markup.Escape(CliOutput.Text(device, "modelVersion")));
                 Row("Quarantined", twin.GetProperty("quarantined").GetBoolean() ? "[red]yes[/] " + Markup.Escape(CliOutput.Text(twin, "quarantineReason")) : "no");
@@ -106,9 +108,10 @@ internal static class DevicesCommand
 
             output.Console.Write(grid);
             var heals = new Table().Title("Heal history").AddColumns("Time", "Diagnosis", "Outcome", "Remediation", "Model");
+            heals.Columns[0].NoWrap();
             foreach (var h in detail.GetProperty("heals").EnumerateArray())
             {
-                heals.AddRow(Markup.Escape(CliOutput.Text(h, "time")), Markup.Escape(CliOutput.Text(h, "diagnosis")), Markup.Escape(CliOutput.Text(h, "outcome")),
+                heals.AddRow(Markup.Escape(CliOutput.Time(h, "time")), Markup.Escape(CliOutput.Text(h, "diagnosis")), Markup.Escape(CliOutput.Text(h, "outcome")),
                     Markup.Escape(CliOutput.Text(h, "remediation")), Markup.Escape(CliOutput.Text(h, "modelVersion")));
             }
 
@@ -121,8 +124,8 @@ internal static class DevicesCommand
     {
         var id = new Argument<string>("id") { Description = "Device id" };
         var model = new Option<string?>("--model") { Description = "MODEL@VERSION from the registry" };
-        var klMax = new Option<double?>("--kl-max") { Description = "KL trigger level (nats)" };
-        var inputShiftMax = new Option<double?>("--input-shift-max") { Description = "Input drift trigger level" };
+        var klMax = new Option<double?>("--kl-max") { Description = "KL trigger level (nats)" }.PositiveFinite();
+        var inputShiftMax = new Option<double?>("--input-shift-max") { Description = "Input drift trigger level" }.PositiveFinite();
         var allowRollback = new Option<bool>("--allow-rollback") { Description = "Allow installing an older version" };
         var expected = new Option<int?>("--expected-version") { Description = "The desired version you last saw (default: the current one)" };
         var command = new Command("set-desired", "Change a device's desired state") { id, model, klMax, inputShiftMax, allowRollback, expected };
@@ -169,7 +172,7 @@ internal static class DevicesCommand
         var id = new Argument<string>("id") { Description = "Device id" };
         var name = new Argument<string>("name") { Description = "restartModel, validate, rollback, reportNow" };
         var args = new Option<string?>("--args") { Description = "Arguments as a JSON object" };
-        var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for the device's answer", DefaultValueFactory = _ => 10 };
+        var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for the device's answer", DefaultValueFactory = _ => 10 }.PositiveFinite();
         var command = new Command("command", "Send a command and wait for the device's answer") { id, name, args, timeout };
         command.SetAction((parse, ct) => CliCommon.RunAsync(parse, async (client, output) =>
         {
@@ -188,15 +191,21 @@ internal static class DevicesCommand
 
             var result = await client.SendJsonAsync(HttpMethod.Post, $"/api/v1/devices/{Uri.EscapeDataString(parse.GetValue(id)!)}/commands",
                 new { name = parse.GetValue(name), args = argsValue, timeoutSeconds = parse.GetValue(timeout) }, ct).ConfigureAwait(false);
+            var ok = result.GetProperty("ok").GetBoolean();
             if (output.Json)
             {
                 output.WriteJson(result);
-                return;
+            }
+            else if (ok)
+            {
+                output.Writer.WriteLine($"ok {CliOutput.Text(result, "result")}");
             }
 
-            output.Writer.WriteLine(result.GetProperty("ok").GetBoolean()
-                ? $"ok {CliOutput.Text(result, "result")}"
-                : $"failed: {CliOutput.Text(result, "error")}");
+            if (!ok)
+            {
+                // A refusal is a failure of the command: scripts see it in the exit code.
+                throw new CliException($"{parse.GetValue(name)} failed on {parse.GetValue(id)}: {CliOutput.Text(result, "error")}");
+            }
         }, ct));
         return command;
     }

@@ -23,7 +23,7 @@ internal static class IncidentsCommand
             foreach (var i in incidents.GetProperty("items").EnumerateArray())
             {
                 table.AddRow(
-                    Markup.Escape(CliOutput.Text(i, "raised")), Markup.Escape(CliOutput.Text(i, "diagnosis")),
+                    Markup.Escape(CliOutput.Time(i, "raised")), Markup.Escape(CliOutput.Text(i, "diagnosis")),
                     Markup.Escape($"{CliOutput.Text(i, "modelId")} {CliOutput.Text(i, "modelVersion")}"),
                     $"{CliOutput.Text(i, "devices")}/{CliOutput.Text(i, "devicesOnVersion")}", CliOutput.Text(i, "share"),
                     Markup.Escape(CliOutput.Text(i, "action")), Markup.Escape(CliOutput.Text(i, "rollbackTo")));

@@ -12,7 +12,7 @@ internal static class StatusCommand
 {
     public static Command Create()
     {
-        var interval = new Option<double>("--interval") { Description = "Seconds between refreshes", DefaultValueFactory = _ => 2 };
+        var interval = new Option<double>("--interval") { Description = "Seconds between refreshes", DefaultValueFactory = _ => 2 }.PositiveFinite();
         var once = new Option<bool>("--once") { Description = "Print one frame and exit" };
         var command = new Command("status", "Live fleet view: devices by health and model, incidents, ingest") { interval, once };
         command.SetAction((parse, ct) => CliCommon.RunAsync(parse, async (client, output) =>
@@ -88,7 +88,7 @@ internal static class StatusCommand
         var incidentTable = new Table().Title("Recent incidents").AddColumns("Raised", "Signature", "Devices", "Action");
         foreach (var i in incidents.GetProperty("items").EnumerateArray())
         {
-            incidentTable.AddRow(Markup.Escape(CliOutput.Text(i, "raised")), Markup.Escape($"{CliOutput.Text(i, "diagnosis")} on {CliOutput.Text(i, "modelVersion")}"),
+            incidentTable.AddRow(Markup.Escape(CliOutput.Time(i, "raised")), Markup.Escape($"{CliOutput.Text(i, "diagnosis")} on {CliOutput.Text(i, "modelVersion")}"),
                 CliOutput.Text(i, "devices"), Markup.Escape(CliOutput.Text(i, "action")));
         }
 

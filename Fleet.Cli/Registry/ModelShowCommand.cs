@@ -30,7 +30,7 @@ internal static class ModelShowCommand
             grid.AddRow("Parent", Markup.Escape(CliOutput.Text(model, "parentVersion")));
             grid.AddRow("SHA-256", CliOutput.Text(model, "sha256"));
             grid.AddRow("Signed", string.IsNullOrEmpty(CliOutput.Text(model, "signature")) ? "no" : "yes (fleet key)");
-            grid.AddRow("Created", Markup.Escape(CliOutput.Text(model, "created")));
+            grid.AddRow("Created", Markup.Escape(CliOutput.Time(model, "created")));
             if (model.TryGetProperty("card", out var card) && card.TryGetProperty("lineage", out var lineage))
             {
                 grid.AddRow("Teacher", Markup.Escape(CliOutput.Text(lineage, "teacher")));

@@ -34,7 +34,7 @@ internal static class ModelsCommand
             foreach (var m in list.GetProperty("items").EnumerateArray())
             {
                 table.AddRow(Markup.Escape(CliOutput.Text(m, "id")), Markup.Escape(CliOutput.Text(m, "version")), Markup.Escape(CliOutput.Text(m, "parentVersion")),
-                    CliOutput.Text(m, "sha256")[..12] + "…", Markup.Escape(CliOutput.Text(m, "created")));
+                    CliOutput.Text(m, "sha256")[..12] + "…", Markup.Escape(CliOutput.Time(m, "created")));
             }
 
             output.Console.Write(table);

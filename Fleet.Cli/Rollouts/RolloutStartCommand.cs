@@ -12,8 +12,8 @@ internal static class RolloutStartCommand
         var model = new Argument<string>("model") { Description = "Model id" };
         var version = new Argument<string>("version") { Description = "The version to roll out (registered)" };
         var canary = new Option<int?>("--canary") { Description = "Devices in the canary wave" };
-        var canaryShare = new Option<double?>("--canary-share") { Description = "Share of the fleet in the canary wave (0 … 1)" };
-        var growth = new Option<double?>("--growth") { Description = "Each wave is this many times the previous one" };
+        var canaryShare = new Option<double?>("--canary-share") { Description = "Share of the fleet in the canary wave (0 … 1)" }.PositiveFinite();
+        var growth = new Option<double?>("--growth") { Description = "Each wave is this many times the previous one" }.PositiveFinite();
         var soak = new Option<string?>("--soak") { Description = "How long each wave soaks before its gates are judged (e.g. 30s, 10m, 1h)" };
         var maxConcurrent = new Option<int?>("--max-concurrent") { Description = "Disruption budget: devices updating at once" };
         var devices = new Option<string[]>("--device") { Description = "Roll out to these devices only (repeatable; default: the whole fleet)", AllowMultipleArgumentsPerToken = true };

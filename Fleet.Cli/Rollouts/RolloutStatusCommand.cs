@@ -54,7 +54,7 @@ internal static class RolloutStatusCommand
                     $"{r.GetProperty("currentWave").GetInt32() + 1}/{r.GetProperty("waves").GetArrayLength()}",
                     $"{CliOutput.Text(devices, "committed")}/{CliOutput.Text(devices, "total")}",
                     CliOutput.Text(devices, "failed"),
-                    Markup.Escape(CliOutput.Text(r, "updated")));
+                    Markup.Escape(CliOutput.Time(r, "updated")));
             }
 
             output.Console.Write(table);

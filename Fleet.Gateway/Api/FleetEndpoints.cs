@@ -46,7 +46,11 @@ internal static class FleetEndpoints
             return ApiProblems.Invalid("limit", "limit must be between 1 and 500");
         }
 
-        var page = await runtime.Store.Audit.ListAsync(limit ?? 50, after, FleetIncident.AuditTarget, cancellationToken).ConfigureAwait(false);
+        if (await PageAsync(runtime, limit, after, FleetIncident.AuditTarget, cancellationToken).ConfigureAwait(false) is not { } page)
+        {
+            return BadCursor(after);
+        }
+
         var items = page.Items
             .Where(e => e.Action == FleetIncident.AuditAction)
             .Select(e => JsonSerializer.Deserialize<FleetIncident>(e.DetailsJson));
@@ -60,11 +64,31 @@ internal static class FleetEndpoints
             return ApiProblems.Invalid("limit", "limit must be between 1 and 500");
         }
 
-        var page = await runtime.Store.Audit.ListAsync(limit ?? 50, after, target, cancellationToken).ConfigureAwait(false);
+        if (await PageAsync(runtime, limit, after, target, cancellationToken).ConfigureAwait(false) is not { } page)
+        {
+            return BadCursor(after);
+        }
+
         return Results.Ok(new
         {
             items = page.Items.Select(e => new { id = e.Id, time = e.Time, actor = e.Actor, action = e.Action, target = e.Target, details = JsonDocument.Parse(e.DetailsJson).RootElement.Clone() }),
             nextCursor = page.NextCursor,
         });
     }
+
+    /// <summary>A page of the audit log, or null when <paramref name="after"/> is not a cursor the store issued (or <paramref name="target"/> is out of bounds).</summary>
+    private static async Task<Store.Audit.AuditPage?> PageAsync(FleetRuntime runtime, int? limit, string? after, string? target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await runtime.Store.Audit.ListAsync(limit ?? 50, after, target, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static IResult BadCursor(string? after) =>
+        ApiProblems.Invalid("after", $"'{after}' is not a cursor from a previous page (pass nextCursor as it was returned)");
 }

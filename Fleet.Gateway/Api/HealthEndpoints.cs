@@ -17,12 +17,12 @@ internal static class HealthEndpoints
         health.MapGet("/ready", (EmbeddedBroker broker, FleetRuntime runtime, GatewayOptions options) =>
         {
             var shards = runtime.ConnectedShards;
-            var ready = shards == options.ShardCount;
+            var ready = shards == options.ShardCount && broker.IsRunning;
             return Results.Json(
                 new
                 {
                     status = ready ? "ready" : "degraded",
-                    broker = new { host = broker.Host, port = broker.Port, managed = broker.IsManaged, authentication = broker.AuthFiles is not null },
+                    broker = new { host = broker.Host, port = broker.Port, managed = broker.IsManaged, running = broker.IsRunning, authentication = broker.AuthFiles is not null },
                     store = new { dialect = runtime.Store.Schema.Dialect, version = runtime.Store.Schema.Version },
                     shards = new { connected = shards, total = options.ShardCount },
                 },

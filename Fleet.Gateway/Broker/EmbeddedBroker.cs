@@ -9,7 +9,12 @@ namespace Fleet.Gateway.Broker;
 /// </summary>
 internal sealed class EmbeddedBroker(GatewayOptions options, TimeProvider time, ILogger<EmbeddedBroker> logger) : IHostedService, IAsyncDisposable
 {
+    private static readonly TimeSpan MaxRestartDelay = TimeSpan.FromSeconds(30);
+    private readonly CancellationTokenSource _stopping = new();
     private MosquittoBroker? _broker;
+    private Task _supervision = Task.CompletedTask;
+    private string? _directory;
+    private int _disposed;
 
     /// <summary>Host of the broker the gateway talks to.</summary>
     public string Host { get; private set; } = options.BrokerHost ?? "127.0.0.1";
@@ -19,6 +24,9 @@ internal sealed class EmbeddedBroker(GatewayOptions options, TimeProvider time, 
 
     /// <summary>Whether this gateway runs the broker itself.</summary>
     public bool IsManaged => _broker is not null;
+
+    /// <summary>False while a managed broker is down (between its exit and its restart); an external one counts as running.</summary>
+    public bool IsRunning => _broker?.IsRunning ?? true;
 
     /// <summary>The password and ACL files, when the managed broker authenticates clients (<c>Fleet:BrokerAuthentication</c>).</summary>
     public BrokerAuthFiles? AuthFiles { get; private set; }
@@ -45,9 +53,11 @@ internal sealed class EmbeddedBroker(GatewayOptions options, TimeProvider time, 
             return;
         }
 
-        var directory = Path.Combine(options.DataDirectory, "broker");
+        var directory = Path.Combine(Path.GetFullPath(options.DataDirectory), "broker");
         Directory.CreateDirectory(directory);
-        var brokerOptions = new MosquittoOptions { Port = options.BrokerPort, Persistence = true, WorkingDirectory = directory };
+        await BrokerPidFile.ClaimAsync(directory, logger, cancellationToken).ConfigureAwait(false);
+        _directory = directory;
+        var brokerOptions = new MosquittoOptions { Port = options.BrokerPort, Persistence = true, WorkingDirectory = directory, DieWithParent = true };
         if (options.BrokerAuthentication)
         {
             AuthFiles = await BrokerAuthFiles.PrepareAsync(options.DataDirectory, cancellationToken).ConfigureAwait(false);
@@ -68,7 +78,9 @@ internal sealed class EmbeddedBroker(GatewayOptions options, TimeProvider time, 
         _broker = await MosquittoBroker.StartAsync(brokerOptions, cancellationToken).ConfigureAwait(false);
         Host = _broker.Host;
         Port = _broker.Port;
+        await BrokerPidFile.WriteAsync(directory, _broker.ProcessId ?? 0, cancellationToken).ConfigureAwait(false);
         GatewayLog.ManagedBrokerStarted(logger, Host, Port, _broker.LogFile);
+        _supervision = SuperviseAsync(_broker, directory, _stopping.Token);
         if (options.BrokerTls.Enabled)
         {
             TlsPort = tlsPort;
@@ -109,19 +121,71 @@ internal sealed class EmbeddedBroker(GatewayOptions options, TimeProvider time, 
         ];
     }
 
+    /// <summary>
+    /// Restarts the managed broker whenever it exits on its own, on the same port and persistence, with a doubling
+    /// delay (1 s … 30 s) while restarts fail; the shard sessions reconnect and readiness is degraded meanwhile.
+    /// </summary>
+    private async Task SuperviseAsync(MosquittoBroker broker, string directory, CancellationToken stopping)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await broker.WaitForExitAsync(stopping).ConfigureAwait(false);
+                GatewayLog.ManagedBrokerExited(logger, broker.LogFile, delay);
+                await Task.Delay(delay, time, stopping).ConfigureAwait(false);
+                await broker.RestartAsync(stopping).ConfigureAwait(false);
+                await BrokerPidFile.WriteAsync(directory, broker.ProcessId ?? 0, stopping).ConfigureAwait(false);
+                GatewayLog.ManagedBrokerRestarted(logger, broker.Host, broker.Port);
+                delay = TimeSpan.FromSeconds(1);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (MosquittoUnavailableException ex)
+            {
+                GatewayLog.ManagedBrokerRestartFailed(logger, ex.Message);
+                delay = delay * 2 > MaxRestartDelay ? MaxRestartDelay : delay * 2;
+            }
+        }
+    }
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _supervision.ConfigureAwait(false);
         if (_broker is not null)
         {
             await _broker.StopAsync().ConfigureAwait(false);
+            if (_directory is not null)
+            {
+                BrokerPidFile.Delete(_directory);
+            }
         }
     }
 
     public async ValueTask DisposeAsync()
     {
+        // Registered both as a singleton and as a hosted service: the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _supervision.ConfigureAwait(false);
         if (_broker is not null)
         {
             await _broker.DisposeAsync().ConfigureAwait(false);
         }
+
+        _stopping.Dispose();
     }
 }

@@ -1,13 +1,16 @@
+using Fleet.Shared.Protocol;
+
 namespace Fleet.Gateway.Store;
 
 /// <summary>Input bounds every store implementation enforces identically.</summary>
+/// <remarks>Ids and JSON documents are bounded by the protocol's own limits, so whatever the wire codec accepts from a device fits.</remarks>
 internal static class StoreLimits
 {
     /// <summary>Longest id (device, event, model, rollout, node, actor, entity) in characters.</summary>
-    public const int MaxIdLength = 128;
+    public const int MaxIdLength = WireLimits.MaxIdLength;
 
     /// <summary>Largest JSON document (UTF-8 bytes) a single column accepts.</summary>
-    public const int MaxJsonBytes = 256 * 1024;
+    public const int MaxJsonBytes = WireLimits.MaxPayloadBytes;
 
     /// <summary>Largest model artifact stored inline as a blob.</summary>
     public const int MaxArtifactBytes = 64 * 1024 * 1024;

@@ -54,6 +54,7 @@ internal sealed partial class DeviceTwin
             return;
         }
 
+        Register(message);
         var result = decoded.Value;
         if (_pendingCommands is not null && _pendingCommands.Remove(result.Id, out var pending))
         {

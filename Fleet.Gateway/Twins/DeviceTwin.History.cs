@@ -35,7 +35,10 @@ internal sealed partial class DeviceTwin
             return;
         }
 
-        (_history ??= new TwinHistory()).Waveforms = new OutputWaveforms(heal.Id, _services.Time.GetUtcNow(), Camel(heal.Diagnosis.ToString()), Camel(heal.Outcome.ToString()), output.SampleRate, clean, corrupted);
+        var waveforms = new OutputWaveforms(heal.Id, _services.Time.GetUtcNow(), Camel(heal.Diagnosis.ToString()), Camel(heal.Outcome.ToString()), output.SampleRate, clean, corrupted);
+        (_history ??= new TwinHistory()).Waveforms = waveforms;
+        var kept = new Store.Healing.HealWaveforms(_deviceId, waveforms.HealId, waveforms.Time, waveforms.Diagnosis, waveforms.Outcome, waveforms.SampleRate, clean, corrupted);
+        Persist(store => store.HealEvents.SaveWaveformsAsync(kept, CancellationToken.None));
         if (_services.Events is { } events && events.Watches(_deviceId))
         {
             events.Publish(new WaveformsRecorded(_deviceId, heal.Id));

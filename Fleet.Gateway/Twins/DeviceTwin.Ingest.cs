@@ -13,22 +13,6 @@ internal sealed partial class DeviceTwin
 {
     private void OnDeviceMessage(DeviceMessage message)
     {
-        if (!_registered)
-        {
-            // Unknown devices appearing on the broker are enrolled on their first message; ingress has
-            // already checked the topic's shard against Sharding.ShardOf.
-            _registered = true;
-            var registration = new DeviceRegistration(_deviceId, message.Shard, CredentialKind.None);
-            var counters = _services.Counters;
-            Persist(async store =>
-            {
-                if (await store.Devices.TryAddAsync(registration, CancellationToken.None).ConfigureAwait(false))
-                {
-                    counters.AutoRegistered.Increment();
-                }
-            });
-        }
-
         _lastSeen = _services.Time.GetUtcNow();
         switch (message.Kind)
         {
@@ -51,6 +35,26 @@ internal sealed partial class DeviceTwin
                 Reject(message, "not a device-to-gateway topic");
                 break;
         }
+    }
+
+    /// <summary>Enrols an unknown device on its first valid message (garbage registers nothing); ingress has already checked the topic's shard against Sharding.ShardOf.</summary>
+    private void Register(DeviceMessage message)
+    {
+        if (_registered)
+        {
+            return;
+        }
+
+        _registered = true;
+        var registration = new DeviceRegistration(_deviceId, message.Shard, CredentialKind.None);
+        var counters = _services.Counters;
+        Persist(async store =>
+        {
+            if (await store.Devices.TryAddAsync(registration, CancellationToken.None).ConfigureAwait(false))
+            {
+                counters.AutoRegistered.Increment();
+            }
+        });
     }
 
     private void Reject(DeviceMessage message, string why)
@@ -81,6 +85,7 @@ internal sealed partial class DeviceTwin
             return;
         }
 
+        Register(message);
         var report = decoded.Value;
         var epoch = report.Epoch ?? 0;
         if (!_reportMark.IsBefore(epoch, report.Seq))
@@ -146,6 +151,7 @@ internal sealed partial class DeviceTwin
             return;
         }
 
+        Register(message);
         var telemetry = decoded.Value;
         var epoch = telemetry.Epoch ?? 0;
         if (!_telemetryMark.IsBefore(epoch, telemetry.Seq))
@@ -179,6 +185,7 @@ internal sealed partial class DeviceTwin
             return;
         }
 
+        Register(message);
         var status = decoded.Value;
         if (status.Seq is { } seq)
         {
@@ -209,6 +216,7 @@ internal sealed partial class DeviceTwin
             return;
         }
 
+        Register(message);
         var deviceEvent = decoded.Value;
         var epoch = deviceEvent.Epoch ?? 0;
         if (!_eventMark.IsBefore(epoch, deviceEvent.Seq))
@@ -261,7 +269,8 @@ internal sealed partial class DeviceTwin
             rungs,
             remediation,
             Camel(heal.Outcome.ToString()),
-            heal.ModelVersion ?? _report?.Model?.Version ?? "unknown");
+            heal.ModelVersion ?? _report?.Model?.Version ?? "unknown",
+            heal.Ts);
         var self = Self;
         Persist(async store =>
         {

@@ -172,7 +172,8 @@ internal sealed partial class DeviceTwin : ActorBase
             {
                 var device = await store.Devices.GetAsync(deviceId, CancellationToken.None).ConfigureAwait(false);
                 var twin = device is null ? null : await store.Twins.GetAsync(deviceId, CancellationToken.None).ConfigureAwait(false);
-                return new TwinInternal.Loaded(device, twin);
+                var waveforms = device is null ? null : await store.HealEvents.GetWaveformsAsync(deviceId, CancellationToken.None).ConfigureAwait(false);
+                return new TwinInternal.Loaded(device, twin, waveforms);
             }
             catch (Exception ex) when (!ex.IsFatal() && ex is not ArgumentException && attempt < policy.WriteAttempts)
             {
@@ -192,6 +193,12 @@ internal sealed partial class DeviceTwin : ActorBase
             _lastSeen = device.LastSeen;
             _quarantined = device.Quarantined;
             _quarantineReason = device.QuarantineReason;
+        }
+
+        if (loaded.Waveforms is { } kept && _history?.Waveforms is null)
+        {
+            // The latest heal's excerpts outlive the gateway: read back from the store, unless a newer heal came in first.
+            (_history ??= new TwinHistory()).Waveforms = new OutputWaveforms(kept.HealId, kept.Recorded, kept.Diagnosis, kept.Outcome, kept.SampleRate, kept.Clean, kept.Corrupted);
         }
 
         if (loaded.Twin is { } twin)

@@ -8,7 +8,7 @@ namespace Fleet.Gateway.Twins;
 internal static class TwinInternal
 {
     /// <summary>The twin's state as the store holds it (both null for a device never seen).</summary>
-    public sealed record Loaded(DeviceRecord? Device, Store.Twins.TwinRecord? Twin);
+    public sealed record Loaded(DeviceRecord? Device, Store.Twins.TwinRecord? Twin, Store.Healing.HealWaveforms? Waveforms = null);
 
     /// <summary>A store write or publication failed: the twin fails so its supervisor restarts and rehydrates it.</summary>
     public sealed record PersistFailed(Exception Cause);

@@ -11,28 +11,31 @@ public static class DeviceId
     public static bool IsValid(string? deviceId) => Problem(deviceId) is null;
 
     /// <summary>Why <paramref name="deviceId"/> is not valid, or null when it is.</summary>
-    public static string? Problem(string? deviceId)
+    public static string? Problem(string? deviceId) => Problem(deviceId, "device id");
+
+    /// <summary>Why <paramref name="value"/> breaks the same rule, naming it <paramref name="what"/> (model ids and versions share the rule).</summary>
+    public static string? Problem(string? value, string what)
     {
-        if (string.IsNullOrEmpty(deviceId))
+        if (string.IsNullOrEmpty(value))
         {
-            return "device id is empty";
+            return $"{what} is empty";
         }
 
-        if (deviceId.Length > MaxLength)
+        if (value.Length > MaxLength)
         {
-            return $"device id is {deviceId.Length} characters long (at most {MaxLength})";
+            return $"{what} is {value.Length} characters long (at most {MaxLength})";
         }
 
-        if (!char.IsAsciiLetterOrDigit(deviceId[0]))
+        if (!char.IsAsciiLetterOrDigit(value[0]))
         {
-            return "device id must start with an ASCII letter or digit";
+            return $"{what} must start with an ASCII letter or digit";
         }
 
-        foreach (var c in deviceId)
+        foreach (var c in value)
         {
             if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '_' or '-'))
             {
-                return $"device id contains '{c}' (allowed: A-Z a-z 0-9 . _ -)";
+                return $"{what} contains '{c}' (allowed: A-Z a-z 0-9 . _ -)";
             }
         }
 

@@ -6,6 +6,8 @@ namespace Fleet.Shared.Protocol;
 /// <summary><c>type: heal</c> — one remediation episode.</summary>
 public sealed record HealEvent : DeviceEvent
 {
+    private readonly IReadOnlyList<HealRungResult>? _rungs;
+
     /// <summary>Episode id, unique per device (e.g. <c>h-17</c>).</summary>
     [JsonPropertyName("id")]
     public required string Id { get; init; }
@@ -18,9 +20,14 @@ public sealed record HealEvent : DeviceEvent
     [JsonPropertyName("trigger")]
     public string? Trigger { get; init; }
 
-    /// <summary>The rungs climbed, in order.</summary>
+    /// <summary>The rungs climbed, in order; empty when the device sent none.</summary>
+    /// <remarks>The source-generated reader sets every init-only member, an absent one to null, so the default lives in the getter.</remarks>
     [JsonPropertyName("rungs")]
-    public IReadOnlyList<HealRungResult> Rungs { get; init; } = [];
+    public IReadOnlyList<HealRungResult> Rungs
+    {
+        get => _rungs ?? [];
+        init => _rungs = value;
+    }
 
     /// <summary>How it ended.</summary>
     [JsonPropertyName("outcome")]

@@ -7,12 +7,14 @@ namespace Fleet.Shared.Protocol;
 /// <remarks>
 /// Decoding first finds the top-level <c>v</c>: a payload without it, or with a version other than
 /// <see cref="ProtocolVersion.Current"/>, is rejected with a reason before its schema is looked at
-/// (so a v2 payload is reported as unsupported, not as malformed). Unknown fields are ignored.
+/// (so a v2 payload is reported as unsupported, not as malformed). Unknown fields are ignored, but every
+/// string in the payload must be valid UTF-8 and every number finite; the decoded value must then keep the
+/// rules <see cref="WireRules"/> checks (non-negative counters, <see cref="WireLimits"/>, enumerated names).
 /// </remarks>
 public static class WireCodec
 {
-    /// <summary>Largest payload decoded; bigger ones are rejected as malformed (1 MiB).</summary>
-    public const int MaxPayloadBytes = 1 << 20;
+    /// <summary>Largest payload decoded (<see cref="WireLimits.MaxPayloadBytes"/>); bigger ones are rejected as invalid.</summary>
+    public const int MaxPayloadBytes = WireLimits.MaxPayloadBytes;
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 32 };
 
@@ -52,7 +54,7 @@ public static class WireCodec
     {
         if (payload.Length > MaxPayloadBytes)
         {
-            return WireResult<int>.Failure(WireErrorKind.Malformed, $"payload of {payload.Length} bytes exceeds {MaxPayloadBytes}");
+            return WireResult<int>.Failure(WireErrorKind.Invalid, $"payload of {payload.Length} bytes is over the protocol's limit of {MaxPayloadBytes}");
         }
 
         try
@@ -99,8 +101,8 @@ public static class WireCodec
         }
         catch (InvalidOperationException ex)
         {
-            // The reader throws this, not JsonException, for escapes that are not valid UTF-16 ("\uDFFF").
-            return WireResult<int>.Failure(WireErrorKind.Malformed, $"malformed JSON: {ex.Message}");
+            // A field name escaping a lone surrogate (\udfff) is well-formed JSON but no text.
+            return WireResult<int>.Failure(WireErrorKind.Invalid, $"invalid text in JSON: {ex.Message}");
         }
     }
 
@@ -115,11 +117,25 @@ public static class WireCodec
 
         try
         {
-            return JsonSerializer.Deserialize(payload, typeInfo) is { } value
-                ? WireResult<T>.Success(value)
-                : WireResult<T>.Failure(WireErrorKind.Malformed, "payload is null");
+            if (WireRules.CheckTokens(payload, ReaderOptions) is { } badToken)
+            {
+                return WireResult<T>.Failure(WireErrorKind.Invalid, $"not a valid {typeof(T).Name}: {badToken}");
+            }
+
+            if (JsonSerializer.Deserialize(payload, typeInfo) is not { } value)
+            {
+                return WireResult<T>.Failure(WireErrorKind.Malformed, "payload is null");
+            }
+
+            return WireRules.Check(value) is { } broken
+                ? WireResult<T>.Failure(WireErrorKind.Invalid, $"not a valid {typeof(T).Name}: {broken}")
+                : WireResult<T>.Success(value);
         }
         catch (JsonException ex)
+        {
+            return WireResult<T>.Failure(WireErrorKind.Invalid, $"not a valid {typeof(T).Name}: {ex.Message}");
+        }
+        catch (InvalidOperationException ex)
         {
             return WireResult<T>.Failure(WireErrorKind.Invalid, $"not a valid {typeof(T).Name}: {ex.Message}");
         }

@@ -15,6 +15,7 @@ namespace Fleet.Shared.Servers;
 public sealed class MosquittoBroker : IAsyncDisposable
 {
     private const string DefaultBinary = "/usr/sbin/mosquitto";
+    private const string SetPriv = "/usr/bin/setpriv";
     private readonly MosquittoOptions _options;
     private readonly bool _ownsDirectory;
     private readonly StringBuilder _output = new();
@@ -41,6 +42,13 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     /// <summary>Whether the child process is still running.</summary>
     public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>The broker's process id while it runs.</summary>
+    public int? ProcessId => _process is { HasExited: false } process ? process.Id : null;
+
+    /// <summary>Completes when the running broker process exits (at once when none runs).</summary>
+    public Task WaitForExitAsync(CancellationToken cancellationToken) =>
+        _process is { } process ? process.WaitForExitAsync(cancellationToken) : Task.CompletedTask;
 
     /// <summary>Locates the mosquitto binary: <c>FLEET_MOSQUITTO</c>, then /usr/sbin, then PATH.</summary>
     public static string? FindBinary()
@@ -310,18 +318,36 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     private async Task<bool> LaunchAsync(string binary, CancellationToken cancellationToken)
     {
-        var psi = new ProcessStartInfo(binary)
+        var dieWithParent = _options.DieWithParent && File.Exists(SetPriv);
+        var psi = new ProcessStartInfo(dieWithParent ? SetPriv : binary)
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             WorkingDirectory = WorkingDirectory,
         };
+        if (dieWithParent)
+        {
+            // setpriv execs mosquitto in place (same pid) with PR_SET_PDEATHSIG armed.
+            foreach (var argument in new[] { "--pdeathsig", "KILL", "--", binary })
+            {
+                psi.ArgumentList.Add(argument);
+            }
+        }
+
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(Path.Combine(WorkingDirectory, "mosquitto.conf"));
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.Start();
+        if (dieWithParent)
+        {
+            StartFromOwnThread(process);
+        }
+        else
+        {
+            process.Start();
+        }
+
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
@@ -347,6 +373,42 @@ public sealed class MosquittoBroker : IAsyncDisposable
         }
 
         throw new MosquittoUnavailableException($"mosquitto did not accept connections on port {Port} within 10 s: {Output.Trim()}");
+    }
+
+    /// <summary>
+    /// The parent-death signal fires when the *thread* that forked the child ends, not the process: a thread-pool thread
+    /// retiring would kill the broker. So the broker is forked from a thread that lives exactly as long as it does.
+    /// </summary>
+    private static void StartFromOwnThread(Process process)
+    {
+        Exception? failure = null;
+        using var started = new ManualResetEventSlim();
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                process.Start();
+            }
+            catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+            {
+                failure = ex;
+                started.Set();
+                return;
+            }
+
+            started.Set();
+            process.WaitForExit();
+        })
+        {
+            IsBackground = true,
+            Name = "mosquitto parent",
+        };
+        thread.Start();
+        started.Wait();
+        if (failure is not null)
+        {
+            throw new MosquittoUnavailableException($"mosquitto could not be started: {failure.Message}");
+        }
     }
 
     private async Task<bool> CanConnectAsync(CancellationToken cancellationToken)

@@ -37,6 +37,12 @@ public sealed record MosquittoOptions
     /// <summary>Extra raw configuration lines appended to the generated file.</summary>
     public IReadOnlyList<string> ExtraConfig { get; init; } = [];
 
+    /// <summary>
+    /// The broker dies with the process that started it (Linux parent-death signal through <c>setpriv --pdeathsig KILL</c>,
+    /// when setpriv is installed), so a killed owner leaves no orphan broker behind.
+    /// </summary>
+    public bool DieWithParent { get; init; }
+
     /// <summary>Directory for config, logs and persistence; null creates a temporary one that is deleted on dispose.</summary>
     public string? WorkingDirectory { get; init; }
 }

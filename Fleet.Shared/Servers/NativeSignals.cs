@@ -7,12 +7,16 @@ public static partial class NativeSignals
 {
     private const int SigHup = 1;
     private const int SigTerm = 15;
+    private const int SigKill = 9;
 
     /// <summary>Sends SIGHUP (Mosquitto reloads its password and ACL files); returns false when the process no longer exists.</summary>
     public static bool HangUp(int pid) => Kill(pid, SigHup) == 0;
 
     /// <summary>Sends SIGTERM; returns false when the process no longer exists.</summary>
     public static bool Terminate(int pid) => Kill(pid, SigTerm) == 0;
+
+    /// <summary>Sends SIGKILL to a process that is not our child (an orphan); returns false when it no longer exists.</summary>
+    public static bool ForceKill(int pid) => Kill(pid, SigKill) == 0;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

@@ -104,4 +104,55 @@ public sealed class FleetCliTests(GatewayFixture gateway) : IClassFixture<Gatewa
         Assert.Equal(1, invalid.ExitCode);
         Assert.Contains("model: set a model, thresholds or both", invalid.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CommandTheDeviceRefuses_ExitsNonZero_WithTheDevicesError()
+    {
+        var id = NewId("cli-no");
+        await using var device = await TestDevice.ConnectAsync(gateway.BrokerPort, id);
+        device.CommandError = "no such fault: gremlins";
+        await device.StatusAsync();
+        await gateway.DeviceWhenAsync(id, d => d.GetProperty("twin").GetProperty("online").GetBoolean(), "the device online");
+
+        var refused = await CliRunner.RunAsync(["devices", "command", id, "injectFault", "--args", "{\"fault\":\"gremlins\"}", "--timeout", "20", .. Connection()]);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("no such fault: gremlins", refused.Error, StringComparison.Ordinal);
+
+        var json = await CliRunner.RunAsync(["devices", "command", id, "reportNow", "--json", "--timeout", "20", .. Connection()]);
+        Assert.Equal(1, json.ExitCode);
+        Assert.False(JsonDocument.Parse(json.Output).RootElement.GetProperty("ok").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("devices", "set-desired", "x-1", "--kl-max", "1e400")]
+    [InlineData("devices", "set-desired", "x-1", "--input-shift-max", "-0.5")]
+    [InlineData("devices", "command", "x-1", "validate", "--timeout", "1e999")]
+    [InlineData("status", "--once", "--interval", "NaN")]
+    public async Task NonFiniteOrNegativeNumbers_AreAParseError_NotAStackTrace(params string[] args)
+    {
+        var run = await CliRunner.RunAsync([.. args, .. Connection()]);
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("finite number above 0", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Error + run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task JsonOutput_KeepsPlus_AndTablesKeepTimestampsOnOneLine()
+    {
+        var id = NewId("cli-plus");
+        await using var device = await TestDevice.ConnectAsync(gateway.BrokerPort, id);
+        await device.StatusAsync();
+        await device.ReportAsync(modelVersion: "2.0.0+b7");
+        await gateway.DeviceWhenAsync(id, d => d.GetProperty("device").GetProperty("modelVersion").GetString() == "2.0.0+b7", "the report");
+
+        var json = await CliRunner.RunAsync(["devices", "show", id, "--json", .. Connection()]);
+        Assert.Equal(0, json.ExitCode);
+        Assert.Contains("\"2.0.0+b7\"", json.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u002B", json.Output, StringComparison.Ordinal);
+
+        var table = await CliRunner.RunAsync(["devices", "list", "--model", "2.0.0+b7", .. Connection()]);
+        var row = table.Output.Split('\n').SingleOrDefault(line => line.Contains(id, StringComparison.Ordinal));
+        Assert.True(row is not null && System.Text.RegularExpressions.Regex.IsMatch(row, @"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"), table.Output);
+    }
 }

@@ -199,6 +199,121 @@ public sealed class WireCodecTests
     {
         var huge = Utf8("{\"v\":1,\"seq\":1,\"state\":\"online\",\"pad\":\"" + new string('x', WireCodec.MaxPayloadBytes) + "\"}");
 
-        Assert.Equal(WireErrorKind.Malformed, WireCodec.DecodeStatus(huge).Error?.Kind);
+        Assert.Equal(WireErrorKind.Invalid, WireCodec.DecodeStatus(huge).Error?.Kind);
     }
+    [Theory]
+    [InlineData("telemetry", """{"v":1,"seq":1,"kl":1e400}""")]
+    [InlineData("telemetry", """{"v":1,"seq":1,"latencyP99Us":-1e999}""")]
+    [InlineData("telemetry", """{"v":1,"seq":1,"unknownField":[1,2,1e309]}""")]
+    [InlineData("report", """{"v":1,"seq":1,"health":"healthy","thresholds":{"klMax":1e400}}""")]
+    [InlineData("desired", """{"v":1,"version":1,"thresholds":{"klMax":1e400}}""")]
+    [InlineData("event", """{"v":1,"seq":1,"type":"insight","signature":"s","kl":{"windows":1,"mean":1e400,"max":1}}""")]
+    [InlineData("event", """{"v":1,"seq":1,"type":"insight","signature":"s","region":{"centroid":[1e400]}}""")]
+    public void Decode_RejectsNonFiniteNumbers_EvenInUnknownFields(string kind, string payload)
+    {
+        var error = DecodeAs(kind, Utf8(payload));
+
+        Assert.Equal(WireErrorKind.Invalid, error?.Kind);
+        Assert.Contains("finite", error!.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"v":1,"seq":1,"state":"online","junk":"\ud800"}""")]
+    [InlineData("""{"v":1,"seq":1,"state":"online","\udfff":1}""")]
+    public void Decode_RejectsLoneSurrogatesSpelledAsEscapes(string payload) =>
+        Assert.Equal(WireErrorKind.Invalid, WireCodec.DecodeStatus(Utf8(payload)).Error?.Kind);
+
+    [Fact]
+    public void Decode_RejectsInvalidUtf8_EvenInAnUnknownField()
+    {
+        var payload = Utf8("""{"v":1,"seq":1,"state":"online","junk":"ab"}""").ToList();
+        payload.InsertRange(payload.Count - 3, new byte[] { 0xC3, 0x28, 0xFF });
+
+        var result = WireCodec.DecodeStatus(payload.ToArray());
+
+        Assert.Equal(WireErrorKind.Invalid, result.Error?.Kind);
+        Assert.Contains("UTF-8", result.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("status", """{"v":1,"seq":-1,"state":"online"}""", "seq")]
+    [InlineData("telemetry", """{"v":1,"seq":-5}""", "seq")]
+    [InlineData("telemetry", """{"v":1,"seq":5,"epoch":-1}""", "epoch")]
+    [InlineData("telemetry", """{"v":1,"seq":5,"inferences":-1}""", "inferences")]
+    [InlineData("report", """{"v":1,"seq":-2,"health":"healthy"}""", "seq")]
+    [InlineData("report", """{"v":1,"seq":2,"desiredVersion":-1,"health":"healthy"}""", "desiredVersion")]
+    [InlineData("event", """{"v":1,"seq":-9,"type":"heal","id":"h","diagnosis":"hardware","outcome":"healed"}""", "seq")]
+    [InlineData("event", """{"v":1,"seq":9,"type":"heal","id":"h","diagnosis":"hardware","outcome":"healed","trigger":"gremlins"}""", "gremlins")]
+    [InlineData("event", """{"v":1,"seq":9,"type":"heal","id":" ","diagnosis":"hardware","outcome":"healed"}""", "id")]
+    [InlineData("event", """{"v":1,"seq":9,"type":"heal","id":"h","diagnosis":"hardware","outcome":"healed","rungs":[null]}""", "rungs")]
+    [InlineData("event", """{"v":1,"seq":9,"type":"insight","signature":""}""", "signature")]
+    [InlineData("event", """{"v":1,"seq":9,"type":"insight","signature":"a\nb"}""", "signature")]
+    [InlineData("result", """{"v":1,"seq":-1,"id":"c","ok":true}""", "seq")]
+    [InlineData("command", """{"v":1,"id":"","name":"reportNow"}""", "id")]
+    public void Decode_AppliesTheDocumentedRules_WithAReason(string kind, string payload, string reasonMentions)
+    {
+        var error = DecodeAs(kind, Utf8(payload));
+
+        Assert.Equal(WireErrorKind.Invalid, error?.Kind);
+        Assert.Contains(reasonMentions, error!.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("digest")]
+    [InlineData("kl")]
+    [InlineData("drift")]
+    [InlineData("activations")]
+    [InlineData("latency")]
+    [InlineData("command")]
+    [InlineData("artifact")]
+    [InlineData("crash")]
+    public void DecodeEvent_AcceptsEveryDocumentedTrigger(string trigger) =>
+        Assert.True(WireCodec.DecodeEvent(Utf8($$"""{"v":1,"seq":1,"type":"heal","id":"h","diagnosis":"hardware","outcome":"healed","trigger":"{{trigger}}"}""")).IsSuccess);
+
+    [Fact]
+    public void DecodeEvent_OfAHealWithoutRungs_HasNoRungs()
+    {
+        var decoded = WireCodec.DecodeEvent(Utf8("""{"v":1,"seq":1,"type":"heal","id":"h","diagnosis":"compute","outcome":"budgetExhausted"}"""));
+
+        Assert.True(decoded.IsSuccess, decoded.Error?.Message);
+        Assert.Empty(((HealEvent)decoded.Value).Rungs);
+    }
+
+    [Fact]
+    public void Decode_EnforcesTheIdLimit_TheStoreShares()
+    {
+        var atLimit = new string('h', WireLimits.MaxIdLength);
+        var over = atLimit + "h";
+
+        Assert.True(WireCodec.DecodeEvent(Utf8($$"""{"v":1,"seq":1,"type":"heal","id":"{{atLimit}}","diagnosis":"hardware","outcome":"healed"}""")).IsSuccess);
+        var rejected = WireCodec.DecodeEvent(Utf8($$"""{"v":1,"seq":1,"type":"heal","id":"{{over}}","diagnosis":"hardware","outcome":"healed"}"""));
+        Assert.Equal(WireErrorKind.Invalid, rejected.Error?.Kind);
+        Assert.Contains($"at most {WireLimits.MaxIdLength}", rejected.Error!.Message, StringComparison.Ordinal);
+        var longVersion = WireCodec.DecodeReport(Utf8($$$"""{"v":1,"seq":1,"health":"healthy","model":{"id":"m","version":"{{{over}}}","source":"active"}}"""));
+        Assert.Equal(WireErrorKind.Invalid, longVersion.Error?.Kind);
+    }
+
+    [Fact]
+    public void Decode_AcceptsAPayloadJustUnderTheLimit_AndRejectsOneJustOver()
+    {
+        const string head = "{\"v\":1,\"seq\":1,\"health\":\"healthy\",\"pad\":\"";
+        const string tail = "\"}";
+        var fits = Utf8(head + new string('x', WireLimits.MaxPayloadBytes - head.Length - tail.Length) + tail);
+        var over = Utf8(head + new string('x', WireLimits.MaxPayloadBytes - head.Length - tail.Length + 1) + tail);
+
+        Assert.True(WireCodec.DecodeReport(fits).IsSuccess);
+        Assert.Equal(WireErrorKind.Invalid, WireCodec.DecodeReport(over).Error?.Kind);
+    }
+
+    private static WireError? DecodeAs(string kind, byte[] payload) => kind switch
+    {
+        "status" => WireCodec.DecodeStatus(payload).Error,
+        "report" => WireCodec.DecodeReport(payload).Error,
+        "telemetry" => WireCodec.DecodeTelemetry(payload).Error,
+        "event" => WireCodec.DecodeEvent(payload).Error,
+        "desired" => WireCodec.DecodeDesired(payload).Error,
+        "command" => WireCodec.DecodeCommand(payload).Error,
+        "result" => WireCodec.DecodeCommandResult(payload).Error,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
 }

@@ -119,6 +119,7 @@ internal static class DeviceEndpoints
             {
                 id = h.EventId,
                 time = h.Time,
+                deviceTime = h.DeviceTime,
                 diagnosis = h.Diagnosis,
                 trigger = h.Trigger,
                 outcome = h.Outcome,

@@ -70,14 +70,14 @@ internal static class ModelEndpoints
     private static async Task<IResult> UploadAsync(
         string id, string version, string? parent, HttpRequest request, ClaimsPrincipal user, ModelRegistry registry, FleetStoreService store, GatewayUrls urls, CancellationToken cancellationToken)
     {
-        if (DeviceId.Problem(id) is { } idProblem)
+        if (DeviceId.Problem(id, "model id") is { } idProblem)
         {
-            return ApiProblems.Invalid("id", "model id: " + idProblem);
+            return ApiProblems.Invalid("id", idProblem);
         }
 
-        if (DeviceId.Problem(version) is { } versionProblem)
+        if (DeviceId.Problem(version, "model version") is { } versionProblem)
         {
-            return ApiProblems.Invalid("version", "version: " + versionProblem);
+            return ApiProblems.Invalid("version", versionProblem);
         }
 
         var (artifact, goldenJson, problem) = await ReadUploadAsync(request, cancellationToken).ConfigureAwait(false);
@@ -129,7 +129,16 @@ internal static class ModelEndpoints
         string? golden = null;
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
+            {
+                return (null, null, "not a readable multipart upload: " + ex.Message);
+            }
+
             if (form.Files.GetFile("model") is not { } file)
             {
                 return (null, null, "a multipart upload needs a 'model' part (and optionally 'golden')");

@@ -69,14 +69,14 @@ internal static class RolloutEndpoints
             return ApiProblems.Invalid("body", "send { modelId, version, policy?, devices? }");
         }
 
-        if (body.ModelId is null || DeviceId.Problem(body.ModelId) is not null)
+        if (DeviceId.Problem(body.ModelId, "model id") is { } modelProblem)
         {
-            return ApiProblems.Invalid("modelId", "model id: " + (body.ModelId is null ? "required" : DeviceId.Problem(body.ModelId)));
+            return ApiProblems.Invalid("modelId", body.ModelId is null ? "modelId is required" : modelProblem);
         }
 
-        if (body.Version is null || DeviceId.Problem(body.Version) is not null)
+        if (DeviceId.Problem(body.Version, "model version") is { } versionProblem)
         {
-            return ApiProblems.Invalid("version", "version: " + (body.Version is null ? "required" : DeviceId.Problem(body.Version)));
+            return ApiProblems.Invalid("version", body.Version is null ? "version is required" : versionProblem);
         }
 
         if (body.Devices is { } devices)

@@ -12,6 +12,12 @@ internal interface IHealEventStore
     /// <summary>Episodes on a model version with <paramref name="from"/> ≤ time &lt; <paramref name="to"/>, oldest first.</summary>
     Task<HealEventPage> ListByModelVersionAsync(string modelVersion, DateTimeOffset from, DateTimeOffset to, int limit, string? after, CancellationToken cancellationToken);
 
+    /// <summary>Replaces the device's kept output excerpts with these (the latest heal that carried any).</summary>
+    Task SaveWaveformsAsync(HealWaveforms waveforms, CancellationToken cancellationToken);
+
+    /// <summary>The device's kept output excerpts, or null when none were ever sent.</summary>
+    Task<HealWaveforms?> GetWaveformsAsync(string deviceId, CancellationToken cancellationToken);
+
     /// <summary>Counts per (diagnosis, outcome) in the window, for fleet incident detection.</summary>
     Task<IReadOnlyList<HealSignatureCount>> SummarizeAsync(string modelVersion, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
 }

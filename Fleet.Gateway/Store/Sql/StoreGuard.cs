@@ -11,7 +11,7 @@ internal static class StoreGuard
     public const int MaxTokenLength = 64;
 
     /// <summary>Longest free text (reasons, signatures, paths).</summary>
-    public const int MaxTextLength = 4096;
+    public const int MaxTextLength = Fleet.Shared.Protocol.WireLimits.MaxTextLength;
 
     public static string Id(string? value, [CallerArgumentExpression(nameof(value))] string? name = null) =>
         Bounded(value, StoreLimits.MaxIdLength, name);

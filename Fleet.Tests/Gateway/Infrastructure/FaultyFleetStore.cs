@@ -106,6 +106,15 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
 
         public Task<IReadOnlyList<HealSignatureCount>> SummarizeAsync(string modelVersion, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
             inner.SummarizeAsync(modelVersion, from, to, cancellationToken);
+
+        public async Task SaveWaveformsAsync(HealWaveforms waveforms, CancellationToken cancellationToken)
+        {
+            faults.OnWrite();
+            await inner.SaveWaveformsAsync(waveforms, cancellationToken);
+        }
+
+        public Task<HealWaveforms?> GetWaveformsAsync(string deviceId, CancellationToken cancellationToken) =>
+            inner.GetWaveformsAsync(deviceId, cancellationToken);
     }
 
     private sealed class FaultyInsights(IInsightStore inner, StoreFaults faults) : IInsightStore

@@ -36,6 +36,9 @@ internal sealed class TestDevice : IAsyncDisposable
     /// <summary>Answer commands with ok (true, default) or leave them unanswered (false).</summary>
     public bool AnswerCommands { get; set; } = true;
 
+    /// <summary>When set, commands are answered <c>ok: false</c> with this error.</summary>
+    public string? CommandError { get; set; }
+
     public static async Task<TestDevice> ConnectAsync(int port, string id, bool subscribe = true)
     {
         var client = new MqttClient(new MqttClientOptions
@@ -131,8 +134,9 @@ internal sealed class TestDevice : IAsyncDisposable
                     ["v"] = 1,
                     ["seq"] = Interlocked.Increment(ref _seq),
                     ["id"] = command.Value.Id,
-                    ["ok"] = true,
-                    ["result"] = new JsonObject { ["echo"] = command.Value.Name },
+                    ["ok"] = CommandError is null,
+                    ["result"] = CommandError is null ? new JsonObject { ["echo"] = command.Value.Name } : null,
+                    ["error"] = CommandError,
                 };
                 await _client.PublishAsync(MqttRequester.CreateResponse(message, Encoding.UTF8.GetBytes(answer.ToJsonString())), cancellationToken);
             }

@@ -164,4 +164,38 @@ public abstract partial class FleetStoreConformanceTests
         await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.HealEvents.ListByDeviceAsync("pi-1", 10, "bm90LWEtY3Vyc29y", Ct));
         Assert.Empty((await Store.HealEvents.ListByDeviceAsync("pi-1", 10, null, Ct)).Items);
     }
+
+    [Fact]
+    public async Task HealEvent_KeepsTheDevicesOwnTime_BesideTheReceivedTime()
+    {
+        var received = Clock.GetUtcNow();
+        var healed = received - TimeSpan.FromSeconds(34);
+        Assert.True(await Store.HealEvents.AppendAsync(Heal("pi-t", "h-1", received) with { DeviceTime = healed }, Ct));
+        Assert.True(await Store.HealEvents.AppendAsync(Heal("pi-t", "h-2", received + TimeSpan.FromSeconds(1)), Ct));
+
+        var items = (await Store.HealEvents.ListByDeviceAsync("pi-t", 10, null, Ct)).Items;
+
+        Assert.Null(items[0].DeviceTime);
+        Assert.Equal(healed, items[1].DeviceTime);
+        Assert.Equal(received, items[1].Time);
+    }
+
+    [Fact]
+    public async Task Waveforms_AreKeptPerDevice_TheLatestReplacingTheOlder()
+    {
+        Assert.Null(await Store.HealEvents.GetWaveformsAsync("pi-w", Ct));
+        var first = new HealWaveforms("pi-w", "h-1", Clock.GetUtcNow(), "hardware", "healed", 8000, [1, 0, 2, 0], null);
+        await Store.HealEvents.SaveWaveformsAsync(first, Ct);
+        var second = new HealWaveforms("pi-w", "h-2", Clock.GetUtcNow() + TimeSpan.FromSeconds(5), "modelQuality", "unhealable", 16000, [3, 0], [4, 0, 5, 0]);
+        await Store.HealEvents.SaveWaveformsAsync(second, Ct);
+
+        var kept = await Store.HealEvents.GetWaveformsAsync("pi-w", Ct);
+
+        Assert.NotNull(kept);
+        Assert.Equal(("h-2", "modelQuality", "unhealable", 16000), (kept.HealId, kept.Diagnosis, kept.Outcome, kept.SampleRate));
+        Assert.Equal(second.Recorded, kept.Recorded);
+        Assert.Equal([3, 0], kept.Clean);
+        Assert.Equal([4, 0, 5, 0], kept.Corrupted);
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.HealEvents.SaveWaveformsAsync(first with { Clean = new byte[4096] }, Ct));
+    }
 }

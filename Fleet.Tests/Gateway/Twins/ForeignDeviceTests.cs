@@ -59,6 +59,39 @@ public sealed class ForeignDeviceTests(GatewayFixture gateway) : IClassFixture<G
         Assert.Equal(HttpStatusCode.NotFound, (await gateway.Reader.GetAsync($"/api/v1/devices/{id}")).StatusCode);
     }
 
+    [Fact]
+    public async Task ShellDeviceExample_AsPrinted_KeepsItsSubscriberSession_WhileItPublishes()
+    {
+        var id = "shx-" + Guid.NewGuid().ToString("N")[..8];
+        var shard = ShardFromTheSpec(id);
+        var port = gateway.BrokerPort.ToString(CultureInfo.InvariantCulture);
+
+        // docs/PROTOCOL.md's example: a persistent subscriber with the device's id and Last Will, publishes under another id.
+        using var subscriber = ProcessRunner.Start("mosquitto_sub",
+            ["-V", "5", "-h", "127.0.0.1", "-p", port, "-i", id, "-c", "-x", "86400", "-q", "1", "-t", $"fleet/v1/d/{id}/#", "-v",
+             "--will-topic", $"fleet/v1/s/{shard}/{id}/status", "--will-qos", "1", "--will-retain", "--will-payload", """{"v":1,"state":"offline","reason":"lost"}"""]);
+        try
+        {
+            await PubAsync(port, id + "-pub", $"fleet/v1/s/{shard}/{id}/status", """{"v":1,"seq":1,"state":"online"}""", retain: true);
+            await PubAsync(port, id + "-pub", $"fleet/v1/s/{shard}/{id}/report", """{"v":1,"seq":2,"health":"healthy"}""", retain: true);
+            await gateway.DeviceWhenAsync(id, d => d.GetProperty("twin").GetProperty("reported").ValueKind == JsonValueKind.Object, "the shell device's report");
+
+            var put = await gateway.Operator.PutAsJsonAsync($"/api/v1/devices/{id}/desired", new { expectedVersion = 0, thresholds = new { klMax = 0.44 } });
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+            var line = await subscriber.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.StartsWith($"fleet/v1/d/{id}/desired ", line, StringComparison.Ordinal);
+            Assert.False(subscriber.HasExited, "the publishes took the subscriber's session over");
+            var detail = await gateway.DeviceWhenAsync(id, _ => true, "the device");
+            Assert.True(detail.GetProperty("twin").GetProperty("online").GetBoolean());
+        }
+        finally
+        {
+            subscriber.Kill();
+            await subscriber.WaitForExitAsync();
+        }
+    }
+
     /// <summary>FNV-1a-32 of the id mod 64, written from docs/PROTOCOL.md rather than calling Sharding.</summary>
     private static int ShardFromTheSpec(string id)
     {
