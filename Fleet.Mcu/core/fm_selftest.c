@@ -78,7 +78,12 @@ void fm_selftest_run(fm_selftest_t *t, fm_agent_t *a)
 
     /* boot and golden validation */
     i = (uint32_t)boot(t, a, &p);
-    line(t, i == FM_OK && a->source == FM_SRC_ACTIVE && a->health == FM_HEALTHY, "boot provisions the golden bank and validates the golden inputs", a->running->params_size, a->running->chunk_count);
+    if (i != FM_OK) {
+        line(t, 0, "boot provisions the golden bank and validates the golden inputs", (uint32_t)-(int32_t)i, 0);
+        t->print("self-test FAILED: no model could be booted");
+        return;
+    }
+    line(t, a->source == FM_SRC_ACTIVE && a->health == FM_HEALTHY, "boot provisions the golden bank and validates the golden inputs", a->running->params_size, a->running->chunk_count);
     line(t, fm_agent_validate(a) && fm_agent_check(a, 0) == 0, "golden cases bit-exact, every chunk digest matches", a->running->golden_count, a->running->chunk_count);
 
     /* clean windows: false positives */

@@ -114,6 +114,7 @@ public static class McuExportFiles
         text.Append(CultureInfo.InvariantCulture, $"#ifndef FM_IMAGE_{upper}_H\n#define FM_IMAGE_{upper}_H\n#include <stdint.h>\n");
         text.Append(CultureInfo.InvariantCulture, $"#define FM_IMAGE_{upper}_SHA256 \"{export.Sha256}\"\n");
         text.Append(CultureInfo.InvariantCulture, $"#define FM_IMAGE_{upper}_SIZE {export.Image.Length}u\n");
+        text.Append(CultureInfo.InvariantCulture, $"#define FM_IMAGE_{upper}_PARAMS {McuImageWriter.Parameters(export.Model).Length}u\n");
         text.Append("#ifndef FM_IMAGE_SECTION\n#define FM_IMAGE_SECTION(name)\n#endif\n");
         text.Append(CultureInfo.InvariantCulture, $"static const uint8_t fm_image_{id}[{export.Image.Length}] __attribute__((aligned(4))) FM_IMAGE_SECTION(\"{id}\") = {{\n");
         for (var i = 0; i < export.Image.Length; i++)

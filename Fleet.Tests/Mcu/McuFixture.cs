@@ -51,6 +51,53 @@ public sealed class McuFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
+    /// <summary>Builds the Cortex-M4 firmware from the exported images into its own directory; returns the ELF.</summary>
+    public async Task<string> FirmwareAsync(string name, string extraFlags = "", int trials = 50, int clean = 100)
+    {
+        var output = Path.Combine(Build, "cm4-" + name);
+        var make = await ProcessRunner.RunAsync("make", ["-C", McuSource, "cm4", $"OUT={output}", $"GEN={Exported}",
+            $"CM4_EXTRA={extraFlags}", $"FM_SELFTEST_TRIALS={trials}", $"FM_SELFTEST_CLEAN={clean}"], TimeSpan.FromMinutes(3));
+        if (make.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"make cm4 failed: {make.StandardOutput}{make.StandardError}");
+        }
+
+        return Path.Combine(output, "fleet-mcu.elf");
+    }
+
+    /// <summary>
+    /// Runs firmware headless on QEMU mps2-an386 with <c>-icount shift=0</c> (deterministic: one instruction per ns
+    /// of virtual time); UART0 is stdout, semihosting carries only the exit code.
+    /// </summary>
+    public static Task<ProcessRunner.Result> RunQemuAsync(string elf) =>
+        ProcessRunner.RunAsync("qemu-system-arm", ["-M", "mps2-an386", "-cpu", "cortex-m4", "-display", "none", "-monitor", "none",
+            "-serial", "stdio", "-semihosting-config", "enable=on,target=native", "-icount", "shift=0", "-kernel", elf], TimeSpan.FromMinutes(3));
+
+    /// <summary>Allocated ELF sections: name, address, size, whether the load image carries bytes (PROGBITS).</summary>
+    public static async Task<IReadOnlyList<(string Name, long Address, long Size, bool Loaded)>> SectionsAsync(string elf)
+    {
+        var run = await ProcessRunner.RunAsync("arm-none-eabi-readelf", ["-S", "-W", elf], TimeSpan.FromMinutes(1));
+        var sections = new List<(string, long, long, bool)>();
+        foreach (var line in run.StandardOutput.Split('\n'))
+        {
+            var m = System.Text.RegularExpressions.Regex.Match(line, @"\]\s+(\S+)\s+(\S+)\s+([0-9a-f]{8})\s+[0-9a-f]+\s+([0-9a-f]+)\s+\S+\s+(\S*A\S*)\s");
+            if (m.Success)
+            {
+                sections.Add((m.Groups[1].Value, Convert.ToInt64(m.Groups[3].Value, 16), Convert.ToInt64(m.Groups[4].Value, 16), m.Groups[2].Value == "PROGBITS"));
+            }
+        }
+
+        return sections;
+    }
+
+    /// <summary>Flash: every allocated section placed below SRAM, plus the initial values of SRAM data copied from flash.</summary>
+    public static long FlashBytes(IReadOnlyList<(string Name, long Address, long Size, bool Loaded)> sections) =>
+        sections.Where(s => s.Address < 0x2000_0000 || s.Loaded).Sum(s => s.Size);
+
+    /// <summary>SRAM: every allocated section placed in SRAM, the stack reserve included.</summary>
+    public static long RamBytes(IReadOnlyList<(string Name, long Address, long Size, bool Loaded)> sections) =>
+        sections.Where(s => s.Address >= 0x2000_0000).Sum(s => s.Size);
+
     /// <summary>Writes the model's package and exports it through the CLI.</summary>
     private async Task<CliRunner.Run> ExportAsync(ReferenceModel model, string id)
     {
