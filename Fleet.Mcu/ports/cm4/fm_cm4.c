@@ -114,6 +114,11 @@ static void bench(void)
     t1 = ticks_now();
     print_kv("BENCH restore_chunk_instructions", instructions(t1 - t0, cal));
     print_kv("BENCH restore_chunk_count", r.chunks);
+    /* baseline: reloading every parameter from flash, as a restore without chunk digests would have to */
+    ticks_start(); t0 = ticks_now();
+    fm_memcpy(agent.active, agent.running->base + agent.running->params_off, agent.running->params_size);
+    t1 = ticks_now();
+    print_kv("BENCH full_reload_instructions", instructions(t1 - t0, cal));
     ticks_start(); t0 = ticks_now();
     i = (uint32_t)fm_agent_validate(&agent);
     t1 = ticks_now();
