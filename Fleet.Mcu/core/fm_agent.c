@@ -79,6 +79,18 @@ void fm_agent_send_report(fm_agent_t *a)
     send(a, &j, FM_TOPIC_REPORT);
 }
 
+void fm_agent_send_cmd_result(fm_agent_t *a, const char *id, int ok, const char *result_json, const char *error)
+{
+    fm_json_t j;
+    header(a, &j);
+    fm_json_str(&j, "id", id);
+    fm_json_key(&j, "ok"); fm_json_raw(&j, ok ? "true" : "false");
+    fm_json_key(&j, "result"); fm_json_raw(&j, result_json);
+    fm_json_key(&j, "error");
+    if (error) fm_json_str(&j, 0, error); else fm_json_raw(&j, "null");
+    send(a, &j, FM_TOPIC_CMD_RESULT);
+}
+
 static void send_telemetry(fm_agent_t *a)
 {
     fm_json_t j;

@@ -137,6 +137,10 @@ int fm_agent_validate(fm_agent_t *a);
 /* Runs a heal episode now (trigger "command", diagnosis chosen from what the checks find). */
 int fm_agent_heal_now(fm_agent_t *a, const char *trigger);
 void fm_agent_send_status(fm_agent_t *a);
+/* A command (docs/PROTOCOL.md): reportNow, validate, injectFault {"fault":"bitflip"}; answered on cmd-result.
+ * Returns 1 done, 0 refused (answered ok:false), -1 no id (unanswerable, ignored). */
+int fm_agent_command(fm_agent_t *a, const char *json, uint32_t len);
+void fm_agent_send_cmd_result(fm_agent_t *a, const char *id, int ok, const char *result_json, const char *error);
 void fm_agent_send_report(fm_agent_t *a);
 
 /* ---- protocol JSON ---- */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fm_core.h"
+#include "fm_link.h"
 
 static int passed, failed;
 #define CHECK(cond, name) do { if (cond) { passed++; printf("ok - %s\n", name); } else { failed++; printf("not ok - %s (%s:%d)\n", name, __FILE__, __LINE__); } } while (0)
@@ -102,7 +103,8 @@ static int p_load(void *c, fm_persist_t *r) { (void)c; if (!have_stored) return 
 static void p_store(void *c, const fm_persist_t *r) { (void)c; stored = *r; have_stored = 1; }
 static int f_write(void *c, const uint8_t *d, const uint8_t *s, uint32_t n) { (void)c; memcpy((uint8_t *)d, s, n); return 0; }
 static uint32_t f_epoch(void *c) { (void)c; return ++epochs; }
-static void on_send(void *c, fm_topic_t t, const char *j, uint32_t n) { (void)c; (void)t; (void)j; (void)n; sent++; }
+static char last_msg[FM_JSON_MAX + 1]; static fm_topic_t last_topic;
+static void on_send(void *c, fm_topic_t t, const char *j, uint32_t n) { (void)c; memcpy(last_msg, j, n); last_msg[n] = 0; last_topic = t; sent++; }
 
 static void test_agent(const uint8_t *voc, uint32_t vlen, const uint8_t *saf, uint32_t slen)
 {
@@ -131,8 +133,62 @@ static void test_agent(const uint8_t *voc, uint32_t vlen, const uint8_t *saf, ui
     }
     CHECK(fm_agent_init(&a, &p, &port, bank, 100, voc, vlen, saf, slen, active, 1000) == FM_E_CRC && a.health == FM_UNHEALABLE,
           "no image fits the SRAM buffer: init reports unhealable, does not overrun");
+    {
+        static const char validate[] = "{\"v\":1,\"id\":\"c-42\",\"name\":\"validate\",\"args\":{}}";
+        static const char flip[] = "{\"v\":1,\"name\":\"injectFault\",\"id\":\"c-43\",\"args\":{\"fault\":\"bitflip\"}}";
+        static const char drift[] = "{\"v\":1,\"id\":\"c-44\",\"name\":\"injectFault\",\"args\":{\"fault\":\"drift\"}}";
+        static const char noid[] = "{\"v\":1,\"name\":\"validate\"}";
+        fm_agent_init(&a, &p, &port, bank, sizeof bank, voc, vlen, saf, slen, active, sizeof active);
+        CHECK(fm_agent_command(&a, validate, sizeof validate - 1) == 1 && last_topic == FM_TOPIC_CMD_RESULT
+              && strstr(last_msg, "\"id\":\"c-42\",\"ok\":true,\"result\":{\"verdict\":\"pass\",\"cases\":16},\"error\":null}") != 0,
+              "validate command answers verdict pass on cmd-result");
+        CHECK(fm_agent_command(&a, flip, sizeof flip - 1) == 1 && fm_agent_check(&a, 0) == 1 && strstr(last_msg, "\"ok\":true") != 0,
+              "injectFault bitflip flips one bit of the active weights");
+        CHECK(fm_agent_heal_now(&a, "command") == FM_OUT_HEALED && fm_agent_check(&a, 0) == 0, "the flipped bit is healed");
+        CHECK(fm_agent_command(&a, drift, sizeof drift - 1) == 0 && strstr(last_msg, "\"ok\":false") != 0 && strstr(last_msg, "\"error\":\"this MCU") != 0,
+              "an unsupported fault is refused with ok false and an error");
+        sent = 0;
+        CHECK(fm_agent_command(&a, noid, sizeof noid - 1) == -1 && sent == 0, "a command without an id is ignored");
+    }
     p.persist_k = 4; p.persist_n = 3;
     CHECK(fm_agent_init(&a, &p, &port, bank, sizeof bank, voc, vlen, saf, slen, active, sizeof active) == FM_E_FORMAT, "a policy with k > n is refused");
+}
+
+/* docs/MCU-LINK.md's example: a MESSAGE frame, seq 7, status topic, payload {"v":1} */
+static const uint8_t vector[] = { 0xf1, 0xee, 0x02, 0x07, 0x08, 0x00, 0x00, 0x7b, 0x22, 0x76, 0x22, 0x3a, 0x31, 0x7d, 0xf7, 0x7a, 0xa5, 0xb6 };
+
+static int feed_all(fm_link_rx_t *rx, const uint8_t *bytes, uint32_t n, fm_link_frame_t *frames, int max)
+{
+    int count = 0;
+    uint32_t i;
+    fm_link_frame_t f;
+    for (i = 0; i < n; i++)
+        if (fm_link_feed(rx, bytes[i], &f) && count < max) {
+            frames[count] = f;
+            count++;
+            if (count == 1 && max > 1) { static uint8_t keep[FM_LINK_MAX_PAYLOAD]; memcpy(keep, f.payload, f.len); frames[0].payload = keep; }
+        }
+    return count;
+}
+
+static void test_link(void)
+{
+    static fm_link_rx_t rx;
+    uint8_t out[64], stream[256], payload[8] = { 0, '{', '"', 'v', '"', ':', '1', '}' };
+    fm_link_frame_t frames[4];
+    uint32_t n = fm_link_encode(FM_LINK_MESSAGE, 7, payload, 8, out, sizeof out), k = 0;
+    CHECK(n == sizeof vector && memcmp(out, vector, n) == 0, "link: encoder reproduces the spec's example frame");
+    fm_link_rx_init(&rx);
+    CHECK(feed_all(&rx, vector, sizeof vector, frames, 1) == 1 && frames[0].type == FM_LINK_MESSAGE && frames[0].seq == 7 && frames[0].len == 8
+          && memcmp(frames[0].payload, payload, 8) == 0, "link: decoder reads the spec's example frame");
+    /* garbage, a false start (magic + huge length), a frame with a damaged payload, then a good frame, twice */
+    stream[k++] = 0x00; stream[k++] = 0xf1; stream[k++] = 0x13; stream[k++] = 0xf1; stream[k++] = 0xee; stream[k++] = 0x02; stream[k++] = 0; stream[k++] = 0xff; stream[k++] = 0xff;
+    memcpy(stream + k, vector, sizeof vector); stream[k + 9] ^= 0x20; k += sizeof vector;
+    memcpy(stream + k, vector, sizeof vector); k += sizeof vector;
+    memcpy(stream + k, vector, sizeof vector); k += sizeof vector;
+    fm_link_rx_init(&rx);
+    CHECK(feed_all(&rx, stream, k, frames, 4) == 2 && frames[1].seq == 7 && rx.dropped > 0, "link: garbage and a damaged frame are skipped, the next frames are found");
+    CHECK(fm_link_encode(FM_LINK_MESSAGE, 0, out, FM_LINK_MAX_PAYLOAD + 1, stream, sizeof stream) == 0, "link: an oversized payload is not encoded");
 }
 
 int main(int argc, char **argv)
@@ -148,6 +204,7 @@ int main(int argc, char **argv)
     test_image(voc, vlen, "vocoder image opens");
     test_image(saf, slen, "safety image opens");
     test_agent(voc, vlen, saf, slen);
+    test_link();
     printf("%d passed, %d failed\n", passed, failed);
     free(voc); free(saf);
     return failed ? 1 : 0;

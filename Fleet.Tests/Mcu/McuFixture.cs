@@ -65,6 +65,19 @@ public sealed class McuFixture : IAsyncLifetime
         return Path.Combine(output, "fleet-mcu.elf");
     }
 
+    /// <summary>Builds the agent firmware (the MCU on its UART1 link) with the given device id; returns the ELF.</summary>
+    public async Task<string> AgentFirmwareAsync(string deviceId)
+    {
+        var output = Path.Combine(Build, "cm4-agent-" + deviceId);
+        var make = await ProcessRunner.RunAsync("make", ["-C", McuSource, "cm4-agent", $"OUT={output}", $"GEN={Exported}", $"DEVICE_ID={deviceId}"], TimeSpan.FromMinutes(3));
+        if (make.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"make cm4-agent failed: {make.StandardOutput}{make.StandardError}");
+        }
+
+        return Path.Combine(output, "fleet-mcu-agent.elf");
+    }
+
     /// <summary>
     /// Runs firmware headless on QEMU mps2-an386 with <c>-icount shift=0</c> (deterministic: one instruction per ns
     /// of virtual time); UART0 is stdout, semihosting carries only the exit code.

@@ -2,6 +2,7 @@
  * and self-test lines, SysTick counts instructions for the benchmark (under qemu -icount), semihosting only ends
  * the run with the self-test's exit code. Runs the same self-test as the host port, then the benchmark probes. */
 #include "fm_selftest.h"
+#include "fm_link.h"
 #include "vocoder.h"
 #include "vocoder-safety.h"
 
@@ -18,7 +19,7 @@ void fm_semihost_exit(int code);
 
 static uint8_t active[(ACTIVE_MAX + 3u) & ~3u] __attribute__((aligned(4)));
 static fm_agent_t agent;
-static fm_selftest_t test;
+static fm_selftest_t test __attribute__((unused)); /* self-test build only */
 
 /* Flash is reached through a pointer the compiler cannot see through, so reads of the const images are real
  * loads from the banks (which fault injection and the golden-bank programming write). */
@@ -59,7 +60,7 @@ static int flash_write(void *ctx, const uint8_t *dst, const uint8_t *src, uint32
     fm_memcpy((uint8_t *)dst, src, len); /* mps2 "flash" is SSRAM; a real part programs its flash controller here */
     return 0;
 }
-static void flash_flip(void *ctx, const uint8_t *addr, uint8_t mask) { (void)ctx; *(volatile uint8_t *)addr ^= mask; }
+__attribute__((unused)) static void flash_flip(void *ctx, const uint8_t *addr, uint8_t mask) { (void)ctx; *(volatile uint8_t *)addr ^= mask; }
 static uint32_t fresh_epoch(void *ctx) { (void)ctx; return 1u; }
 
 /* SysTick runs from the CPU clock; under -icount shift=0 one instruction is one ns of virtual time, so ticks are
@@ -80,7 +81,7 @@ static uint32_t calibrate(void)
 
 static uint32_t instructions(uint32_t ticks, uint32_t per_1600k) { return (uint32_t)(((uint64_t)ticks * 1600000u + per_1600k / 2) / per_1600k); }
 
-static void bench(void)
+__attribute__((unused)) static void bench(void)
 {
     uint32_t cal = calibrate(), t0, t1, i, first;
     int8_t in[FM_MAX_INPUTS];
@@ -132,7 +133,8 @@ static void bench(void)
     print_kv("BENCH heal_outcome_healed", i == FM_OUT_HEALED);
 }
 
-int main(void)
+#ifndef FM_AGENT_MODE
+static int selftest_main(void)
 {
     uart_init();
     print_line("fleet-mcu: Cortex-M4 self-test");
@@ -165,4 +167,68 @@ int main(void)
         print_line(buf);
     }
     return test.failed ? 1 : 0;
+}
+#endif
+
+#ifdef FM_AGENT_MODE
+/* ---- agent mode: the MCU as a fleet device behind a hub, over the link on UART1 (docs/MCU-LINK.md) ---- */
+#define UART1 0x40005000u
+#ifndef FM_DEVICE_ID
+#define FM_DEVICE_ID "mcu-1"
+#endif
+static uint8_t link_frame[FM_LINK_MAX_PAYLOAD + FM_LINK_OVERHEAD];
+static uint8_t link_message[FM_JSON_MAX + 1];
+static uint8_t link_seq;
+static fm_link_rx_t link_rx;
+
+static void link_send(uint8_t type, const uint8_t *payload, uint32_t len)
+{
+    uint32_t n = fm_link_encode(type, link_seq++, payload, len, link_frame, sizeof link_frame), i;
+    for (i = 0; i < n; i++) { while (REG(UART1 + 0x04) & 1u) {} REG(UART1) = link_frame[i]; }
+}
+
+static void on_link_send(void *ctx, fm_topic_t topic, const char *json, uint32_t len)
+{
+    (void)ctx;
+    link_message[0] = (uint8_t)topic;
+    fm_memcpy(link_message + 1, json, len);
+    link_send(FM_LINK_MESSAGE, link_message, len + 1);
+}
+
+__attribute__((noreturn)) static int agent_main(void)
+{
+    fm_policy_t p;
+    fm_port_t port = { 0, on_link_send, persist_load, persist_store, flash_write, fresh_epoch };
+    fm_sensor_t s;
+    fm_link_frame_t f;
+    int8_t in[FM_MAX_INPUTS];
+    uart_init();
+    REG(UART1 + 0x10) = 16; REG(UART1 + 0x08) = 3; /* TX and RX */
+    fm_link_rx_init(&link_rx);
+    print_line("fleet-mcu: agent " FM_DEVICE_ID " on the link (UART1)");
+    link_send(FM_LINK_HELLO, (const uint8_t *)FM_DEVICE_ID, fm_strlen(FM_DEVICE_ID));
+    fm_policy_default(&p);
+    p.telemetry_every = 64;
+    fm_agent_init(&agent, &p, &port, launder(__golden_bank), (uint32_t)(__golden_bank_end - __golden_bank),
+                  launder(fm_image_vocoder), FM_IMAGE_VOCODER_SIZE, launder(fm_image_vocoder_safety), FM_IMAGE_VOCODER_SAFETY_SIZE,
+                  active, sizeof active);
+    fm_sensor_seed(&s, 7);
+    for (;;) {
+        fm_sensor_sample(&s, agent.running, in);
+        fm_agent_step(&agent, in, agent.out);
+        while (REG(UART1 + 0x04) & 2u) {
+            if (fm_link_feed(&link_rx, (uint8_t)REG(UART1), &f) && f.type == FM_LINK_COMMAND)
+                fm_agent_command(&agent, (const char *)f.payload, f.len);
+        }
+    }
+}
+#endif
+
+int main(void)
+{
+#ifdef FM_AGENT_MODE
+    return agent_main();
+#else
+    return selftest_main();
+#endif
 }
