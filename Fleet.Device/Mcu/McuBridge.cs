@@ -226,7 +226,10 @@ internal sealed class McuBridge(McuBridgeOptions options, TextWriter log)
         }
 
         // Publications are queued in the client's session; awaiting the broker's ack here would stall the link.
-        _ = mqtt.PublishAsync(new MqttApplicationMessage(target, json.ToArray()) { QualityOfService = qos, Retain = retain, CorrelationData = correlation }, cancellationToken).AsTask();
+        var publication = mqtt.PublishAsync(new MqttApplicationMessage(target, json.ToArray()) { QualityOfService = qos, Retain = retain, CorrelationData = correlation }, cancellationToken).AsTask();
+        _ = publication.ContinueWith(
+            t => log.WriteLine($"fleet-device: MCU {deviceId}: publication on {target} failed: {t.Exception!.GetBaseException().Message}"),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
     private static async Task PublishStatusAsync(MqttClient mqtt, string deviceId, byte[] payload, CancellationToken cancellationToken)
