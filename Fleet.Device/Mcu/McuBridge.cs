@@ -16,7 +16,7 @@ namespace Fleet.Device.Mcu;
 /// </summary>
 /// <remarks>Publications wait in the MQTT session while the broker is away; there is no on-disk queue yet, so a
 /// hub restart loses what was not yet acknowledged (the MCU's next report and telemetry carry its state again).</remarks>
-internal sealed class McuBridge(McuBridgeOptions options, TextWriter log)
+internal sealed class McuBridge(McuBridgeOptions options, TextWriter log, TimeProvider time)
 {
     private static readonly byte[] OfflineLost = """{"v":1,"state":"offline","reason":"lost"}"""u8.ToArray();
     private static readonly byte[] OfflineShutdown = """{"v":1,"state":"offline","reason":"shutdown"}"""u8.ToArray();
@@ -101,8 +101,11 @@ internal sealed class McuBridge(McuBridgeOptions options, TextWriter log)
                             if (DeviceId.Problem(id) is { } problem)
                             {
                                 await log.WriteLineAsync($"fleet-device: MCU hello with an invalid device id ignored: {problem}");
+                                break;
                             }
-                            else if (id != deviceId)
+
+                            await SendTimeAsync(cancellationToken);
+                            if (id != deviceId)
                             {
                                 if (mqtt is not null)
                                 {
@@ -143,6 +146,28 @@ internal sealed class McuBridge(McuBridgeOptions options, TextWriter log)
             }
 
             await _link.DisposeAsync();
+        }
+    }
+
+    /// <summary>The hub's clock for the MCU: the epoch it takes when its persisted counter is lost must be newer than any before.</summary>
+    private async Task SendTimeAsync(CancellationToken cancellationToken)
+    {
+        var payload = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(payload, time.GetUtcNow().ToUnixTimeMilliseconds());
+        await WriteFrameAsync(McuFrameType.Time, payload, cancellationToken);
+    }
+
+    private async Task WriteFrameAsync(McuFrameType type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            await _link!.WriteAsync(McuLinkCodec.Encode(type, _sequence++, payload.Span), cancellationToken);
+            await _link.FlushAsync(cancellationToken);
+        }
+        finally
+        {
+            _writeGate.Release();
         }
     }
 
@@ -188,16 +213,7 @@ internal sealed class McuBridge(McuBridgeOptions options, TextWriter log)
             _pendingCommands[id] = (message.ResponseTopic, message.CorrelationData);
         }
 
-        await _writeGate.WaitAsync(cancellationToken);
-        try
-        {
-            await _link!.WriteAsync(McuLinkCodec.Encode(type.Value, _sequence++, message.Payload.Span), cancellationToken);
-            await _link.FlushAsync(cancellationToken);
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        await WriteFrameAsync(type.Value, message.Payload, cancellationToken);
     }
 
     private async Task PublishAsync(MqttClient mqtt, string deviceId, McuTopic topic, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)

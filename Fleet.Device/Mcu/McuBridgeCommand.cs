@@ -25,6 +25,6 @@ internal static class McuBridgeCommand
             c.Cancel = true;
             cts.Cancel();
         });
-        return await new McuBridge(options, Console.Error).RunAsync(cts.Token);
+        return await new McuBridge(options, Console.Error, TimeProvider.System).RunAsync(cts.Token);
     }
 }

@@ -14,6 +14,9 @@ internal enum McuFrameType : byte
 
     /// <summary>Hub → MCU: command JSON.</summary>
     Command = 0x11,
+
+    /// <summary>Hub → MCU: the hub's clock, u64 little-endian milliseconds since 1970, in answer to every hello.</summary>
+    Time = 0x12,
 }
 
 /// <summary>The topic byte of a <see cref="McuFrameType.Message"/> frame: where the hub publishes the payload.</summary>

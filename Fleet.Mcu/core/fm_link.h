@@ -14,7 +14,8 @@ enum {
     FM_LINK_HELLO = 0x01,     /* MCU -> hub: device id (ASCII), once after boot */
     FM_LINK_MESSAGE = 0x02,   /* MCU -> hub: topic kind byte (fm_topic_t) + protocol JSON */
     FM_LINK_DESIRED = 0x10,   /* hub -> MCU: desired-state JSON */
-    FM_LINK_COMMAND = 0x11    /* hub -> MCU: command JSON */
+    FM_LINK_COMMAND = 0x11,   /* hub -> MCU: command JSON */
+    FM_LINK_TIME = 0x12       /* hub -> MCU: u64 LE milliseconds since 1970, sent in answer to every hello */
 };
 
 typedef struct { uint8_t type, seq; const uint8_t *payload; uint32_t len; } fm_link_frame_t;

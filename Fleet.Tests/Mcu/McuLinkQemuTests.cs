@@ -38,8 +38,12 @@ public sealed class McuLinkQemuTests(McuFixture fixture)
 
             var hello = await link.NextAsync(f => f.Type == McuFrameType.Hello, timeout.Token);
             Assert.Equal("mcu-7", Encoding.ASCII.GetString(hello.Payload));
+            var clock = new byte[8];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(clock, 1_795_322_120_000);
+            await stream.WriteAsync(McuLinkCodec.Encode(McuFrameType.Time, 0, clock), timeout.Token);
             var status = WireCodec.DecodeStatus(Body(await link.NextAsync(IsTopic(McuTopic.Status), timeout.Token)));
             Assert.True(status.IsSuccess, status.Error?.ToString());
+            Assert.Equal(1_795_322_120L, status.Value!.Epoch); // a blank persist page takes its epoch from the hub's clock, in seconds
             var report = WireCodec.DecodeReport(Body(await link.NextAsync(IsTopic(McuTopic.Report), timeout.Token)));
             Assert.True(report.IsSuccess, report.Error?.ToString());
             Assert.Equal(("vocoder", "1.0.0", ModelSource.Active), (report.Value!.Model!.Id, report.Value.Model.Version, report.Value.Model.Source));

@@ -61,7 +61,10 @@ static int flash_write(void *ctx, const uint8_t *dst, const uint8_t *src, uint32
     return 0;
 }
 __attribute__((unused)) static void flash_flip(void *ctx, const uint8_t *addr, uint8_t mask) { (void)ctx; *(volatile uint8_t *)addr ^= mask; }
-static uint32_t fresh_epoch(void *ctx) { (void)ctx; return 1u; }
+/* A new epoch must exceed any earlier one of this device: the hub's clock (seconds) when the link delivered it,
+ * else 1 (right only for a gateway that never saw this device). */
+static uint32_t hub_seconds;
+static uint32_t fresh_epoch(void *ctx) { (void)ctx; return hub_seconds ? hub_seconds : 1u; }
 
 /* SysTick runs from the CPU clock; under -icount shift=0 one instruction is one ns of virtual time, so ticks are
  * instructions times a constant this calibration measures (an 8-instruction loop body). */
@@ -207,6 +210,18 @@ __attribute__((noreturn)) static int agent_main(void)
     fm_link_rx_init(&link_rx);
     print_line("fleet-mcu: agent " FM_DEVICE_ID " on the link (UART1)");
     link_send(FM_LINK_HELLO, (const uint8_t *)FM_DEVICE_ID, fm_strlen(FM_DEVICE_ID));
+    {
+        /* Give the hub a moment to answer with its clock (the epoch for a blank persist page); run without it if none. */
+        uint32_t polls;
+        for (polls = 0; polls < 20000000u && !hub_seconds; polls++) {
+            if ((REG(UART1 + 0x04) & 2u) && fm_link_feed(&link_rx, (uint8_t)REG(UART1), &f) && f.type == FM_LINK_TIME && f.len == 8) {
+                uint64_t ms = 0;
+                int b;
+                for (b = 7; b >= 0; b--) ms = (ms << 8) | f.payload[b];
+                hub_seconds = (uint32_t)(ms / 1000u);
+            }
+        }
+    }
     fm_policy_default(&p);
     p.telemetry_every = 64;
     fm_agent_init(&agent, &p, &port, launder(__golden_bank), (uint32_t)(__golden_bank_end - __golden_bank),
