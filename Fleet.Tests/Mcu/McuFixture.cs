@@ -139,7 +139,9 @@ public sealed class McuFixture : IAsyncLifetime
     }
 }
 
-[CollectionDefinition(Name)]
+/// <summary>Runs alone, not beside other collections: QEMU at full speed takes a core, and timing-sensitive end-to-end
+/// tests elsewhere (rollout soaks with real agents) should not share the machine with it.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class McuCollection : ICollectionFixture<McuFixture>
 {
     public const string Name = "mcu";
