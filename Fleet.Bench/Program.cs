@@ -14,6 +14,7 @@ IBenchSuite[] suites =
     new HealingSuite(),
     new Fleet.Bench.Suites.DistillSuite(),
     new Fleet.Bench.Rollouts.RolloutSuite(),
+    new McuSuite(),
 ];
 
 if (args.Length == 0 || args[0] is "list" or "--help" or "-h")

@@ -13,6 +13,11 @@ if (args is ["--storage-torture", var directory])
     return StorageTorture.Run(directory);
 }
 
+if (args is ["--mcu", ..])
+{
+    return await Fleet.Device.Mcu.McuBridgeCommand.RunAsync(args);
+}
+
 if (args is ["--help"] or ["-h"])
 {
     Console.WriteLine(DeviceOptionsLoader.Usage);

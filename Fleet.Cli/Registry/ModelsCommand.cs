@@ -15,6 +15,7 @@ internal static class ModelsCommand
         models.Add(ModelInsightsCommand.Create());
         models.Add(ModelDistillCommand.Create());
         models.Add(ModelShowCommand.Create());
+        models.Add(ModelExportMcuCommand.Create());
         return models.WithConnection();
     }
 

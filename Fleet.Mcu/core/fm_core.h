@@ -1,0 +1,160 @@
+/* Fleet.Mcu core: a self-healing int8 MLP agent for microcontrollers.
+ * C99, freestanding: no malloc, no OS, no libc beyond <stdint.h>/<stddef.h>; no floating point in inference
+ * (the KL divergence of a window uses float, one log per histogram bin, on an FPU or soft-float).
+ * Every buffer is owned by the caller (the port); the core keeps all state in fm_agent_t. */
+#ifndef FM_CORE_H
+#define FM_CORE_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define FM_AGENT_NAME "fleet-mcu/1.0.0"
+#define FM_MAX_LAYERS 5
+#define FM_MAX_WIDTH 256
+#define FM_MAX_INPUTS 16
+#define FM_MAX_BINS 255
+#define FM_MAX_CHUNKS 64
+#define FM_MAX_BUDGET 8
+#define FM_JSON_MAX 768
+#define FM_SEQ_BLOCK 64u
+
+enum { FM_OK = 0, FM_E_MAGIC = -1, FM_E_FORMAT = -2, FM_E_BOUNDS = -3, FM_E_CRC = -4, FM_E_SHAPE = -5, FM_E_SPACE = -6 };
+
+/* ---- the flash image (layout: Fleet.Mcu/README.md; written by Fleet.Shared.Mcu.McuImageWriter) ---- */
+typedef struct {
+    const uint8_t *base;
+    uint32_t size;
+    const char *id, *version;
+    uint8_t layers, hidden_act, output_act, bins;
+    uint16_t sizes[FM_MAX_LAYERS + 1];
+    uint32_t params_off, params_size, chunk_size, chunk_count, digests_off, golden_off;
+    uint16_t golden_count, window;
+    uint32_t lut_off, baseline_off, binmap_off, inbox_off;
+    float out_scale, kl_max;
+    uint32_t params_crc;
+} fm_image_t;
+
+uint32_t fm_crc32c(uint32_t crc, const uint8_t *data, uint32_t len); /* pass 0 to start; returns the final CRC */
+int fm_image_open(fm_image_t *img, const uint8_t *flash, uint32_t len);
+uint32_t fm_image_digest(const fm_image_t *img, uint32_t chunk);
+uint32_t fm_chunk_len(const fm_image_t *img, uint32_t chunk);
+/* scratch: 2 * FM_MAX_WIDTH bytes. params: the parameter section (SRAM copy or flash). */
+void fm_infer(const fm_image_t *img, const uint8_t *params, const int8_t *in, int8_t *out, int8_t *scratch);
+float fm_ln(float x);
+
+/* ---- sensor stand-in: xorshift32 over the image's input box (Fleet.Shared.Mcu.McuSensor) ---- */
+typedef struct { uint32_t state; } fm_sensor_t;
+void fm_sensor_seed(fm_sensor_t *s, uint32_t seed);
+uint32_t fm_sensor_next(fm_sensor_t *s);
+void fm_sensor_sample(fm_sensor_t *s, const fm_image_t *img, int8_t *in);
+
+/* ---- the agent ---- */
+typedef enum { FM_SRC_ACTIVE = 0, FM_SRC_FACTORY = 1, FM_SRC_SAFETY = 2 } fm_source_t;
+typedef enum { FM_HEALTHY = 0, FM_DEGRADED = 1, FM_HEALING = 2, FM_UNHEALABLE = 3 } fm_health_t;
+typedef enum { FM_TOPIC_STATUS = 0, FM_TOPIC_REPORT = 1, FM_TOPIC_TELEMETRY = 2, FM_TOPIC_EVENTS = 3, FM_TOPIC_CMD_RESULT = 4 } fm_topic_t;
+typedef enum { FM_RUNG_RESTORE = 0, FM_RUNG_FACTORY = 1, FM_RUNG_SAFETY = 2 } fm_rung_t;
+typedef enum { FM_OUT_NONE = 0, FM_OUT_HEALED, FM_OUT_UNHEALABLE, FM_OUT_BUDGET } fm_outcome_t;
+
+typedef struct {
+    uint32_t digest_period;   /* windows between full digest checks */
+    uint8_t persist_k, persist_n; /* KL must exceed its threshold in k of the last n windows */
+    uint8_t budget_max;       /* heals allowed per budget_period windows (<= FM_MAX_BUDGET) */
+    uint32_t budget_period, backoff_initial, backoff_max, streak_reset; /* in windows */
+    uint32_t telemetry_every; /* windows between telemetry messages (0: never) */
+} fm_policy_t;
+
+typedef struct { uint32_t magic, epoch, seq_block, crc; } fm_persist_t;
+
+typedef struct {
+    void *ctx;
+    /* one protocol payload (UTF-8 JSON, not NUL-terminated) for the uplink */
+    void (*send)(void *ctx, fm_topic_t topic, const char *json, uint32_t len);
+    int (*persist_load)(void *ctx, fm_persist_t *rec);        /* 1: rec filled */
+    void (*persist_store)(void *ctx, const fm_persist_t *rec);
+    int (*flash_write)(void *ctx, const uint8_t *dst, const uint8_t *src, uint32_t len); /* golden bank only */
+    uint32_t (*fresh_epoch)(void *ctx);                        /* a new epoch when the counter is lost */
+} fm_port_t;
+
+typedef struct {
+    fm_rung_t rung; uint8_t pass; uint8_t refused;
+    uint32_t chunks; /* restore: chunks copied */
+    uint32_t first_chunk;
+} fm_rung_result_t;
+
+typedef struct {
+    fm_outcome_t outcome;
+    const char *diagnosis, *trigger;
+    uint8_t rung_count;
+    fm_rung_result_t rungs[3];
+    uint32_t detected_window;
+} fm_heal_result_t;
+
+typedef struct {
+    fm_policy_t policy;
+    fm_port_t port;
+    const uint8_t *golden_bank; uint32_t golden_bank_len;
+    fm_image_t golden, factory, safety;
+    uint8_t golden_ok, safety_ok;
+    const fm_image_t *running;
+    fm_source_t source;
+    uint8_t *active; uint32_t active_cap;
+    /* observation */
+    uint32_t hist[FM_MAX_BINS];
+    float ln_q[FM_MAX_BINS];
+    uint32_t in_window, windows, inferences;
+    uint64_t persist_bits;
+    float last_kl;
+    uint32_t kl_exceeded_windows;
+    uint64_t bad_chunks; /* set by fm_agent_check: the restore rung copies only these */
+    /* heal budget, clocked in windows */
+    uint32_t budget_at[FM_MAX_BUDGET]; uint8_t budget_used;
+    uint32_t streak, last_heal; uint8_t has_healed, refusal_sent;
+    /* protocol */
+    uint32_t seq, seq_block, epoch, heals, desired_version;
+    fm_health_t health;
+    fm_heal_result_t last_heal_result;
+    char json[FM_JSON_MAX];
+    int8_t scratch[2 * FM_MAX_WIDTH];
+    int8_t out[FM_MAX_WIDTH];
+} fm_agent_t;
+
+void fm_policy_default(fm_policy_t *p);
+/* Opens the images, provisions an empty golden bank from the factory image, loads the golden parameters into
+ * SRAM (factory, then safety, when the golden image fails), validates, restores seq/epoch, sends status + report. */
+int fm_agent_init(fm_agent_t *a, const fm_policy_t *policy, const fm_port_t *port,
+                  const uint8_t *golden_bank, uint32_t golden_bank_len,
+                  const uint8_t *factory, uint32_t factory_len,
+                  const uint8_t *safety, uint32_t safety_len,
+                  uint8_t *active, uint32_t active_cap);
+/* One inference on the active weights; closes a window every img->window inferences (KL, digests, ladder).
+ * Returns 1 when a heal episode ran in this call (see a->last_heal_result), else 0. */
+int fm_agent_step(fm_agent_t *a, const int8_t *in, int8_t *out);
+/* Digest check of every active chunk against the running image; returns the mismatch count, first in *first. */
+uint32_t fm_agent_check(fm_agent_t *a, uint32_t *first);
+/* Restore rung alone (the chunks of the last fm_agent_check); exposed for tests and the benchmark. */
+void fm_agent_restore(fm_agent_t *a, fm_rung_result_t *r);
+/* Golden-input validation of the running model: digests match and every golden case is bit-exact. */
+int fm_agent_validate(fm_agent_t *a);
+/* Runs a heal episode now (trigger "command", diagnosis chosen from what the checks find). */
+int fm_agent_heal_now(fm_agent_t *a, const char *trigger);
+void fm_agent_send_status(fm_agent_t *a);
+/* A command (docs/PROTOCOL.md): reportNow, validate, injectFault {"fault":"bitflip"}; answered on cmd-result.
+ * Returns 1 done, 0 refused (answered ok:false), -1 no id (unanswerable, ignored). */
+int fm_agent_command(fm_agent_t *a, const char *json, uint32_t len);
+void fm_agent_send_cmd_result(fm_agent_t *a, const char *id, int ok, const char *result_json, const char *error);
+void fm_agent_send_report(fm_agent_t *a);
+
+/* ---- protocol JSON ---- */
+typedef struct { char *buf; uint32_t cap, len; uint8_t overflow; } fm_json_t;
+void fm_json_init(fm_json_t *j, char *buf, uint32_t cap);
+void fm_json_raw(fm_json_t *j, const char *s);
+void fm_json_str(fm_json_t *j, const char *key, const char *value); /* value: printable ASCII, escaped */
+void fm_json_u32(fm_json_t *j, const char *key, uint32_t value);
+void fm_json_fixed(fm_json_t *j, const char *key, float value);    /* 6 decimals */
+void fm_json_key(fm_json_t *j, const char *key);
+void fm_json_uint(fm_json_t *j, uint32_t value);
+
+/* freestanding helpers */
+void fm_memcpy(void *dst, const void *src, uint32_t n);
+int fm_memcmp(const void *a, const void *b, uint32_t n);
+uint32_t fm_strlen(const char *s);
+#endif
