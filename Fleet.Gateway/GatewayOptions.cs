@@ -60,6 +60,9 @@ internal sealed record GatewayOptions
     /// <summary>How long a command waits for the device's answer unless the request says otherwise.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How the gateway's actor system forms its Akka cluster (one node joining itself by default).</summary>
+    public Cluster.ClusterOptions Cluster { get; init; } = new();
+
     /// <summary>Validates the options, returning every problem found.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -102,6 +105,7 @@ internal sealed record GatewayOptions
         }
 
         problems.AddRange(Rollouts.Validate());
+        problems.AddRange(Cluster.Validate());
         if (PublicUrl is not null && !Uri.TryCreate(PublicUrl, UriKind.Absolute, out _))
         {
             problems.Add($"Fleet:PublicUrl '{PublicUrl}' is not an absolute URL.");

@@ -195,9 +195,7 @@ internal sealed class GatewaySuite : IBenchSuite
             var replies = new List<Task<TwinSnapshot>>(batch);
             for (var i = start; i < Math.Min(count, start + batch); i++)
             {
-                var reply = new TaskCompletionSource<TwinSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
-                gateway.Runtime.Devices.Tell(new GetTwin(string.Create(CultureInfo.InvariantCulture, $"idle-{i}"), reply));
-                replies.Add(reply.Task);
+                replies.Add(gateway.Runtime.Devices.Ask<TwinSnapshot>(new GetTwin(string.Create(CultureInfo.InvariantCulture, $"idle-{i}")), TimeSpan.FromMinutes(5), cancellationToken));
             }
 
             await Task.WhenAll(replies).WaitAsync(TimeSpan.FromMinutes(5), cancellationToken);

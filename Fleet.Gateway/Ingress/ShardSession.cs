@@ -42,6 +42,7 @@ internal sealed class ShardSession : IAsyncDisposable
     private MqttClient? _accepting;
     private Task _reopening = Task.CompletedTask;
     private int _failures;
+    private long _nextAckId;
     private int _retirements;
 
     public ShardSession(int shard, int shardCount, Broker.EmbeddedBroker broker, IActorRef region, TwinCounters counters, DurabilityPolicy policy, TimeProvider time, ILogger logger)
@@ -130,15 +131,14 @@ internal sealed class ShardSession : IAsyncDisposable
             return;
         }
 
-        var persisted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _region.Tell(new DeviceMessage(address.DeviceId, _shard, address.Kind, message.Payload, persisted));
+        var ackId = Interlocked.Increment(ref _nextAckId);
         try
         {
-            await persisted.Task.WaitAsync(_policy.AcknowledgeTimeout, _time, cancellationToken).ConfigureAwait(false);
+            await _region.Ask<Persisted>(new DeviceMessage(address.DeviceId, _shard, address.Kind, message.Payload, ackId), _policy.AcknowledgeTimeout, cancellationToken).ConfigureAwait(false);
             _failures = 0;
             return;
         }
-        catch (TimeoutException)
+        catch (AskTimeoutException)
         {
             GatewayLog.PersistTimedOut(_logger, address.DeviceId, message.Topic, _policy.AcknowledgeTimeout);
         }

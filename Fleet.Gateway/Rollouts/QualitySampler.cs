@@ -22,31 +22,20 @@ internal sealed class QualitySampler(IFleetStore store, IActorRef devices, TimeS
     public async Task<IReadOnlyDictionary<string, DeviceQuality>> ReadAsync(IEnumerable<string> ids, bool withHistory, CancellationToken cancellationToken)
     {
         var asks = ids.Select(id =>
-        {
-            var reply = new TaskCompletionSource<TwinSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
-            devices.Tell(new GetTwin(id, reply));
-            var history = new TaskCompletionSource<MetricPoint[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (withHistory)
-            {
-                devices.Tell(new GetMetricHistory(id, TelemetryHistory.DefaultCapacity, history));
-            }
-            else
-            {
-                history.SetResult([]);
-            }
-
-            return (Id: id, Task: reply.Task.WaitAsync(askTimeout, cancellationToken), History: history.Task.WaitAsync(askTimeout, cancellationToken));
-        }).ToList();
+        (
+            Id: id,
+            Twin: devices.AskTwinAsync<TwinSnapshot>(new GetTwin(id), askTimeout, cancellationToken),
+            History: withHistory
+                ? devices.AskTwinAsync<MetricPoint[]>(new GetMetricHistory(id, TelemetryHistory.DefaultCapacity), askTimeout, cancellationToken)
+                : Task.FromResult<MetricPoint[]?>([])
+        )).ToList();
         var found = new Dictionary<string, DeviceQuality>(asks.Count, StringComparer.Ordinal);
-        foreach (var (id, task, history) in asks)
+        foreach (var (id, twin, history) in asks)
         {
-            try
+            // An unavailable twin (no answer in time) is sampled on the next tick.
+            if (await twin.ConfigureAwait(false) is { } snapshot && await history.ConfigureAwait(false) is { } points)
             {
-                found[id] = DeviceQuality.From(await task.ConfigureAwait(false)) with { History = await history.ConfigureAwait(false) };
-            }
-            catch (Exception ex) when (ex is TimeoutException or TwinStoppedException)
-            {
-                // An unavailable twin is sampled on the next tick.
+                found[id] = DeviceQuality.From(snapshot) with { History = points };
             }
         }
 

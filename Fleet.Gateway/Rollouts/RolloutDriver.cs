@@ -154,17 +154,8 @@ internal sealed partial class RolloutDriver
 
     private async Task<DesiredOutcome?> SetDesiredAsync(string deviceId, ModelManifest model, string actor, CancellationToken cancellationToken)
     {
-        var reply = new TaskCompletionSource<DesiredOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _devices.Tell(new SetDesired(deviceId, null, model, null, actor, reply));
-        try
-        {
-            return await reply.Task.WaitAsync(_options.TwinTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is TimeoutException or TwinStoppedException)
-        {
-            // The twin is restarting; the device stays "updating" and the next step re-sends its desired state.
-            return null;
-        }
+        // Null when the twin is restarting: the device stays "updating" and the next step re-sends its desired state.
+        return await _devices.AskTwinAsync<DesiredOutcome>(new SetDesired(deviceId, null, model, null, actor), _options.TwinTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task RecordAsync(RolloutRun run, string deviceId, int wave, string outcome, CancellationToken cancellationToken)

@@ -151,7 +151,8 @@ internal sealed class FleetSupervisor : ActorBase
                     var page = await _store.Devices.ListAsync(new DeviceQuery(Limit: 500, After: after, ModelVersion: incident.ModelVersion), CancellationToken.None).ConfigureAwait(false);
                     foreach (var device in page.Items)
                     {
-                        _devices.Tell(new SetDesired(device.Id, null, manifest, null, "fleet-supervisor", new TaskCompletionSource<DesiredOutcome>(TaskCreationOptions.RunContinuationsAsynchronously)));
+                        // Ordered, not asked: each device's next report tells whether it rolled back.
+                        _devices.Tell(new SetDesired(device.Id, null, manifest, null, "fleet-supervisor"), sender: null);
                         ordered++;
                     }
 

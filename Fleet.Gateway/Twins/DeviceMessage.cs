@@ -3,5 +3,8 @@ using Fleet.Shared.Protocol;
 namespace Fleet.Gateway.Twins;
 
 /// <summary>A message a device published, as ingress hands it to the twin (payload still undecoded).</summary>
-/// <param name="Persisted">Completed once the twin has stored what must be stored (QoS 1 kinds); ingress acknowledges after it.</param>
-internal sealed record DeviceMessage(string DeviceId, int Shard, TopicKind Kind, ReadOnlyMemory<byte> Payload, TaskCompletionSource? Persisted) : ITwinMessage;
+/// <param name="AckId">
+/// Set for QoS 1 kinds: the twin answers the sender with <see cref="Persisted"/> carrying it once it has stored what
+/// must be stored (or with a <c>Status.Failure</c>), and ingress acknowledges after that. Null: nobody waits.
+/// </param>
+internal sealed record DeviceMessage(string DeviceId, int Shard, TopicKind Kind, ReadOnlyMemory<byte> Payload, long? AckId) : ITwinMessage;

@@ -11,7 +11,7 @@ internal sealed partial class DeviceTwin
 {
     private long _commandCounter;
 
-    private void OnSendCommand(SendCommand command)
+    private void OnSendCommand(SendCommand command, IActorRef? replyTo)
     {
         var request = new CommandRequest
         {
@@ -19,16 +19,15 @@ internal sealed partial class DeviceTwin
             Name = command.Name,
             Args = command.Args,
         };
-        (_pendingCommands ??= new Dictionary<string, TaskCompletionSource<CommandResult>>(StringComparer.Ordinal))[request.Id] = command.Reply;
+        (_pendingCommands ??= new Dictionary<string, IActorRef?>(StringComparer.Ordinal))[request.Id] = replyTo;
         Timers.StartSingleTimer(("command", request.Id), new TwinInternal.CommandExpired(request.Id), _services.Options.CommandTimeout * 3);
         var id = _deviceId;
         var publisher = _services.Publisher;
-        var reply = command.Reply;
-        _tail = PublishCommandAsync(_tail, publisher, id, request, reply);
+        _tail = PublishCommandAsync(_tail, publisher, id, request, replyTo, Self);
     }
 
     /// <summary>Sends after the writes before it; a failed write earlier in the chain stays failed (see <see cref="Persist"/>).</summary>
-    private static async Task<bool> PublishCommandAsync(Task<bool> previous, DevicePublisher publisher, string id, CommandRequest request, TaskCompletionSource<CommandResult> reply)
+    private static async Task<bool> PublishCommandAsync(Task<bool> previous, DevicePublisher publisher, string id, CommandRequest request, IActorRef? replyTo, IActorRef self)
     {
         var stored = await previous.ConfigureAwait(false);
         try
@@ -38,7 +37,7 @@ internal sealed partial class DeviceTwin
         catch (Exception ex) when (!ex.IsFatal())
         {
             // A command that cannot be sent fails its caller; the twin itself is fine.
-            reply.TrySetException(ex);
+            replyTo?.Tell(new Status.Failure(ex), self);
         }
 
         return stored;
@@ -59,17 +58,17 @@ internal sealed partial class DeviceTwin
         if (_pendingCommands is not null && _pendingCommands.Remove(result.Id, out var pending))
         {
             Timers.Cancel(("command", result.Id));
-            pending.TrySetResult(result);
+            pending?.Tell(result, Self);
         }
 
-        message.Persisted?.TrySetResult();
+        Acknowledge(message);
     }
 
-    private void OnSetQuarantine(SetQuarantine request)
+    private void OnSetQuarantine(SetQuarantine request, IActorRef? replyTo)
     {
         if (!_registered)
         {
-            request.Reply.TrySetResult(false);
+            replyTo?.Tell(false, Self);
             return;
         }
 
@@ -84,14 +83,14 @@ internal sealed partial class DeviceTwin
         var id = _deviceId;
         var reason = request.Reason;
         var actor = request.Actor;
-        var reply = request.Reply;
+        var self = Self;
         Persist(async store =>
         {
             var changed = await store.Devices.SetQuarantineAsync(id, reason, CancellationToken.None).ConfigureAwait(false);
             var details = JsonSerializer.Serialize(new Dictionary<string, string?> { ["reason"] = reason });
             await store.Audit.AppendAsync(actor, reason is null ? "device.release" : "device.quarantine", id, details, CancellationToken.None).ConfigureAwait(false);
-            reply.TrySetResult(changed);
-        });
+            replyTo?.Tell(changed, self);
+        }, replyTo);
     }
 
     private void OnSupervisorDecision(ModelSupervisorDecision decision)
@@ -100,14 +99,14 @@ internal sealed partial class DeviceTwin
         if (decision.Command is { } name)
         {
             // The supervisor's own commands are fire-and-forget: the device's next report and events tell the outcome.
-            OnSendCommand(new SendCommand(_deviceId, name, null, new TaskCompletionSource<CommandResult>(TaskCreationOptions.RunContinuationsAsynchronously)));
+            OnSendCommand(new SendCommand(_deviceId, name, null), replyTo: null);
             var id = _deviceId;
             Persist(store => store.Audit.AppendAsync("model-supervisor", "device.command." + name, id, JsonSerializer.Serialize(new Dictionary<string, string> { ["reason"] = decision.Reason }), CancellationToken.None));
         }
 
         if (decision.Quarantine && !_quarantined)
         {
-            OnSetQuarantine(new SetQuarantine(_deviceId, decision.Reason, "model-supervisor", new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)));
+            OnSetQuarantine(new SetQuarantine(_deviceId, decision.Reason, "model-supervisor"), replyTo: null);
             _services.FleetSupervisor?.Tell(new DeviceEscalated(_deviceId, decision.Reason));
         }
     }

@@ -11,18 +11,18 @@ namespace Fleet.Gateway.Twins;
 
 internal sealed partial class DeviceTwin
 {
-    private void OnSetDesired(SetDesired request)
+    private void OnSetDesired(SetDesired request, IActorRef replyTo)
     {
         if (!_registered)
         {
-            request.Reply.TrySetResult(new DesiredOutcome(DesiredStatus.UnknownDevice, 0));
+            replyTo.Tell(new DesiredOutcome(DesiredStatus.UnknownDevice, 0), Self);
             return;
         }
 
         if (request.Model is not null && _quarantined)
         {
             // A quarantined device gets no new models until an operator releases it.
-            request.Reply.TrySetResult(new DesiredOutcome(DesiredStatus.Quarantined, _desired?.Version ?? 0));
+            replyTo.Tell(new DesiredOutcome(DesiredStatus.Quarantined, _desired?.Version ?? 0), Self);
             return;
         }
 
@@ -40,8 +40,8 @@ internal sealed partial class DeviceTwin
                 self.Tell(new TwinInternal.DesiredStored(stored));
             }
 
-            request.Reply.TrySetResult(outcome.Result);
-        });
+            replyTo.Tell(outcome.Result, self);
+        }, replyTo);
     }
 
     /// <summary>

@@ -45,9 +45,9 @@ internal sealed partial class DeviceTwin
         }
     }
 
-    private void OnGetMetricHistory(GetMetricHistory get) => get.Reply.TrySetResult(_history?.Telemetry?.Latest(get.Points) ?? []);
+    private void OnGetMetricHistory(GetMetricHistory get) => Sender.Tell(_history?.Telemetry?.Latest(get.Points) ?? [], Self);
 
-    private void OnGetWaveforms(GetWaveforms get) => get.Reply.TrySetResult(_history?.Waveforms);
+    private void OnGetWaveforms(GetWaveforms get) => Sender.Tell(new LatestWaveforms(_history?.Waveforms), Self);
 
     private static byte[]? Pcm(byte[]? samples) =>
         samples is { Length: > 0 } s && s.Length % sizeof(short) == 0 && s.Length <= HealOutputSnippets.MaxSamples * sizeof(short) ? s : null;

@@ -61,17 +61,17 @@ internal sealed partial class DeviceTwin
     {
         _services.Counters.Rejected.Increment();
         GatewayLog.MessageRejected(_services.Logger, _deviceId, message.Kind.ToString(), why);
-        message.Persisted?.TrySetResult();
+        Acknowledge(message);
     }
 
     private void Duplicate(DeviceMessage message)
     {
         _services.Counters.Duplicates.Increment();
-        if (message.Persisted is { } persisted)
+        if (message.AckId is not null)
         {
             // A redelivery may overtake the write of its first copy (ingress gave up waiting for it):
             // acknowledge only once everything before it is stored.
-            Persist(_ => Task.CompletedTask, persisted);
+            PersistAcked(message, _ => Task.CompletedTask);
         }
     }
 
@@ -101,7 +101,7 @@ internal sealed partial class DeviceTwin
         var update = new ReportedUpdate(json, epoch, report.Seq, health, report.Model?.Id, report.Model?.Version);
         _reported = new ReportedState(json, epoch, report.Seq, health, report.Model?.Id, report.Model?.Version, _services.Time.GetUtcNow());
         var id = _deviceId;
-        Persist(store => store.Twins.SetReportedAsync(id, update, CancellationToken.None), message.Persisted);
+        PersistAcked(message, store => store.Twins.SetReportedAsync(id, update, CancellationToken.None));
         Reconcile(report);
     }
 
@@ -172,7 +172,7 @@ internal sealed partial class DeviceTwin
             Persist(store => store.Devices.TouchAsync(id, CancellationToken.None));
         }
 
-        message.Persisted?.TrySetResult();
+        Acknowledge(message);
     }
 
     private void OnStatus(DeviceMessage message)
@@ -203,7 +203,7 @@ internal sealed partial class DeviceTwin
         var online = _online;
         var id = _deviceId;
         _lastTouched = _services.Time.GetUtcNow();
-        Persist(store => store.Devices.SetPresenceAsync(id, online, CancellationToken.None), message.Persisted);
+        PersistAcked(message, store => store.Devices.SetPresenceAsync(id, online, CancellationToken.None));
     }
 
     private void OnEvent(DeviceMessage message)
@@ -230,7 +230,7 @@ internal sealed partial class DeviceTwin
         {
             case HealEvent heal:
                 KeepWaveforms(heal);
-                StoreHeal(heal, message.Payload, message.Persisted);
+                StoreHeal(heal, message);
                 break;
             case UpdateEvent update:
                 _lastUpdateJson = Encoding.UTF8.GetString(message.Payload.Span);
@@ -239,23 +239,24 @@ internal sealed partial class DeviceTwin
                     ModelFailed(new ModelFailure("update", update.Reason ?? "update rolled back", update.ModelVersion));
                 }
 
-                message.Persisted?.TrySetResult();
+                Acknowledge(message);
                 break;
             case InsightEvent insight:
-                StoreInsight(insight, message.Payload, message.Persisted);
+                StoreInsight(insight, message);
                 break;
             case ValidationEvent:
                 _lastValidationJson = Encoding.UTF8.GetString(message.Payload.Span);
-                message.Persisted?.TrySetResult();
+                Acknowledge(message);
                 break;
             default:
-                message.Persisted?.TrySetResult();
+                Acknowledge(message);
                 break;
         }
     }
 
-    private void StoreHeal(HealEvent heal, ReadOnlyMemory<byte> payload, TaskCompletionSource? persisted)
+    private void StoreHeal(HealEvent heal, DeviceMessage message)
     {
+        var payload = message.Payload;
         // The rungs are stored as the device sent them (already validated by WireCodec).
         using var document = JsonDocument.Parse(payload);
         var rungs = document.RootElement.TryGetProperty("rungs", out var rungsElement) ? rungsElement.GetRawText() : "[]";
@@ -272,20 +273,21 @@ internal sealed partial class DeviceTwin
             heal.ModelVersion ?? _report?.Model?.Version ?? "unknown",
             heal.Ts);
         var self = Self;
-        Persist(async store =>
+        PersistAcked(message, async store =>
         {
             if (await store.HealEvents.AppendAsync(record, CancellationToken.None).ConfigureAwait(false))
             {
                 self.Tell(new TwinInternal.HealStored(heal));
             }
-        }, persisted);
+        });
     }
 
-    private void StoreInsight(InsightEvent insight, ReadOnlyMemory<byte> payload, TaskCompletionSource? persisted)
+    private void StoreInsight(InsightEvent insight, DeviceMessage message)
     {
+        var payload = message.Payload;
         // Kept as sent (the wire codec validated it); the insight aggregator reads the region sketch from it.
         var record = new NewInsight(_deviceId, insight.ModelVersion ?? _report?.Model?.Version ?? "unknown", insight.Signature, Encoding.UTF8.GetString(payload.Span));
-        Persist(store => store.Insights.AppendAsync(record, CancellationToken.None), persisted);
+        PersistAcked(message, store => store.Insights.AppendAsync(record, CancellationToken.None));
     }
 
     private void OnHealStored(HealEvent heal)

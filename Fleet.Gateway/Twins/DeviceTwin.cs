@@ -46,7 +46,7 @@ internal sealed partial class DeviceTwin : ActorBase
     private TwinMetrics? _metrics;
     private long _republishedFor = -1;
     private DateTimeOffset _republishedAt;
-    private Dictionary<string, TaskCompletionSource<CommandResult>>? _pendingCommands;
+    private Dictionary<string, IActorRef?>? _pendingCommands;
     private IActorRef? _modelSupervisor;
     private ModelSupervisorState? _supervision;
     private string? _lastUpdateJson;
@@ -74,9 +74,9 @@ internal sealed partial class DeviceTwin : ActorBase
         _services.Counters.TwinStopped();
         if (_pendingCommands is not null)
         {
-            foreach (var pending in _pendingCommands.Values)
+            foreach (var asker in _pendingCommands.Values)
             {
-                pending.TrySetException(new OperationCanceledException("the twin stopped before the device answered"));
+                asker?.Tell(new Status.Failure(new OperationCanceledException("the twin stopped before the device answered")), Self);
             }
         }
     }
@@ -113,8 +113,8 @@ internal sealed partial class DeviceTwin : ActorBase
             case DeviceMessage device:
                 OnDeviceMessage(device);
                 break;
-            case GetTwin get:
-                get.Reply.TrySetResult(Snapshot());
+            case GetTwin:
+                Sender.Tell(Snapshot(), Self);
                 break;
             case GetMetricHistory history:
                 OnGetMetricHistory(history);
@@ -123,13 +123,13 @@ internal sealed partial class DeviceTwin : ActorBase
                 OnGetWaveforms(waveforms);
                 break;
             case SetDesired set:
-                OnSetDesired(set);
+                OnSetDesired(set, Sender);
                 break;
             case SendCommand command:
-                OnSendCommand(command);
+                OnSendCommand(command, Sender);
                 break;
             case SetQuarantine quarantine:
-                OnSetQuarantine(quarantine);
+                OnSetQuarantine(quarantine, Sender);
                 break;
             case ModelSupervisorDecision decision:
                 OnSupervisorDecision(decision);
@@ -215,22 +215,38 @@ internal sealed partial class DeviceTwin : ActorBase
         }
     }
 
-    /// <summary>Appends a store write (or publication) to the twin's ordered chain; <paramref name="done"/> completes after it.</summary>
+    /// <summary>
+    /// Appends a store write (or publication) to the twin's ordered chain. After it, <paramref name="replyTo"/> gets
+    /// <paramref name="answer"/> (when given), or a <see cref="Status.Failure"/> when the write failed.
+    /// </summary>
     /// <remarks>
     /// A failed write is retried with backoff (<see cref="Ingress.DurabilityPolicy"/>); when it still fails, it and
-    /// every later write of this incarnation fail without running (their <paramref name="done"/> faults, so ingress
-    /// leaves those messages unacknowledged) and the twin fails, to be rehydrated from what the store holds.
+    /// every later write of this incarnation fail without running (their askers get a failure, so ingress leaves those
+    /// messages unacknowledged) and the twin fails, to be rehydrated from what the store holds.
     /// </remarks>
-    private void Persist(Func<IFleetStore, Task> write, TaskCompletionSource? done = null)
+    private void Persist(Func<IFleetStore, Task> write, IActorRef? replyTo = null, object? answer = null)
     {
-        _tail = RunAfterAsync(_tail, write, _services, done, Self);
+        _tail = RunAfterAsync(_tail, write, _services, replyTo, answer, Self);
     }
 
-    private static async Task<bool> RunAfterAsync(Task<bool> previous, Func<IFleetStore, Task> write, TwinServices services, TaskCompletionSource? done, IActorRef self)
+    /// <summary>Answers the sender of a QoS 1 device message that needs no write of its own.</summary>
+    private void Acknowledge(DeviceMessage message)
+    {
+        if (message.AckId is { } ack)
+        {
+            Sender.Tell(new Persisted(ack), Self);
+        }
+    }
+
+    /// <summary>Persists for a device message: its sender gets <see cref="Persisted"/> after the write when it asked for an ack.</summary>
+    private void PersistAcked(DeviceMessage message, Func<IFleetStore, Task> write) =>
+        Persist(write, message.AckId is null ? null : Sender, message.AckId is { } ack ? new Persisted(ack) : null);
+
+    private static async Task<bool> RunAfterAsync(Task<bool> previous, Func<IFleetStore, Task> write, TwinServices services, IActorRef? replyTo, object? answer, IActorRef self)
     {
         if (!await previous.ConfigureAwait(false))
         {
-            done?.TrySetException(new TwinPersistenceException("an earlier store write of this twin failed; the twin restarts from the store"));
+            replyTo?.Tell(new Status.Failure(new TwinPersistenceException("an earlier store write of this twin failed; the twin restarts from the store")), self);
             return false;
         }
 
@@ -240,7 +256,11 @@ internal sealed partial class DeviceTwin : ActorBase
             try
             {
                 await write(services.Store).ConfigureAwait(false);
-                done?.TrySetResult();
+                if (answer is not null)
+                {
+                    replyTo?.Tell(answer, self);
+                }
+
                 return true;
             }
             catch (Exception ex) when (!ex.IsFatal())
@@ -248,7 +268,7 @@ internal sealed partial class DeviceTwin : ActorBase
                 // Bad input is a bug no retry can mend; anything else may be a passing database fault.
                 if (attempt >= policy.WriteAttempts || ex is ArgumentException)
                 {
-                    done?.TrySetException(ex);
+                    replyTo?.Tell(new Status.Failure(ex), self);
                     self.Tell(new TwinInternal.PersistFailed(ex));
                     return false;
                 }

@@ -1,7 +1,9 @@
 using System.Text.Json;
-using Fleet.Shared.Protocol;
 
 namespace Fleet.Gateway.Twins;
 
-/// <summary>Sends a command to the device and completes <paramref name="Reply"/> with its answer.</summary>
-internal sealed record SendCommand(string DeviceId, string Name, JsonElement? Args, TaskCompletionSource<CommandResult> Reply) : ITwinMessage;
+/// <summary>
+/// Sends a command to the device; answered to the sender with the device's <c>CommandResult</c>, or a
+/// <c>Status.Failure</c> when it could not be sent or the twin stopped first.
+/// </summary>
+internal sealed record SendCommand(string DeviceId, string Name, JsonElement? Args) : ITwinMessage;

@@ -1,4 +1,4 @@
 namespace Fleet.Gateway.Twins;
 
-/// <summary>Quarantines (reason) or releases (null) the device.</summary>
-internal sealed record SetQuarantine(string DeviceId, string? Reason, string Actor, TaskCompletionSource<bool> Reply) : ITwinMessage;
+/// <summary>Quarantines (a reason) or releases (null) a device; answered to the sender with whether it is registered (bool).</summary>
+internal sealed record SetQuarantine(string DeviceId, string? Reason, string Actor) : ITwinMessage;

@@ -3,8 +3,9 @@ using Fleet.Shared.Actors;
 namespace Fleet.Gateway.Twins;
 
 /// <summary>
-/// Fails the reply of any twin message that became a dead letter (its twin stopped with it still queued),
-/// so ingress does not wait out its persist timeout on a shard and API callers get an answer at once.
+/// Answers the asker of any twin message that became a dead letter (its twin stopped with it still queued) with a
+/// <see cref="Status.Failure"/> of <see cref="TwinStoppedException"/>, so ingress does not wait out its persist
+/// timeout on a shard and API callers get an answer at once.
 /// </summary>
 internal sealed class UndeliveredTwinMessages : ActorBase
 {
@@ -14,29 +15,11 @@ internal sealed class UndeliveredTwinMessages : ActorBase
 
     protected override void OnReceive(object message)
     {
-        if (message is not DeadLetter { Message: ITwinMessage lost })
+        if (message is not DeadLetter { Message: ITwinMessage lost, Sender: { } asker } || lost is DeviceMessage { AckId: null })
         {
             return;
         }
 
-        var why = new TwinStoppedException($"the twin of {lost.DeviceId} stopped before handling the message");
-        switch (lost)
-        {
-            case DeviceMessage device:
-                device.Persisted?.TrySetException(why);
-                break;
-            case GetTwin get:
-                get.Reply.TrySetException(why);
-                break;
-            case SetDesired set:
-                set.Reply.TrySetException(why);
-                break;
-            case SendCommand command:
-                command.Reply.TrySetException(why);
-                break;
-            case SetQuarantine quarantine:
-                quarantine.Reply.TrySetException(why);
-                break;
-        }
+        asker.Tell(new Status.Failure(new TwinStoppedException($"the twin of {lost.DeviceId} stopped before handling the message")), Self);
     }
 }

@@ -95,7 +95,7 @@ internal static class DeviceEndpoints
             return ApiProblems.NotFound($"device {id} is not registered");
         }
 
-        var twin = await AskTwinAsync<TwinSnapshot>(runtime, reply => new GetTwin(id, reply), TwinTimeout, cancellationToken).ConfigureAwait(false);
+        var twin = await runtime.Devices.AskTwinAsync<TwinSnapshot>(new GetTwin(id), TwinTimeout, cancellationToken).ConfigureAwait(false);
         var heals = await runtime.Store.HealEvents.ListByDeviceAsync(id, 20, null, cancellationToken).ConfigureAwait(false);
         return Results.Ok(new
         {
@@ -170,7 +170,7 @@ internal static class DeviceEndpoints
 
         var thresholds = body.Thresholds is { } th ? new ThresholdSettings { KlMax = th.KlMax, InputShiftMax = th.InputShiftMax } : null;
         var actor = user.Identity?.Name ?? "?";
-        var outcome = await AskTwinAsync<DesiredOutcome>(runtime, reply => new SetDesired(id, expected, manifest, thresholds, actor, reply), TwinTimeout, cancellationToken).ConfigureAwait(false);
+        var outcome = await runtime.Devices.AskTwinAsync<DesiredOutcome>(new SetDesired(id, expected, manifest, thresholds, actor), TwinTimeout, cancellationToken).ConfigureAwait(false);
         return outcome?.Status switch
         {
             DesiredStatus.Written => Results.Ok(new { version = outcome.Version }),
@@ -209,7 +209,7 @@ internal static class DeviceEndpoints
         CommandResult? result;
         try
         {
-            result = await AskTwinAsync<CommandResult>(runtime, reply => new SendCommand(id, name, argsValue, reply), timeout, cancellationToken).ConfigureAwait(false);
+            result = await runtime.Devices.AskTwinAsync<CommandResult>(new SendCommand(id, name, argsValue), timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException ex)
         {
@@ -237,23 +237,8 @@ internal static class DeviceEndpoints
     private static async Task<IResult> SetQuarantineAsync(string id, string? reason, ClaimsPrincipal user, FleetRuntime runtime, CancellationToken cancellationToken)
     {
         var actor = user.Identity?.Name ?? "?";
-        var changed = await AskTwinAsync<bool>(runtime, reply => new SetQuarantine(id, reason, actor, reply), TwinTimeout, cancellationToken).ConfigureAwait(false);
+        var changed = await runtime.Devices.AskTwinAsync<bool>(new SetQuarantine(id, reason, actor), TwinTimeout, cancellationToken).ConfigureAwait(false);
         return changed ? Results.Ok(new { quarantined = reason is not null, reason }) : ApiProblems.NotFound($"device {id} is not registered");
-    }
-
-    /// <summary>Sends a twin a message carrying its reply; default on timeout.</summary>
-    internal static async Task<T?> AskTwinAsync<T>(FleetRuntime runtime, Func<TaskCompletionSource<T>, ITwinMessage> create, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var reply = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        runtime.Devices.Tell(create(reply));
-        try
-        {
-            return await reply.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is TimeoutException or TwinStoppedException)
-        {
-            return default;
-        }
     }
 
     private static JsonElement? Json(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();

@@ -35,7 +35,7 @@ internal static class DeviceHistoryEndpoints
         }
 
         var count = points ?? TelemetryHistory.DefaultCapacity;
-        var history = await DeviceEndpoints.AskTwinAsync<MetricPoint[]>(runtime, reply => new GetMetricHistory(id, count, reply), TwinTimeout, cancellationToken).ConfigureAwait(false);
+        var history = await runtime.Devices.AskTwinAsync<MetricPoint[]>(new GetMetricHistory(id, count), TwinTimeout, cancellationToken).ConfigureAwait(false);
         return history is null
             ? ApiProblems.Timeout($"the twin of {id} did not answer")
             : Results.Ok(new { id, capacity = TelemetryHistory.DefaultCapacity, points = history.Select(MetricPointView.Of) });
@@ -48,18 +48,12 @@ internal static class DeviceHistoryEndpoints
             return problem;
         }
 
-        var reply = new TaskCompletionSource<OutputWaveforms?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        runtime.Devices.Tell(new GetWaveforms(id, reply));
-        OutputWaveforms? waveforms;
-        try
-        {
-            waveforms = await reply.Task.WaitAsync(TwinTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is TimeoutException or TwinStoppedException)
+        if (await runtime.Devices.AskTwinAsync<LatestWaveforms>(new GetWaveforms(id), TwinTimeout, cancellationToken).ConfigureAwait(false) is not { } latest)
         {
             return ApiProblems.Timeout($"the twin of {id} did not answer");
         }
 
+        var waveforms = latest.Heal;
         // No excerpts yet is an answer, not an error: the page shows "none yet" without a failed request.
         return Results.Ok(waveforms is null
             ? new { id, heal = (object?)null }

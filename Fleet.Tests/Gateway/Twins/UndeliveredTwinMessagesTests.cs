@@ -7,25 +7,34 @@ namespace Fleet.Tests.Gateway.Twins;
 public sealed class UndeliveredTwinMessagesTests
 {
     [Fact]
-    public async Task MessageToAStoppedTwin_FailsItsReply_InsteadOfLeavingIngressWaiting()
+    public async Task AskOfAStoppedTwin_IsAnsweredWithAFailure_InsteadOfWaitingOutItsTimeout()
     {
         await using var system = ActorSystem.Create("undelivered");
         system.ActorOf(Props.Create(() => new UndeliveredTwinMessages()), "undelivered");
         var stopped = system.ActorOf(Props.Create(() => new UndeliveredTwinMessages()), "a-twin");
+        var terminated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        system.ActorOf(Props.Create(() => new Watcher(stopped, terminated)), "watcher");
         system.Stop(stopped);
-        var persisted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var snapshot = new TaskCompletionSource<TwinSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await terminated.Task;
 
-        // Sent until the stop has taken effect: then they are dead letters.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!persisted.Task.IsCompleted && DateTime.UtcNow < deadline)
+        // The twin is gone, so each request is a dead letter and its failure comes at once (the asks' own timeout
+        // is far beyond the test's).
+        var ask = TimeSpan.FromMinutes(10);
+        await Assert.ThrowsAsync<TwinStoppedException>(() => stopped.Ask<Persisted>(new DeviceMessage("dev-1", 3, TopicKind.Report, ReadOnlyMemory<byte>.Empty, 1), ask));
+        await Assert.ThrowsAsync<TwinStoppedException>(() => stopped.Ask<TwinSnapshot>(new GetTwin("dev-1"), ask));
+        await Assert.ThrowsAsync<TwinStoppedException>(() => stopped.Ask<DesiredOutcome>(new SetDesired("dev-1", null, null, null, "test"), ask));
+    }
+
+    private sealed class Watcher(IActorRef target, TaskCompletionSource terminated) : ActorBase
+    {
+        protected override void PreStart() => Context.Watch(target);
+
+        protected override void OnReceive(object message)
         {
-            stopped.Tell(new DeviceMessage("dev-1", 3, TopicKind.Report, ReadOnlyMemory<byte>.Empty, persisted));
-            await Task.WhenAny(persisted.Task, Task.Delay(50));
+            if (message is Terminated)
+            {
+                terminated.TrySetResult();
+            }
         }
-
-        stopped.Tell(new GetTwin("dev-1", snapshot));
-        await Assert.ThrowsAsync<TwinStoppedException>(() => persisted.Task.WaitAsync(TimeSpan.FromSeconds(30)));
-        await Assert.ThrowsAsync<TwinStoppedException>(() => snapshot.Task.WaitAsync(TimeSpan.FromSeconds(30)));
     }
 }

@@ -1,0 +1,97 @@
+using System.Net;
+
+namespace Fleet.Gateway.Cluster;
+
+/// <summary>
+/// How the gateway's actor system forms its Akka cluster (<c>Fleet:Cluster</c>). The default is one node that
+/// joins itself on loopback with an OS-chosen port, so nothing is exposed beyond the machine.
+/// </summary>
+internal sealed record ClusterOptions
+{
+    /// <summary>The actor system's name; seed node addresses must name it.</summary>
+    public const string SystemName = "fleet-gateway";
+
+    /// <summary>The address remoting binds and advertises.</summary>
+    public string Hostname { get; init; } = "127.0.0.1";
+
+    /// <summary>The remoting port; 0 lets the OS choose (a single node, or a node that only joins others).</summary>
+    public int Port { get; init; }
+
+    /// <summary>Addresses of the nodes to join (<c>akka.tcp://fleet-gateway@host:port</c>); empty: the node joins itself.</summary>
+    public IReadOnlyList<string> SeedNodes { get; init; } = [];
+
+    public SplitBrainStrategy SplitBrain { get; init; } = SplitBrainStrategy.KeepMajority;
+
+    /// <summary>The minimum surviving side for <see cref="SplitBrainStrategy.StaticQuorum"/>.</summary>
+    public int? QuorumSize { get; init; }
+
+    /// <summary>How long membership must be stable before the split brain resolver decides (Akka's rule of thumb: log10(nodes) × 10 s).</summary>
+    public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>True when the node forms a cluster of its own.</summary>
+    public bool JoinsItself => SeedNodes.Count == 0;
+
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(Hostname) || Uri.CheckHostName(Hostname) == UriHostNameType.Unknown)
+        {
+            problems.Add($"Fleet:Cluster:Hostname '{Hostname}' is not a host name or IP address.");
+        }
+
+        if (Port is < 0 or > 65535)
+        {
+            problems.Add($"Fleet:Cluster:Port {Port} is not a TCP port (0 lets the OS choose).");
+        }
+
+        foreach (var seed in SeedNodes)
+        {
+            if (SeedProblem(seed) is { } problem)
+            {
+                problems.Add($"Fleet:Cluster:SeedNodes '{seed}': {problem}");
+            }
+        }
+
+        if (!Enum.IsDefined(SplitBrain))
+        {
+            problems.Add($"Fleet:Cluster:SplitBrain {SplitBrain} is not one of {string.Join(", ", Enum.GetNames<SplitBrainStrategy>())}.");
+        }
+
+        if (SplitBrain == SplitBrainStrategy.StaticQuorum && QuorumSize is not >= 1)
+        {
+            problems.Add("Fleet:Cluster:QuorumSize (at least 1) is required with SplitBrain StaticQuorum.");
+        }
+
+        if (SplitBrain != SplitBrainStrategy.StaticQuorum && QuorumSize is not null)
+        {
+            problems.Add("Fleet:Cluster:QuorumSize applies only to SplitBrain StaticQuorum.");
+        }
+
+        if (StableAfter <= TimeSpan.Zero || StableAfter > TimeSpan.FromMinutes(5))
+        {
+            problems.Add($"Fleet:Cluster:StableAfter {StableAfter} must be positive and at most 5 minutes.");
+        }
+
+        return problems;
+    }
+
+    private static string? SeedProblem(string seed)
+    {
+        if (!Uri.TryCreate(seed, UriKind.Absolute, out var uri) || uri.Scheme != "akka.tcp")
+        {
+            return "not an akka.tcp:// address";
+        }
+
+        if (uri.UserInfo != SystemName)
+        {
+            return $"names system '{uri.UserInfo}', not '{SystemName}'";
+        }
+
+        if (uri.IsDefaultPort || uri.Port is < 1 or > 65535)
+        {
+            return "a seed node needs an explicit port";
+        }
+
+        return uri.AbsolutePath is "" or "/" ? null : "must not carry a path";
+    }
+}

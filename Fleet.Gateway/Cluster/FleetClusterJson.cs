@@ -1,0 +1,25 @@
+using System.Text.Json.Serialization;
+using Fleet.Gateway.Twins;
+using Fleet.Shared.Protocol;
+
+namespace Fleet.Gateway.Cluster;
+
+/// <summary>Source-generated JSON for the cluster messages other than the device message (see <see cref="FleetClusterSerializer"/>).</summary>
+/// <remarks>Telemetry values may be NaN (not reported), hence named floating-point literals.</remarks>
+[JsonSourceGenerationOptions(NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(Persisted))]
+[JsonSerializable(typeof(GetTwin))]
+[JsonSerializable(typeof(SetDesired))]
+[JsonSerializable(typeof(SendCommand))]
+[JsonSerializable(typeof(SetQuarantine))]
+[JsonSerializable(typeof(GetMetricHistory))]
+[JsonSerializable(typeof(GetWaveforms))]
+[JsonSerializable(typeof(CrashTwin))]
+[JsonSerializable(typeof(TwinSnapshot))]
+[JsonSerializable(typeof(DesiredOutcome))]
+[JsonSerializable(typeof(CommandResult))]
+[JsonSerializable(typeof(LatestWaveforms))]
+[JsonSerializable(typeof(MetricPoint[]))]
+[JsonSerializable(typeof(HealObserved))]
+[JsonSerializable(typeof(DeviceEscalated))]
+internal sealed partial class FleetClusterJson : JsonSerializerContext;
