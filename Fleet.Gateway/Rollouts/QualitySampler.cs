@@ -11,7 +11,7 @@ namespace Fleet.Gateway.Rollouts;
 /// rolling means), heal episodes on the version in the window, failed golden validations of the version, and the failed
 /// updates the caller counted.
 /// </summary>
-internal sealed class QualitySampler(IFleetStore store, IActorRef devices, TimeSpan askTimeout)
+internal sealed class QualitySampler(IFleetStore store, IActorRef devices, TimeSpan askTimeout, TimeProvider time)
 {
     private const int HealPage = 500;
 
@@ -35,7 +35,7 @@ internal sealed class QualitySampler(IFleetStore store, IActorRef devices, TimeS
                 history.SetResult([]);
             }
 
-            return (Id: id, Task: reply.Task.WaitAsync(askTimeout, cancellationToken), History: history.Task.WaitAsync(askTimeout, cancellationToken));
+            return (Id: id, Task: reply.Task.WaitAsync(askTimeout, time, cancellationToken), History: history.Task.WaitAsync(askTimeout, time, cancellationToken));
         }).ToList();
         var found = new Dictionary<string, DeviceQuality>(asks.Count, StringComparer.Ordinal);
         foreach (var (id, task, history) in asks)

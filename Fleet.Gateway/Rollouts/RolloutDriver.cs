@@ -36,7 +36,7 @@ internal sealed partial class RolloutDriver
         _options = options;
         _time = time;
         _logger = logger;
-        _sampler = new QualitySampler(store, devices, options.TwinTimeout);
+        _sampler = new QualitySampler(store, devices, options.TwinTimeout, time);
     }
 
     /// <summary>Plans and stores a new rollout, or says why not. The caller guarantees no other rollout of the model is active.</summary>
@@ -158,7 +158,7 @@ internal sealed partial class RolloutDriver
         _devices.Tell(new SetDesired(deviceId, null, model, null, actor, reply));
         try
         {
-            return await reply.Task.WaitAsync(_options.TwinTimeout, cancellationToken).ConfigureAwait(false);
+            return await reply.Task.WaitAsync(_options.TwinTimeout, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is TimeoutException or TwinStoppedException)
         {

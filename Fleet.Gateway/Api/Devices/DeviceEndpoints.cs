@@ -247,7 +247,7 @@ internal static class DeviceEndpoints
         runtime.Devices.Tell(create(reply));
         try
         {
-            return await reply.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            return await reply.Task.WaitAsync(timeout, runtime.Time, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is TimeoutException or TwinStoppedException)
         {

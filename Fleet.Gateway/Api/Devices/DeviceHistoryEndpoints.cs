@@ -53,7 +53,7 @@ internal static class DeviceHistoryEndpoints
         OutputWaveforms? waveforms;
         try
         {
-            waveforms = await reply.Task.WaitAsync(TwinTimeout, cancellationToken).ConfigureAwait(false);
+            waveforms = await reply.Task.WaitAsync(TwinTimeout, runtime.Time, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is TimeoutException or TwinStoppedException)
         {
