@@ -69,7 +69,7 @@ internal sealed class ChildProcess : IAsyncDisposable
         {
             // SIGTERM lets the gateway stop its managed broker; kill only if it does not comply.
             Shared.Servers.NativeSignals.Terminate(_process.Id);
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10), CliClock.Time);
             try
             {
                 await _process.WaitForExitAsync(grace.Token).ConfigureAwait(false);

@@ -104,11 +104,11 @@ internal static class DemoCommand
 
         try
         {
-            var wait = seconds > 0 ? Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken) : Task.Delay(Timeout.Infinite, cancellationToken);
-            var nextSummary = DateTime.UtcNow.AddSeconds(5);
+            var wait = seconds > 0 ? Task.Delay(TimeSpan.FromSeconds(seconds), CliClock.Time, cancellationToken) : Task.Delay(Timeout.InfiniteTimeSpan, CliClock.Time, cancellationToken);
+            var nextSummary = CliClock.Time.GetUtcNow().AddSeconds(5);
             while (!wait.IsCompleted)
             {
-                await Task.WhenAny(wait, Task.Delay(500, cancellationToken)).ConfigureAwait(false);
+                await Task.WhenAny(wait, Task.Delay(TimeSpan.FromMilliseconds(500), CliClock.Time, cancellationToken)).ConfigureAwait(false);
                 if (gateway.HasExited)
                 {
                     await Console.Error.WriteLineAsync($"fleet demo: the gateway exited with code {gateway.ExitCode}; see {gatewayLog}");
@@ -121,9 +121,9 @@ internal static class DemoCommand
                     return 1;
                 }
 
-                if (DateTime.UtcNow >= nextSummary)
+                if (CliClock.Time.GetUtcNow() >= nextSummary)
                 {
-                    nextSummary = DateTime.UtcNow.AddSeconds(5);
+                    nextSummary = CliClock.Time.GetUtcNow().AddSeconds(5);
                     Console.WriteLine(await DemoSummary.FetchLineAsync(http, cancellationToken).ConfigureAwait(false));
                 }
             }
@@ -139,8 +139,8 @@ internal static class DemoCommand
 
     private static async Task<JsonElement?> WaitReadyAsync(HttpClient http, ChildProcess gateway, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline && !gateway.HasExited)
+        var deadline = CliClock.Time.GetUtcNow().AddSeconds(60);
+        while (CliClock.Time.GetUtcNow() < deadline && !gateway.HasExited)
         {
             try
             {
@@ -148,7 +148,7 @@ internal static class DemoCommand
             }
             catch (HttpRequestException)
             {
-                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(200), CliClock.Time, cancellationToken).ConfigureAwait(false);
             }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

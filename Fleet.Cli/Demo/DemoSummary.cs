@@ -14,7 +14,7 @@ internal static class DemoSummary
         {
             var summary = await http.GetFromJsonAsync<JsonElement>("/api/v1/fleet/summary", cancellationToken).ConfigureAwait(false);
             var line = new StringBuilder();
-            line.Append(CultureInfo.InvariantCulture, $"{DateTime.Now:HH:mm:ss}  devices {summary.GetProperty("total").GetInt32()}, online {summary.GetProperty("online").GetInt32()}");
+            line.Append(CultureInfo.InvariantCulture, $"{CliClock.Time.GetLocalNow():HH:mm:ss}  devices {summary.GetProperty("total").GetInt32()}, online {summary.GetProperty("online").GetInt32()}");
             if (summary.TryGetProperty("byHealth", out var health))
             {
                 line.Append("  |");
@@ -38,7 +38,7 @@ internal static class DemoSummary
         }
         catch (HttpRequestException ex)
         {
-            return $"{DateTime.Now:HH:mm:ss}  (summary unavailable: {ex.Message})";
+            return $"{CliClock.Time.GetLocalNow():HH:mm:ss}  (summary unavailable: {ex.Message})";
         }
     }
 }

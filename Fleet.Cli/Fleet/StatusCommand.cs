@@ -40,7 +40,7 @@ internal static class StatusCommand
                 {
                     try
                     {
-                        await Task.Delay(period, ct).ConfigureAwait(false);
+                        await Task.Delay(period, CliClock.Time, ct).ConfigureAwait(false);
                     }
                     catch (OperationCanceledException)
                     {

@@ -45,7 +45,7 @@ internal static class ModelDistillCommand
                         return current;
                     }
 
-                    await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), CliClock.Time, ct).ConfigureAwait(false);
                 }
             }).ConfigureAwait(false);
             if (output.Json)

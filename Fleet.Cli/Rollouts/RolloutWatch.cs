@@ -31,7 +31,7 @@ internal static class RolloutWatch
                             return;
                         }
 
-                        await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
+                        await Task.Delay(Poll, CliClock.Time, cancellationToken).ConfigureAwait(false);
                         rollout = await client.GetAsync(path, cancellationToken).ConfigureAwait(false);
                     }
                 }).ConfigureAwait(false);
@@ -41,7 +41,7 @@ internal static class RolloutWatch
         {
             while (!IsOver(rollout))
             {
-                await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Poll, CliClock.Time, cancellationToken).ConfigureAwait(false);
                 rollout = await client.GetAsync(path, cancellationToken).ConfigureAwait(false);
             }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Fleet.Device.Healing;
 using Fleet.Device.Inference;
 using Fleet.Device.Monitoring;
@@ -46,6 +45,9 @@ internal sealed class DeviceCore : IFaultTarget, IDisposable
 
     public ModelCatalog? Catalog { get; init; }
 
+    /// <summary>The clock inference latency and heal time are measured with; the system clock unless a test passes one.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Output excerpts attached to heal events (null: none).</summary>
     public OutputSnippet? Snippet { get; init; }
 
@@ -54,7 +56,7 @@ internal sealed class DeviceCore : IFaultTarget, IDisposable
 
     public long Inferences => _inferences;
 
-    /// <summary>Stopwatch ticks spent closing windows (digests, KL, thresholds, drift), for the bench's breakdown.</summary>
+    /// <summary>Timestamp ticks of <see cref="Time"/> (Stopwatch ticks with the system clock) spent closing windows (digests, KL, thresholds, drift), for the bench's breakdown.</summary>
     public long CloseTicks => _closeTicks;
 
     /// <summary>The last output frame (the application's audio).</summary>
@@ -91,9 +93,9 @@ internal sealed class DeviceCore : IFaultTarget, IDisposable
             }
 
             _untilSample = _sampleEvery;
-            var t0 = Stopwatch.GetTimestamp();
+            var t0 = Time.GetTimestamp();
             Host.Infer(_controls);
-            var latencyUs = Stopwatch.GetElapsedTime(t0).TotalMicroseconds + InjectedLatencyUs;
+            var latencyUs = Time.GetElapsedTime(t0).TotalMicroseconds + InjectedLatencyUs;
             Snippet?.Offer(_position + i, _windowSize, Host.Output);
             Watchdog.Observe(_controls, latencyUs);
             // Activation statistics need fewer samples than the output histogram.
@@ -107,19 +109,19 @@ internal sealed class DeviceCore : IFaultTarget, IDisposable
         }
 
         _position = 0;
-        var closing = Stopwatch.GetTimestamp();
+        var closing = Time.GetTimestamp();
         var verdict = Watchdog.CloseWindow(Host, _temperature());
         Snippet?.WindowClosed(verdict);
-        _closeTicks += Stopwatch.GetTimestamp() - closing;
+        _closeTicks += Time.GetTimestamp() - closing;
         if (verdict.CallsForHeal)
         {
             // The sketch is built only when an insight may need it.
             Healer.Sketch = Watchdog.LastSketch;
         }
 
-        var healStarted = Stopwatch.GetTimestamp();
+        var healStarted = Time.GetTimestamp();
         var episode = Healer.OnWindow(verdict, Host);
-        var healTime = Stopwatch.GetElapsedTime(healStarted);
+        var healTime = Time.GetElapsedTime(healStarted);
         if (episode is not null)
         {
             episode = Snippet is { } snippet && episode.Heal is { } heal ? episode with { Heal = snippet.Attach(heal) } : episode;

@@ -50,7 +50,7 @@ internal sealed class McuBridge(McuBridgeOptions options, TextWriter log, TimePr
                             await log.WriteLineAsync($"fleet-device: MCU link {options.Link} not reachable yet ({ex.SocketErrorCode}); retrying");
                         }
 
-                        await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+                        await Task.Delay(TimeSpan.FromMilliseconds(500), TimeProvider.System, cancellationToken);
                     }
                 }
 

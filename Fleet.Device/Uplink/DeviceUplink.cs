@@ -138,7 +138,7 @@ internal sealed class DeviceUplink : IAsyncDisposable
     {
         if (_client.IsConnected)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time);
             try
             {
                 await Status(DeviceState.Offline, OfflineReason.Shutdown, timeout.Token).ConfigureAwait(false);

@@ -86,7 +86,7 @@ internal static class BrokerPidFile
         _ = NativeSignals.Terminate(pid);
         for (var i = 0; i < 100 && IsAlive(pid); i++)
         {
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, cancellationToken).ConfigureAwait(false);
         }
 
         if (IsAlive(pid))

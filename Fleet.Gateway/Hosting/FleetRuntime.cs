@@ -37,7 +37,10 @@ internal sealed class FleetRuntime(
     private ActorSystem? _system;
     private DevicePublisher? _publisher;
     private FleetSummary? _summary;
-    private Timer? _summaryTimer;
+    private ITimer? _summaryTimer;
+
+    /// <summary>The gateway's clock; edges that wait for a twin time out on it.</summary>
+    public TimeProvider Time => timeProvider;
 
     /// <summary>Routes <see cref="ITwinMessage"/>s to twins.</summary>
     public IActorRef Devices { get; private set; } = null!;
@@ -100,7 +103,7 @@ internal sealed class FleetRuntime(
         }
 
         RegisterGauges();
-        _summaryTimer = new Timer(_ => _ = RefreshSummaryAsync(), null, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        _summaryTimer = timeProvider.CreateTimer(_ => _ = RefreshSummaryAsync(), null, TimeSpan.Zero, TimeSpan.FromSeconds(5));
         GatewayLog.IngressStarted(_logger, options.ShardCount, broker.Host, broker.Port);
     }
 

@@ -11,7 +11,7 @@ namespace Fleet.Gateway.Rollouts;
 /// rolling means), heal episodes on the version in the window, failed golden validations of the version, and the failed
 /// updates the caller counted.
 /// </summary>
-internal sealed class QualitySampler(IFleetStore store, IActorRef devices, TimeSpan askTimeout)
+internal sealed class QualitySampler(IFleetStore store, IActorRef devices, TimeSpan askTimeout, TimeProvider time)
 {
     private const int HealPage = 500;
 
@@ -24,9 +24,9 @@ internal sealed class QualitySampler(IFleetStore store, IActorRef devices, TimeS
         var asks = ids.Select(id =>
         (
             Id: id,
-            Twin: devices.AskTwinAsync<TwinSnapshot>(new GetTwin(id), askTimeout, cancellationToken),
+            Twin: devices.AskTwinAsync<TwinSnapshot>(new GetTwin(id), askTimeout, time, cancellationToken),
             History: withHistory
-                ? devices.AskTwinAsync<MetricPoint[]>(new GetMetricHistory(id, TelemetryHistory.DefaultCapacity), askTimeout, cancellationToken)
+                ? devices.AskTwinAsync<MetricPoint[]>(new GetMetricHistory(id, TelemetryHistory.DefaultCapacity), askTimeout, time, cancellationToken)
                 : Task.FromResult<MetricPoint[]?>([])
         )).ToList();
         var found = new Dictionary<string, DeviceQuality>(asks.Count, StringComparer.Ordinal);

@@ -36,7 +36,7 @@ internal sealed partial class RolloutDriver
         _options = options;
         _time = time;
         _logger = logger;
-        _sampler = new QualitySampler(store, devices, options.TwinTimeout);
+        _sampler = new QualitySampler(store, devices, options.TwinTimeout, time);
     }
 
     /// <summary>Plans and stores a new rollout, or says why not. The caller guarantees no other rollout of the model is active.</summary>
@@ -155,7 +155,7 @@ internal sealed partial class RolloutDriver
     private async Task<DesiredOutcome?> SetDesiredAsync(string deviceId, ModelManifest model, string actor, CancellationToken cancellationToken)
     {
         // Null when the twin is restarting: the device stays "updating" and the next step re-sends its desired state.
-        return await _devices.AskTwinAsync<DesiredOutcome>(new SetDesired(deviceId, null, model, null, actor), _options.TwinTimeout, cancellationToken).ConfigureAwait(false);
+        return await _devices.AskTwinAsync<DesiredOutcome>(new SetDesired(deviceId, null, model, null, actor), _options.TwinTimeout, _time, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task RecordAsync(RolloutRun run, string deviceId, int wave, string outcome, CancellationToken cancellationToken)

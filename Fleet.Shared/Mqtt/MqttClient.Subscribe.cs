@@ -93,7 +93,7 @@ public sealed partial class MqttClient
 
         try
         {
-            return await response.Task.WaitAsync(_options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+            return await response.Task.WaitAsync(_options.RequestTimeout, _time, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -59,6 +59,9 @@ public sealed partial class MqttClient : IAsyncDisposable
         _dispatcher = Task.Run(RunDispatcherAsync);
     }
 
+    /// <summary>The clock the client's timeouts and reconnect delays run on.</summary>
+    internal TimeProvider Time => _time;
+
     /// <summary>Raised after every successful (re)connect, once unacknowledged publications were queued for resending.</summary>
     public event EventHandler<MqttClientConnectedEventArgs>? Connected;
 

@@ -70,7 +70,7 @@ public sealed class MqttRequester : IAsyncDisposable
                 CorrelationData = id.ToByteArray(),
             };
             await _client.PublishAsync(outgoing, cancellationToken).ConfigureAwait(false);
-            return await response.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            return await response.Task.WaitAsync(timeout, _client.Time, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

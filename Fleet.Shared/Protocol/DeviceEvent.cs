@@ -9,22 +9,4 @@ namespace Fleet.Shared.Protocol;
 [JsonDerivedType(typeof(InsightEvent), "insight")]
 [JsonDerivedType(typeof(UpdateEvent), "update")]
 [JsonDerivedType(typeof(ValidationEvent), "validation")]
-public abstract record DeviceEvent
-{
-    /// <summary>Protocol version.</summary>
-    [JsonPropertyName("v")]
-    public int V { get; init; } = ProtocolVersion.Current;
-
-    /// <summary>The device's message counter.</summary>
-    [JsonPropertyName("seq")]
-    [JsonRequired]
-    public long Seq { get; init; }
-
-    /// <summary>Counter epoch.</summary>
-    [JsonPropertyName("epoch")]
-    public long? Epoch { get; init; }
-
-    /// <summary>Sender's clock; informational.</summary>
-    [JsonPropertyName("ts")]
-    public DateTimeOffset? Ts { get; init; }
-}
+public abstract record DeviceEvent : SequencedEnvelope;

@@ -4,33 +4,25 @@ namespace Fleet.Shared.Protocol;
 
 /// <summary><c>…/status</c>: whether the device is online; also its Last Will.</summary>
 /// <remarks><see cref="Seq"/> is absent in the Last Will, which is fixed at connect time and published by the broker later.</remarks>
-public sealed record StatusMessage
+public sealed record StatusMessage : WireEnvelope
 {
-    /// <summary>Protocol version.</summary>
-    [JsonPropertyName("v")]
-    public int V { get; init; } = ProtocolVersion.Current;
-
     /// <summary>The device's message counter; null in the Last Will.</summary>
     [JsonPropertyName("seq")]
+    [JsonPropertyOrder(OrderSeq)]
     public long? Seq { get; init; }
 
-    /// <summary>Counter epoch (changes when the device lost its counter).</summary>
-    [JsonPropertyName("epoch")]
-    public long? Epoch { get; init; }
-
-    /// <summary>Sender's clock; informational.</summary>
-    [JsonPropertyName("ts")]
-    public DateTimeOffset? Ts { get; init; }
-
     /// <summary>Online or offline.</summary>
+    [JsonPropertyOrder(PayloadAfterEnvelope)]
     [JsonPropertyName("state")]
     public required DeviceState State { get; init; }
 
     /// <summary>Why offline; null when online.</summary>
+    [JsonPropertyOrder(PayloadAfterEnvelope)]
     [JsonPropertyName("reason")]
     public OfflineReason? Reason { get; init; }
 
     /// <summary>Agent name and version, e.g. <c>fleet-device/1.0.0</c>.</summary>
+    [JsonPropertyOrder(PayloadAfterEnvelope)]
     [JsonPropertyName("agent")]
     public string? Agent { get; init; }
 

@@ -16,6 +16,9 @@ public sealed class MosquittoBroker : IAsyncDisposable
 {
     private const string DefaultBinary = "/usr/sbin/mosquitto";
     private const string SetPriv = "/usr/bin/setpriv";
+    // The broker is a real process on the real clock: its start, restart and stop waits use the system time on purpose.
+    private static readonly TimeProvider Clock = TimeProvider.System;
+
     private readonly MosquittoOptions _options;
     private readonly bool _ownsDirectory;
     private readonly StringBuilder _output = new();
@@ -157,7 +160,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
             if (!process.HasExited)
             {
                 _ = NativeSignals.Terminate(process.Id);
-                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5), Clock);
                 try
                 {
                     await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
@@ -217,7 +220,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
             }
 
             // The old socket can linger for a moment after the previous process exits.
-            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), Clock, cancellationToken).ConfigureAwait(false);
         }
 
         throw new MosquittoUnavailableException($"mosquitto did not restart on port {Port}: {Output.Trim()}");
@@ -352,8 +355,8 @@ public sealed class MosquittoBroker : IAsyncDisposable
         process.BeginErrorReadLine();
         _process = process;
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
+        var started = Clock.GetTimestamp();
+        while (Clock.GetElapsedTime(started) < TimeSpan.FromSeconds(10))
         {
             if (process.HasExited)
             {
@@ -369,7 +372,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
                 return true;
             }
 
-            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(20), Clock, cancellationToken).ConfigureAwait(false);
         }
 
         throw new MosquittoUnavailableException($"mosquitto did not accept connections on port {Port} within 10 s: {Output.Trim()}");

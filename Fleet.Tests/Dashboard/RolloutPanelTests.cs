@@ -54,17 +54,20 @@ public sealed class RolloutPanelTests(DashboardFixture dashboard, ITestOutputHel
         Assert.Equal("waiting", WaveState(rollout, 1));
         var canary = await SentTheVersionAsync(devices, 1);
         released[canary[0].Id] = true;
+        canary[0].Reconsider();
 
         WaitForWave(rollout, 0, "passed", updating: 0, committed: 1, "the canary committed and its gate passed");
         Browser.WaitFor($"return document.querySelector('{rollout} [data-wave-index=\"0\"] [data-gate]')?.dataset.gate === 'pass'", "the canary's gate to show pass");
         WaitForWave(rollout, 1, "updating", updating: 2, committed: 0, "the second wave updating");
         var second = (await SentTheVersionAsync(devices, 3)).Where(d => d != canary[0]).ToList();
         released[second[0].Id] = true;
+        second[0].Reconsider();
 
         WaitForWave(rollout, 1, "updating", updating: 1, committed: 1, "the second wave half committed");
         Assert.Equal(50.0, BarPercent(rollout, 1, "committed"), 1);
         Assert.Equal(50.0, BarPercent(rollout, 1, "updating"), 1);
         released[second[1].Id] = true;
+        second[1].Reconsider();
 
         WaitForWave(rollout, 1, "passed", updating: 0, committed: 2, "the second wave committed and passed");
         Browser.WaitFor($"return document.querySelector({Browser.Quote(rollout)})?.dataset.state === 'completed'", "the rollout to show completed");

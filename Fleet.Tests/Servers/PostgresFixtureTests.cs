@@ -3,7 +3,8 @@ using Npgsql;
 
 namespace Fleet.Tests.Servers;
 
-public sealed class PostgresFixtureTests(PostgresFixture fixture) : IClassFixture<PostgresFixture>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresFixtureTests(PostgresFixture fixture)
 {
     [Fact]
     public async Task Start_ServesQueriesOnLoopback()

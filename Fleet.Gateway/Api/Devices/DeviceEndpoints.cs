@@ -95,7 +95,7 @@ internal static class DeviceEndpoints
             return ApiProblems.NotFound($"device {id} is not registered");
         }
 
-        var twin = await runtime.Devices.AskTwinAsync<TwinSnapshot>(new GetTwin(id), TwinTimeout, cancellationToken).ConfigureAwait(false);
+        var twin = await runtime.Devices.AskTwinAsync<TwinSnapshot>(new GetTwin(id), TwinTimeout, runtime.Time, cancellationToken).ConfigureAwait(false);
         var heals = await runtime.Store.HealEvents.ListByDeviceAsync(id, 20, null, cancellationToken).ConfigureAwait(false);
         return Results.Ok(new
         {
@@ -170,7 +170,7 @@ internal static class DeviceEndpoints
 
         var thresholds = body.Thresholds is { } th ? new ThresholdSettings { KlMax = th.KlMax, InputShiftMax = th.InputShiftMax } : null;
         var actor = user.Identity?.Name ?? "?";
-        var outcome = await runtime.Devices.AskTwinAsync<DesiredOutcome>(new SetDesired(id, expected, manifest, thresholds, actor), TwinTimeout, cancellationToken).ConfigureAwait(false);
+        var outcome = await runtime.Devices.AskTwinAsync<DesiredOutcome>(new SetDesired(id, expected, manifest, thresholds, actor), TwinTimeout, runtime.Time, cancellationToken).ConfigureAwait(false);
         return outcome?.Status switch
         {
             DesiredStatus.Written => Results.Ok(new { version = outcome.Version }),
@@ -209,7 +209,7 @@ internal static class DeviceEndpoints
         CommandResult? result;
         try
         {
-            result = await runtime.Devices.AskTwinAsync<CommandResult>(new SendCommand(id, name, argsValue), timeout, cancellationToken).ConfigureAwait(false);
+            result = await runtime.Devices.AskTwinAsync<CommandResult>(new SendCommand(id, name, argsValue), timeout, runtime.Time, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException ex)
         {
@@ -237,7 +237,7 @@ internal static class DeviceEndpoints
     private static async Task<IResult> SetQuarantineAsync(string id, string? reason, ClaimsPrincipal user, FleetRuntime runtime, CancellationToken cancellationToken)
     {
         var actor = user.Identity?.Name ?? "?";
-        var changed = await runtime.Devices.AskTwinAsync<bool>(new SetQuarantine(id, reason, actor), TwinTimeout, cancellationToken).ConfigureAwait(false);
+        var changed = await runtime.Devices.AskTwinAsync<bool>(new SetQuarantine(id, reason, actor), TwinTimeout, runtime.Time, cancellationToken).ConfigureAwait(false);
         return changed ? Results.Ok(new { quarantined = reason is not null, reason }) : ApiProblems.NotFound($"device {id} is not registered");
     }
 

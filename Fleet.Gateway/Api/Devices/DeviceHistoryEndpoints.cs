@@ -35,7 +35,7 @@ internal static class DeviceHistoryEndpoints
         }
 
         var count = points ?? TelemetryHistory.DefaultCapacity;
-        var history = await runtime.Devices.AskTwinAsync<MetricPoint[]>(new GetMetricHistory(id, count), TwinTimeout, cancellationToken).ConfigureAwait(false);
+        var history = await runtime.Devices.AskTwinAsync<MetricPoint[]>(new GetMetricHistory(id, count), TwinTimeout, runtime.Time, cancellationToken).ConfigureAwait(false);
         return history is null
             ? ApiProblems.Timeout($"the twin of {id} did not answer")
             : Results.Ok(new { id, capacity = TelemetryHistory.DefaultCapacity, points = history.Select(MetricPointView.Of) });
@@ -48,7 +48,7 @@ internal static class DeviceHistoryEndpoints
             return problem;
         }
 
-        if (await runtime.Devices.AskTwinAsync<LatestWaveforms>(new GetWaveforms(id), TwinTimeout, cancellationToken).ConfigureAwait(false) is not { } latest)
+        if (await runtime.Devices.AskTwinAsync<LatestWaveforms>(new GetWaveforms(id), TwinTimeout, runtime.Time, cancellationToken).ConfigureAwait(false) is not { } latest)
         {
             return ApiProblems.Timeout($"the twin of {id} did not answer");
         }

@@ -71,7 +71,7 @@ internal sealed partial class MqttConnection
         {
             try
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2), _time);
                 await SendAsync(new MqttDisconnectPacket(violation.ReasonCode) { ReasonString = Truncate(violation.Message) }, timeout.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (!ex.IsFatal())

@@ -158,7 +158,7 @@ internal sealed partial class MqttConnection : IAsyncDisposable
 
         try
         {
-            using var cts = new CancellationTokenSource(timeout);
+            using var cts = new CancellationTokenSource(timeout, _time);
             await SendAsync(packet, cts.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (!ex.IsFatal())

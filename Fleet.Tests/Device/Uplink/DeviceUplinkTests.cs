@@ -5,6 +5,7 @@ using Fleet.Shared.Mqtt;
 using Fleet.Shared.Mqtt.Packets;
 using Fleet.Shared.Protocol;
 using Fleet.Tests.Device.Storage;
+using Fleet.Tests.Gateway.Infrastructure;
 using Fleet.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -89,13 +90,5 @@ public sealed class DeviceUplinkTests(MosquittoFixture broker) : IClassFixture<M
         return client;
     }
 
-    private static async Task WaitAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for delivery");
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitAsync(Func<bool> condition) => Eventually.TrueAsync(condition, "delivery", Patience);
 }

@@ -10,7 +10,8 @@ using Fleet.Gateway;
 
 namespace Fleet.Tests.Gateway.Hosting;
 
-public sealed class StoreWiringTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
+[Collection(PostgresCollection.Name)]
+public sealed class StoreWiringTests(PostgresFixture postgres)
 {
     [Fact]
     public async Task DefaultStore_IsSqliteInTheDataDirectory()

@@ -80,6 +80,10 @@ public sealed class RolloutApiTests(RolloutGatewayFixture gateway) : IClassFixtu
         Assert.Equal(5, holding.GetProperty("devices").GetProperty("pending").GetInt32());
         Assert.Single(devices, d => d.Received.Contains("1.1.0"));
         Volatile.Write(ref release, 1);
+        foreach (var device in devices)
+        {
+            device.Reconsider();
+        }
 
         var done = await gateway.RolloutWhenAsync(id, r => State(r) == "completed", "the rollout completed");
         Assert.Equal(6, done.GetProperty("devices").GetProperty("committed").GetInt32());
@@ -105,6 +109,7 @@ public sealed class RolloutApiTests(RolloutGatewayFixture gateway) : IClassFixtu
         await Eventually.TrueAsync(() => devices.Count(d => d.Received.Contains("1.1.0")) == 2, "two devices sent the version");
         var first = devices.First(d => d.Received.Contains("1.1.0"));
         released[first.Id] = true;
+        first.Reconsider();
 
         // One device done frees exactly one slot: a third device is sent the version, never the fourth.
         await gateway.RolloutWhenAsync(rollout, r => r.GetProperty("devices").GetProperty("committed").GetInt32() == 1, "one device committed");
@@ -117,6 +122,7 @@ public sealed class RolloutApiTests(RolloutGatewayFixture gateway) : IClassFixtu
         foreach (var device in devices)
         {
             released[device.Id] = true;
+            device.Reconsider();
         }
 
         await gateway.RolloutWhenAsync(rollout, r => State(r) == "completed", "the rollout completed");

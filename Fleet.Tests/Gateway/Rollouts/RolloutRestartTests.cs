@@ -64,6 +64,10 @@ public sealed class RolloutRestartTests(RolloutGatewayFixture gateway) : IClassF
         Assert.Equal(1, resumed.GetProperty("devices").GetProperty("committed").GetInt32());
         Assert.Equal(2, resumed.GetProperty("devices").GetProperty("updating").GetInt32());
         Volatile.Write(ref release, 1);
+        foreach (var device in _devices)
+        {
+            device.Reconsider();
+        }
 
         var done = await gateway.RolloutWhenAsync(id, r => r.GetProperty("state").GetString() == "completed", "the resumed rollout completed");
         Assert.Equal(4, done.GetProperty("devices").GetProperty("committed").GetInt32());

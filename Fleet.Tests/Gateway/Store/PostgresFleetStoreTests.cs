@@ -6,7 +6,8 @@ using Npgsql;
 namespace Fleet.Tests.Gateway.Store;
 
 /// <summary>The conformance suite on a real PostgreSQL server: a fresh schema per test, dropped afterwards.</summary>
-public sealed class PostgresFleetStoreTests(PostgresFixture postgres) : FleetStoreConformanceTests, IClassFixture<PostgresFixture>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresFleetStoreTests(PostgresFixture postgres) : FleetStoreConformanceTests
 {
     private readonly string _prefix = "t" + Guid.NewGuid().ToString("N")[..12];
     private readonly HashSet<string> _schemas = [];

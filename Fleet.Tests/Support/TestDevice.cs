@@ -31,6 +31,9 @@ internal sealed class TestDevice : IAsyncDisposable
 
     public ConcurrentQueue<DesiredState> Desired { get; } = new();
 
+    /// <summary>Raised after a desired state was added to <see cref="Desired"/>.</summary>
+    public event Action? DesiredReceived;
+
     public ConcurrentQueue<CommandRequest> Commands { get; } = new();
 
     /// <summary>Answer commands with ok (true, default) or leave them unanswered (false).</summary>
@@ -116,6 +119,7 @@ internal sealed class TestDevice : IAsyncDisposable
             if (desired.IsSuccess)
             {
                 Desired.Enqueue(desired.Value);
+                DesiredReceived?.Invoke();
             }
         }
         else if (address.Value.Kind == TopicKind.Command)

@@ -58,23 +58,36 @@ internal sealed class Browser : IDisposable
         }
     }
 
-    /// <summary>Polls a DOM condition (a script returning true) until it holds.</summary>
+    /// <summary>
+    /// Waits for a DOM condition (a script body returning true) to hold: checks it once, then again on every DOM
+    /// mutation and hash change in the page (a MutationObserver inside the browser), so the wait ends on the change
+    /// itself rather than on a poll interval. Each condition the tests use reads the DOM or changes with it.
+    /// </summary>
     public void WaitFor(string script, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? DefaultWait);
-        while (true)
+        var limit = timeout ?? DefaultWait;
+        var observer = """
+            const done = arguments[arguments.length - 1];
+            const holds = () => { try { return (function () { SCRIPT })() === true; } catch { return false; } };
+            if (holds()) { done(true); return; }
+            const check = () => { if (holds()) { observer.disconnect(); window.removeEventListener('hashchange', check); done(true); } };
+            const observer = new MutationObserver(check);
+            observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+            window.addEventListener('hashchange', check);
+            """.Replace("SCRIPT", script, StringComparison.Ordinal);
+        var timeouts = Driver.Manage().Timeouts();
+        timeouts.AsynchronousJavaScript = limit;
+        try
         {
-            if (Driver.ExecuteScript(script) is true)
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"timed out waiting for {what}; page: {Driver.FindElement(By.TagName("body")).Text}");
-            }
-
-            Thread.Sleep(100);
+            Driver.ExecuteAsyncScript(observer);
+        }
+        catch (WebDriverTimeoutException)
+        {
+            throw new TimeoutException($"timed out waiting for {what}; page: {Driver.FindElement(By.TagName("body")).Text}");
+        }
+        finally
+        {
+            timeouts.AsynchronousJavaScript = DefaultWait;
         }
     }
 

@@ -2,9 +2,17 @@ using System.Diagnostics;
 
 namespace Fleet.Tests.Infrastructure;
 
+/// <summary>The collection every test that needs PostgreSQL belongs to, so one server serves them all.</summary>
+[CollectionDefinition(PostgresCollection.Name)]
+public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
+{
+    public const string Name = "PostgreSQL";
+}
+
 /// <summary>
 /// A real PostgreSQL 15 server: initdb into a temp directory and pg_ctl on a free loopback port.
-/// Tests opt in with <c>IClassFixture&lt;PostgresFixture&gt;</c>. Fails loudly when it cannot start.
+/// One server per test run: tests opt in with <c>[Collection(PostgresCollection.Name)]</c> and take the fixture in their
+/// constructor; each test works in its own schema. Fails loudly when it cannot start.
 /// </summary>
 public sealed class PostgresFixture : IAsyncLifetime
 {

@@ -11,13 +11,16 @@ namespace Fleet.Tests.Gateway.Rollouts;
 internal sealed class RolloutTestDevice : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _wake = new(0);
     private readonly Task _loop;
     private long _answered;
+    private Func<string, string?> _decide = _ => "committed";
 
     private RolloutTestDevice(TestDevice device, string modelVersion)
     {
         Device = device;
         ModelVersion = modelVersion;
+        device.DesiredReceived += Wake;
         _loop = Task.Run(LoopAsync);
     }
 
@@ -28,7 +31,15 @@ internal sealed class RolloutTestDevice : IAsyncDisposable
     public string ModelVersion { get; private set; }
 
     /// <summary>The outcome for a desired model version (committed, rolledBack, refused), or null to leave it unanswered for now.</summary>
-    public Func<string, string?> Decide { get; set; } = _ => "committed";
+    public Func<string, string?> Decide
+    {
+        get => _decide;
+        set
+        {
+            _decide = value;
+            Wake();
+        }
+    }
 
     /// <summary>Model versions this device was sent, in order.</summary>
     public IReadOnlyList<string> Received => Device.Desired.Where(d => d.Model is not null).Select(d => d.Model!.Version).ToList();
@@ -55,7 +66,8 @@ internal sealed class RolloutTestDevice : IAsyncDisposable
 
             try
             {
-                await Task.Delay(50, _stop.Token);
+                // Woken by a new desired state or a new Decide (a version left unanswered may be answered now).
+                await _wake.WaitAsync(_stop.Token);
             }
             catch (OperationCanceledException)
             {
@@ -102,11 +114,18 @@ internal sealed class RolloutTestDevice : IAsyncDisposable
     /// <summary>Publishes a heal episode on the running version.</summary>
     public Task HealAsync(string eventId, string outcome) => Device.HealAsync(eventId, outcome, "hardware", ModelVersion);
 
+    /// <summary>Answers a desired state left unanswered if <see cref="Decide"/> now has an outcome for it; call after changing what it depends on.</summary>
+    public void Reconsider() => Wake();
+
+    private void Wake() => _wake.Release();
+
     public async ValueTask DisposeAsync()
     {
+        Device.DesiredReceived -= Wake;
         await _stop.CancelAsync();
         await _loop;
         await Device.DisposeAsync();
         _stop.Dispose();
+        _wake.Dispose();
     }
 }
