@@ -1,7 +1,6 @@
 using System.Globalization;
 using Fleet.Device.Configuration;
-using Fleet.Shared.Mqtt;
-using Fleet.Shared.Mqtt.Channel;
+using Fleet.Shared.Messaging;
 using Fleet.Shared.Protocol;
 using Fleet.Tests.Infrastructure;
 using Fleet.Device.Uplink;
@@ -17,7 +16,7 @@ public sealed class AgentTlsTests(TlsMosquittoFixture broker) : IClassFixture<Tl
         var (options, problem) = DeviceOptionsLoader.Load(
             ["--simulate", "1", "--broker", $"localhost:{broker.Port.ToString(CultureInfo.InvariantCulture)}", "--ca", broker.Certificates.CaFile], _ => null);
         Assert.Null(problem);
-        var observer = new MqttClientOptions { Host = "localhost", Port = broker.Port, Tls = new MqttTlsOptions { CaFile = broker.Certificates.CaFile } };
+        var observer = new MqttConnectionSettings { Host = "localhost", Port = broker.Port, ClientId = "gw", Tls = new MqttTlsSettings { CaFile = broker.Certificates.CaFile } };
         await using var agent = await AgentHarness.StartAsync(broker, deviceMqtt: options!.Mqtt(), observerMqtt: observer);
 
         await AgentTransport.InjectBitFlipAndSeeItHealedAsync(agent);
@@ -35,8 +34,8 @@ public sealed class AgentMutualTlsTests(MutualTlsMosquittoFixture broker) : ICla
             ["--simulate", "1", "--broker", $"localhost:{broker.Port.ToString(CultureInfo.InvariantCulture)}",
              "--ca", certificates.CaFile, "--cert", certificates.ClientCertFile, "--key", certificates.ClientKeyFile], _ => null);
         Assert.Null(problem);
-        var tls = new MqttTlsOptions { CaFile = certificates.CaFile, ClientCertificateFile = certificates.ClientCertFile, ClientKeyFile = certificates.ClientKeyFile };
-        await using var agent = await AgentHarness.StartAsync(broker, deviceMqtt: options!.Mqtt(), observerMqtt: new MqttClientOptions { Host = "localhost", Port = broker.Port, Tls = tls });
+        var tls = new MqttTlsSettings { CaFile = certificates.CaFile, CertificateFile = certificates.ClientCertFile, KeyFile = certificates.ClientKeyFile };
+        await using var agent = await AgentHarness.StartAsync(broker, deviceMqtt: options!.Mqtt(), observerMqtt: new MqttConnectionSettings { Host = "localhost", Port = broker.Port, ClientId = "gw", Tls = tls });
 
         await AgentTransport.InjectBitFlipAndSeeItHealedAsync(agent);
     }
