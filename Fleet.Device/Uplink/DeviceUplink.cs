@@ -223,19 +223,41 @@ internal sealed class DeviceUplink : IAsyncDisposable
         _signal.Dispose();
     }
 
+    /// <summary>The one disk writer: takes every write waiting, appends them in order with one flush (group commit), then completes them.</summary>
     private async Task WriteAsync()
     {
-        await foreach (var write in _writes.Reader.ReadAllAsync().ConfigureAwait(false))
+        var batch = new List<PendingWrite>();
+        var payloads = new List<ReadOnlyMemory<byte>>();
+        while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            batch.Clear();
+            payloads.Clear();
+            while (batch.Count < 256 && _writes.Reader.TryRead(out var write))
+            {
+                if (write.CancellationToken.IsCancellationRequested)
+                {
+                    write.Done.TrySetCanceled(write.CancellationToken);
+                    continue;
+                }
+
+                batch.Add(write);
+                payloads.Add(write.Payload);
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
             try
             {
-                await _queue.EnqueueAsync(write.Payload, write.CancellationToken).ConfigureAwait(false);
-                write.Done.TrySetResult();
+                await _queue.EnqueueManyAsync(payloads, CancellationToken.None).ConfigureAwait(false);
+                batch.ForEach(w => w.Done.TrySetResult());
                 _signal.Release();
             }
             catch (Exception ex) when (!ex.IsFatal())
             {
-                write.Done.TrySetException(ex);
+                batch.ForEach(w => w.Done.TrySetException(ex));
             }
         }
     }
@@ -347,19 +369,33 @@ internal sealed class DeviceUplink : IAsyncDisposable
                 return null;
             }
 
-            foreach (var queued in batch)
+            // Removed from the queue only after PUBACKs. The acknowledged mark is saved once per batch (an atomic file
+            // write each time would cap delivery near the disk's sync rate): a crash in between republishes at most a
+            // batch, which the gateway deduplicates.
+            var acknowledged = -1L;
+            try
             {
-                var result = await PublishAsync(client, Message(topic, queued.Payload, MqttQualityOfServiceLevel.AtLeastOnce), cancellationToken).ConfigureAwait(false);
-                if (result.ReasonCode == MqttClientPublishReasonCode.NoMatchingSubscribers)
+                foreach (var queued in batch)
                 {
-                    // Acknowledged, but delivered to no one: the gateway's shard session does not exist yet.
-                    Interlocked.Increment(ref _noSubscribers);
-                    UplinkLog.NoSubscribers(_logger, _deviceId, topic);
-                    return NoSubscriberRetry;
-                }
+                    var result = await PublishAsync(client, Message(topic, queued.Payload, MqttQualityOfServiceLevel.AtLeastOnce), cancellationToken).ConfigureAwait(false);
+                    if (result.ReasonCode == MqttClientPublishReasonCode.NoMatchingSubscribers)
+                    {
+                        // Acknowledged, but delivered to no one: the gateway's shard session does not exist yet.
+                        Interlocked.Increment(ref _noSubscribers);
+                        UplinkLog.NoSubscribers(_logger, _deviceId, topic);
+                        return NoSubscriberRetry;
+                    }
 
-                Interlocked.Increment(ref _published);
-                _queue.Acknowledge(queued.Sequence);
+                    Interlocked.Increment(ref _published);
+                    acknowledged = queued.Sequence;
+                }
+            }
+            finally
+            {
+                if (acknowledged >= 0)
+                {
+                    _queue.Acknowledge(acknowledged);
+                }
             }
         }
 
