@@ -61,3 +61,43 @@ internal static class AgentTransport
         Assert.Equal((Fleet.Shared.Health.Diagnosis.Hardware, HealOutcome.Healed), (heal.Diagnosis, heal.Outcome));
     }
 }
+
+/// <summary>The agent's own TLS settings (<c>--ca --cert --key</c>) refused where they must be: a broker certificate from another CA, and mutual TLS without a client certificate.</summary>
+public sealed class AgentTlsRefusalTests(MutualTlsMosquittoFixture broker) : IClassFixture<MutualTlsMosquittoFixture>
+{
+    [Fact]
+    public async Task AnotherCaThanTheBrokers_IsRefused_AsATlsFailure()
+    {
+        using var other = TestCertificates.Create();
+        var certificates = broker.Certificates;
+        var failure = await ConnectAsync(["--ca", other.CaFile, "--cert", certificates.ClientCertFile, "--key", certificates.ClientKeyFile]);
+
+        Assert.Equal(MqttFailureKind.Tls, failure);
+    }
+
+    [Fact]
+    public async Task NoClientCertificate_IsRefused_ByABrokerThatRequiresOne()
+    {
+        var failure = await ConnectAsync(["--ca", broker.Certificates.CaFile]);
+
+        Assert.NotEqual(MqttFailureKind.None, failure);
+    }
+
+    /// <summary>Connects once with the settings the agent's uplink would use; returns how it failed (None when it connected).</summary>
+    private async Task<MqttFailureKind> ConnectAsync(string[] tlsArguments)
+    {
+        var (options, problem) = DeviceOptionsLoader.Load(
+            ["--simulate", "1", "--broker", $"localhost:{broker.Port.ToString(CultureInfo.InvariantCulture)}", .. tlsArguments], _ => null);
+        Assert.Null(problem);
+        using var client = new MQTTnet.MqttClientFactory().CreateMqttClient();
+        try
+        {
+            var result = await client.ConnectAsync(MqttClientOptionsFactory.Create(options!.Mqtt() with { ClientId = "refused-" + Guid.NewGuid().ToString("N")[..6], Timeout = TimeSpan.FromSeconds(10) }));
+            return result.ResultCode == MQTTnet.MqttClientConnectResultCode.Success ? MqttFailureKind.None : MqttFailureKind.Connection;
+        }
+        catch (Exception ex) when (MqttFailure.Classify(ex) != MqttFailureKind.None)
+        {
+            return MqttFailure.Classify(ex);
+        }
+    }
+}
