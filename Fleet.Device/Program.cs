@@ -49,6 +49,8 @@ catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
 }
 
 using var serilogOwner = serilog;
+// Akka's logger (Akka.Logger.Serilog) writes to the process-wide Serilog logger.
+Serilog.Log.Logger = serilog;
 using var loggers = new SerilogLoggerFactory(serilog);
 using var systemd = SystemdNotifier.FromEnvironment();
 using var cts = new CancellationTokenSource();

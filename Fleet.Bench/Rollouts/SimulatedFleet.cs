@@ -1,38 +1,44 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
-using Fleet.Shared.Mqtt;
-using Fleet.Shared.Mqtt.Packets;
+using System.Threading.Channels;
+using Fleet.Shared.Messaging;
 using Fleet.Shared.Protocol;
+using MQTTnet;
+using MQTTnet.Protocol;
 
 namespace Fleet.Bench.Rollouts;
 
 /// <summary>
-/// Many lightweight protocol-speaking devices behind one MQTT session: each id reports a model version, sends a
+/// Many lightweight protocol-speaking devices behind one MQTTnet session: each id reports a model version, sends a
 /// telemetry window, and answers every desired state naming a model with an update event (the outcome <see cref="Decide"/>
 /// picks) and a new report. No ONNX inference: this measures the gateway's rollout machinery, not the devices.
 /// </summary>
 internal sealed class SimulatedFleet : IAsyncDisposable
 {
-    private readonly MqttClient _client;
+    private readonly IMqttClient _client;
+    private readonly Channel<(string Topic, byte[] Payload)> _inbox = Channel.CreateBounded<(string, byte[])>(8192);
     private readonly ConcurrentDictionary<string, Device> _devices = new(StringComparer.Ordinal);
     private readonly Task _loop;
     private readonly Random _random = new(11);
     private volatile bool _disposed;
 
-    private SimulatedFleet(MqttClient client)
+    private SimulatedFleet(IMqttClient client)
     {
         _client = client;
-        var reader = client.CreateMessageReader(8192);
+        // Answers are published from a loop of their own: awaiting a PUBACK inside MQTTnet's receive handler would
+        // stall the connection's reads.
+        client.ApplicationMessageReceivedAsync += e => _inbox.Writer.WriteAsync((e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray())).AsTask();
         _loop = Task.Run(async () =>
         {
-            await foreach (var message in reader.ReadAllAsync().ConfigureAwait(false))
+            await foreach (var (topic, payload) in _inbox.Reader.ReadAllAsync().ConfigureAwait(false))
             {
                 try
                 {
-                    await OnMessageAsync(message).ConfigureAwait(false);
+                    await OnMessageAsync(topic, payload).ConfigureAwait(false);
                 }
-                catch (ObjectDisposedException) when (_disposed)
+                catch (Exception ex) when (_disposed && ex is ObjectDisposedException or MQTTnet.Exceptions.MqttClientNotConnectedException or MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException)
                 {
                     // A desired state that arrived while the bench was shutting the fleet down.
                     return;
@@ -57,15 +63,15 @@ internal sealed class SimulatedFleet : IAsyncDisposable
 
     public static async Task<SimulatedFleet> StartAsync(int port, IReadOnlyList<string> ids, string modelId, string version)
     {
-        var client = new MqttClient(new MqttClientOptions { Port = port, ClientId = "bench-rollout-fleet", AutoReconnect = true });
+        var client = new MqttClientFactory().CreateMqttClient();
         var fleet = new SimulatedFleet(client);
-        var connected = await client.ConnectAsync().ConfigureAwait(false);
-        if (!connected.IsSuccess)
+        var connected = await client.ConnectAsync(MqttClientOptionsFactory.Create(new MqttConnectionSettings { Host = "127.0.0.1", Port = port, ClientId = "bench-rollout-fleet" })).ConfigureAwait(false);
+        if (connected.ResultCode != MqttClientConnectResultCode.Success)
         {
             throw new InvalidOperationException("broker refused the simulated fleet: " + connected.ResultCode);
         }
 
-        await client.SubscribeAsync("fleet/v1/d/+/desired").ConfigureAwait(false);
+        await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("fleet/v1/d/+/desired", MqttQualityOfServiceLevel.AtLeastOnce).Build()).ConfigureAwait(false);
         foreach (var id in ids)
         {
             var device = new Device(id, modelId, version);
@@ -78,15 +84,15 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         return fleet;
     }
 
-    private async Task OnMessageAsync(MqttApplicationMessage message)
+    private async Task OnMessageAsync(string topic, byte[] payload)
     {
-        var address = Topics.Parse(message.Topic);
+        var address = Topics.Parse(topic);
         if (!address.IsSuccess || address.Value.Kind != TopicKind.Desired || !_devices.TryGetValue(address.Value.DeviceId, out var device))
         {
             return;
         }
 
-        var decoded = WireCodec.DecodeDesired(message.Payload.Span);
+        var decoded = WireCodec.DecodeDesired(payload);
         if (!decoded.IsSuccess || decoded.Value.Version <= device.Answered)
         {
             return;
@@ -167,9 +173,10 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         body["v"] = 1;
         body["seq"] = Interlocked.Increment(ref device.Seq);
         body["epoch"] = 1;
-        var qos = kind == TopicKind.Telemetry ? MqttQualityOfService.AtMostOnce : MqttQualityOfService.AtLeastOnce;
-        var result = await _client.PublishAsync(new MqttApplicationMessage(Topics.FromDevice(device.Id, kind), Encoding.UTF8.GetBytes(body.ToJsonString())) { QualityOfService = qos, Retain = retain }).ConfigureAwait(false);
-        if (!result.IsSuccess)
+        var qos = kind == TopicKind.Telemetry ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce;
+        var result = await _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topics.FromDevice(device.Id, kind)).WithPayload(Encoding.UTF8.GetBytes(body.ToJsonString()))
+            .WithQualityOfServiceLevel(qos).WithRetainFlag(retain).Build()).ConfigureAwait(false);
+        if ((int)result.ReasonCode >= 0x80)
         {
             throw new InvalidOperationException($"publish for {device.Id} failed: {result.ReasonCode}");
         }
@@ -178,7 +185,13 @@ internal sealed class SimulatedFleet : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _disposed = true;
-        await _client.DisposeAsync().ConfigureAwait(false);
+        if (_client.IsConnected)
+        {
+            await _client.DisconnectAsync(new MqttClientDisconnectOptions()).ConfigureAwait(false);
+        }
+
+        _client.Dispose();
+        _inbox.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
     }
 

@@ -29,6 +29,15 @@ internal sealed record FaultClock
     public static FaultClock Instance { get; } = new();
 }
 
+/// <summary>An event is on disk in the uplink's queue (piped back to the model actor; nothing to do).</summary>
+internal sealed record EventQueued
+{
+    public static EventQueued Instance { get; } = new();
+}
+
+/// <summary>Writing an event to the disk queue failed: the model actor crashes and is restarted from disk.</summary>
+internal sealed record EventNotQueued(Exception Cause);
+
 /// <summary>Raised by the crash fault: the model actor dies and its supervisor restarts it.</summary>
 internal sealed class SimulatedCrashException : Exception
 {

@@ -7,7 +7,6 @@ using Fleet.Device.Monitoring;
 using Fleet.Device.Simulation;
 using Fleet.Device.Uplink;
 using Fleet.Device.Uplink.Queue;
-using Fleet.Shared.Actors;
 using Fleet.Shared.Security;
 using Microsoft.Extensions.Logging;
 using Fleet.Device.Core;
@@ -50,7 +49,7 @@ internal sealed class AgentRunner(DeviceOptions options, ILoggerFactory loggers,
         using var pi = options.Simulate == 0 && options.SensorRoot == "/" ? PiSensors.Open(board) : null;
         using var led = OpenStatusLed(hardwareLog);
         var metrics = options.MetricsPort is null ? null : new DeviceMetrics();
-        await using var system = ActorSystem.Create("fleet-device", new ActorSystemOptions { TimeProvider = time });
+        var system = AgentActorSystem.Create();
         var uplinks = new List<DeviceUplink>();
         long progress = 0;
         try
@@ -76,7 +75,7 @@ internal sealed class AgentRunner(DeviceOptions options, ILoggerFactory loggers,
                     Metrics = metrics,
                     StatusLed = led,
                 };
-                system.ActorOf(Props.Create(() => new DeviceAgentActor(runtime)), id);
+                system.ActorOf(DeviceAgentActor.Props(runtime), id);
                 uplink.Start();
             }
 
@@ -111,6 +110,7 @@ internal sealed class AgentRunner(DeviceOptions options, ILoggerFactory loggers,
         finally
         {
             await system.Terminate().ConfigureAwait(false);
+            system.Dispose();
             foreach (var uplink in uplinks)
             {
                 await uplink.DisposeAsync().ConfigureAwait(false);

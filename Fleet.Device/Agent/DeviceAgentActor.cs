@@ -1,20 +1,20 @@
+using Akka.Actor;
 using Fleet.Device.Simulation;
-using Fleet.Shared.Actors;
-using Fleet.Shared.Actors.Supervision;
-using Fleet.Device.Core;
 
 namespace Fleet.Device.Agent;
 
 /// <summary>
-/// One device: supervises its <see cref="ModelActor"/> (restarting it after a crash, within a budget), routes the
-/// broker's messages to it and, for simulated devices, plays the fault schedule. The uplink outlives restarts.
+/// One device: supervises its <see cref="ModelActor"/> (restarting it after a crash, within
+/// <see cref="DeviceRuntime.Supervision"/>), routes the broker's messages to it and, for simulated devices, plays
+/// the fault schedule. The uplink outlives restarts. When the model actor is stopped (budget exceeded) the agent
+/// stops too: systemd's watchdog then sees no inference progress and restarts the process.
 /// </summary>
-internal sealed class DeviceAgentActor : ReceiveActor
+internal sealed class DeviceAgentActor : ReceiveActor, IWithTimers
 {
     private readonly DeviceRuntime _runtime;
     private readonly Random _random;
     private readonly DateTimeOffset _started;
-    private IActorRef _model = null!;
+    private IActorRef _model = ActorRefs.Nobody;
     private int _nextPlanned;
 
     public DeviceAgentActor(DeviceRuntime runtime)
@@ -25,11 +25,21 @@ internal sealed class DeviceAgentActor : ReceiveActor
         Receive<Inbound>(m => _model.Forward(m));
         Receive<InjectFault>(m => _model.Forward(m));
         Receive<FaultClock>(_ => PlayFaults());
+        Receive<Terminated>(t => t.ActorRef.Equals(_model), _ =>
+        {
+            DeviceLog.ModelGaveUp(_runtime.Logger, _runtime.DeviceId, _runtime.Supervision.MaxRestarts, _runtime.Supervision.Within);
+            Context.Stop(Self);
+        });
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(DeviceRuntime runtime) => Akka.Actor.Props.Create(() => new DeviceAgentActor(runtime));
 
     protected override void PreStart()
     {
-        _model = Context.ActorOf(Props.Create(() => new ModelActor(_runtime)), "model");
+        _model = Context.ActorOf(ModelActor.Props(_runtime), "model");
+        Context.Watch(_model);
         var self = Self;
         _runtime.Uplink.Received = message =>
         {
@@ -42,8 +52,8 @@ internal sealed class DeviceAgentActor : ReceiveActor
         }
     }
 
-    protected override SupervisorStrategy GetSupervisorStrategy() =>
-        new OneForOneStrategy(maxNrOfRetries: 20, withinTimeRange: TimeSpan.FromMinutes(1), _ => Directive.Restart, whenBudgetExceeded: Directive.Stop);
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(_runtime.Supervision.MaxRestarts, _runtime.Supervision.Within, static _ => Directive.Restart);
 
     private void PlayFaults()
     {

@@ -26,4 +26,10 @@ internal static partial class DeviceLog
 
     [LoggerMessage(EventId = 6006, Level = LogLevel.Information, Message = "{DeviceId}: insight {Signature}: {Outcome}")]
     public static partial void Insight(ILogger logger, string deviceId, string signature, string outcome);
+
+    [LoggerMessage(EventId = 6007, Level = LogLevel.Critical, Message = "{DeviceId}: the model side crashed more than {MaxRestarts} times within {Within}; the agent stops (systemd restarts the process)")]
+    public static partial void ModelGaveUp(ILogger logger, string deviceId, int maxRestarts, TimeSpan within);
+
+    [LoggerMessage(EventId = 6008, Level = LogLevel.Error, Message = "{DeviceId}: an event could not be queued on disk")]
+    public static partial void EventNotQueued(ILogger logger, string deviceId, Exception exception);
 }

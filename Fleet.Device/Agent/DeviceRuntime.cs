@@ -35,6 +35,9 @@ internal sealed record DeviceRuntime(
     /// <summary>Called after every tick that ran inferences (systemd watchdog pings follow real progress).</summary>
     public Action? Progress { get; init; }
 
+    /// <summary>The model actor's restart budget.</summary>
+    public AgentSupervision Supervision { get; init; } = AgentSupervision.Default;
+
     /// <summary>Prometheus metrics, when <c>--metrics-port</c> is set.</summary>
     public DeviceMetrics? Metrics { get; init; }
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Fleet.Device.Simulation;
-using Fleet.Shared.Actors;
+using Akka.Actor;
 using Fleet.Device.Storage;
 using Fleet.Device.Uplink;
 using Fleet.Shared.Protocol;

@@ -1,7 +1,7 @@
 using Fleet.Device.Inference;
 using Fleet.Device.Storage;
 using Fleet.Device.Updates;
-using Fleet.Shared.Actors;
+using Akka.Actor;
 using Fleet.Shared.Protocol;
 using Fleet.Device.Core;
 

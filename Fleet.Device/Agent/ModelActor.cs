@@ -5,7 +5,7 @@ using Fleet.Device.Monitoring;
 using Fleet.Device.Simulation;
 using Fleet.Device.Storage;
 using Fleet.Device.Updates;
-using Fleet.Shared.Actors;
+using Akka.Actor;
 using Fleet.Shared.Health;
 using Fleet.Shared.Protocol;
 using Fleet.Device.Core;
@@ -17,7 +17,7 @@ namespace Fleet.Device.Agent;
 /// answers commands. Everything it needs on restart is on disk (weight store pointers, agent state), so its
 /// supervisor can restart it after a crash and it carries on from the active model.
 /// </summary>
-internal sealed partial class ModelActor : ReceiveActor
+internal sealed partial class ModelActor : ReceiveActor, IWithTimers
 {
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(100);
     private readonly DeviceRuntime _runtime;
@@ -45,7 +45,13 @@ internal sealed partial class ModelActor : ReceiveActor
         Receive<UpdateFetched>(OnFetched);
         Receive<InjectFault>(OnInjectFault);
         Receive<ClearFault>(OnClearFault);
+        Receive<EventQueued>(_ => { });
+        Receive<EventNotQueued>(m => throw new IOException($"the event queue refused a write: {m.Cause.Message}", m.Cause));
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(DeviceRuntime runtime) => Akka.Actor.Props.Create(() => new ModelActor(runtime));
 
     private ModelCatalog Catalog => _core.Catalog!;
 
@@ -70,6 +76,7 @@ internal sealed partial class ModelActor : ReceiveActor
     protected override void PostRestart(Exception reason)
     {
         base.PostRestart(reason);
+        ArgumentNullException.ThrowIfNull(reason);
         var started = _runtime.Time.GetTimestamp();
         var validation = _core.Host.Validate();
         Publish(new HealEvent
@@ -245,8 +252,17 @@ internal sealed partial class ModelActor : ReceiveActor
 
     private void Publish(DeviceEvent deviceEvent)
     {
-        // The queue write is a local fsync; waiting for it keeps events in order and on disk before we move on.
-        _runtime.Uplink.EnqueueAsync(deviceEvent, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        // The queue write is a local fsync: never wait for it on the actor's thread. The uplink stamps the seq and
+        // joins the queue's FIFO gate before its first await, so events keep the order they were published in.
+        var deviceId = _runtime.DeviceId;
+        var logger = _runtime.Logger;
+        _runtime.Uplink.EnqueueAsync(deviceEvent, CancellationToken.None).AsTask().PipeTo(Self,
+            success: () => EventQueued.Instance,
+            failure: ex =>
+            {
+                DeviceLog.EventNotQueued(logger, deviceId, ex);
+                return new EventNotQueued(ex);
+            });
     }
 
     private static double? Finite(double value) => double.IsFinite(value) ? Math.Round(value, 5) : null;

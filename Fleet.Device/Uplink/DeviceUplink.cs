@@ -1,76 +1,88 @@
+using System.Buffers;
+using System.Threading.Channels;
 using Fleet.Device.Uplink.Queue;
-using Fleet.Shared.Mqtt;
-using Fleet.Shared.Mqtt.Packets;
+using Fleet.Shared.Diagnostics;
+using Fleet.Shared.Messaging;
 using Fleet.Shared.Protocol;
 using Microsoft.Extensions.Logging;
-using Fleet.Shared.Diagnostics;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
 
 namespace Fleet.Device.Uplink;
 
 /// <summary>
-/// The device's MQTT side (docs/PROTOCOL.md): status online + Last Will offline, the retained report, telemetry at
-/// QoS 0, and events at QoS 1 through the on-disk queue so they survive broker outages and agent restarts.
+/// The device's MQTT side (docs/PROTOCOL.md), on MQTTnet: status online + Last Will offline, the retained report,
+/// telemetry at QoS 0, and events at QoS 1 through the on-disk queue so they survive broker outages and agent
+/// restarts.
 /// </summary>
 /// <remarks>
-/// Events are written to the queue first and acknowledged there only after the broker's PUBACK, so a crash or an
-/// outage delivers them late (possibly twice; the gateway deduplicates by event id), never not at all — unless the
-/// bounded queue is full, when the oldest are dropped and counted. Telemetry while offline is dropped (it is a
-/// sample, not a record). Every send takes the next <see cref="SequenceSource"/> value.
+/// <para>At-least-once is ours, not the library's: MQTTnet 5 keeps no session state and never resends an
+/// unacknowledged PUBLISH after a reconnect. So an event stays in the queue until a PUBACK for it arrives on some
+/// connection; one event is in flight at a time (MQTTnet has no Receive Maximum window); after a reconnect the
+/// oldest unacknowledged event is published again under a new packet id, and the gateway deduplicates by
+/// (epoch, seq). A PUBACK with reason "no matching subscribers" means the broker dropped the event (no gateway
+/// shard session yet): it stays queued and is retried.</para>
+/// <para>Each connection is a fresh client. The session is persistent (MQTT 5 clean start off with a session
+/// expiry; MQTT 3.1.1 clean session off), so desired state and commands queued by the broker while the device was
+/// away arrive when it returns. Commands are answered on the MQTT 5 response topic with the correlation data, or
+/// on <c>cmd-result</c> by command id on MQTT 3.1.1.</para>
+/// <para>Events are stamped with the next <see cref="SequenceSource"/> value when published and written to disk
+/// by one writer in that order, off the caller's thread. Telemetry while offline is dropped (it is a sample, not
+/// a record); when the bounded queue is full its oldest events are dropped and counted.</para>
 /// </remarks>
 internal sealed class DeviceUplink : IAsyncDisposable
 {
-    private const uint SessionExpirySeconds = 86_400;
+    public const uint SessionExpirySeconds = 86_400;
+    private static readonly TimeSpan AckPatience = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan NoSubscriberRetry = TimeSpan.FromSeconds(1);
     private readonly string _deviceId;
-    private readonly MqttClient _client;
+    private readonly MqttConnectionSettings _settings;
+    private readonly MqttClientFactory _factory = new();
     private readonly DiskEventQueue _queue;
     private readonly SequenceSource _seq;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stop = new();
+    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+    private readonly Lock _stamp = new();
     private readonly string _agent;
+    private IMqttClient? _client;
     private ReportMessage? _report;
-    private bool _reportSent = true;
-    private bool _announce;
+    private volatile bool _reportSent = true;
+    private long _published;
+    private long _noSubscribers;
+    private long _connections;
     private Task? _pump;
 
-    public DeviceUplink(string deviceId, MqttClientOptions options, DiskEventQueue queue, SequenceSource seq, TimeProvider time, ILogger logger, string agent)
+    /// <param name="deviceId">The device; also its MQTT client id.</param>
+    /// <param name="settings">The broker connection (host, port, version, credentials, TLS); the uplink sets the client id, the persistent session and the will.</param>
+    public DeviceUplink(string deviceId, MqttConnectionSettings settings, DiskEventQueue queue, SequenceSource seq, TimeProvider time, ILogger logger, string agent)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(deviceId);
+        ArgumentNullException.ThrowIfNull(settings);
         _deviceId = deviceId;
         _queue = queue;
         _seq = seq;
         _time = time;
         _logger = logger;
         _agent = agent;
-        _client = new MqttClient(
-            options with
-            {
-                ClientId = deviceId,
-                CleanStart = false,
-                SessionExpiryInterval = SessionExpirySeconds,
-                AutoReconnect = true,
-                Will = new MqttApplicationMessage(Topics.FromDevice(deviceId, TopicKind.Status), WireCodec.Encode(StatusMessage.LastWill))
-                {
-                    QualityOfService = MqttQualityOfService.AtLeastOnce,
-                    Retain = true,
-                },
-            },
-            logger,
-            time);
-        _client.Connected += (_, _) =>
+        _settings = settings with
         {
-            _announce = true;
-            _reportSent = false;
-            _signal.Release();
+            ClientId = deviceId,
+            CleanStart = false,
+            SessionExpiryInterval = SessionExpirySeconds,
+            Will = new MqttWillSettings(Topics.FromDevice(deviceId, TopicKind.Status), WireCodec.Encode(StatusMessage.LastWill), MqttQualityOfServiceLevel.AtLeastOnce, Retain: true),
         };
-        _client.MessageReceived = (message, _) => Received?.Invoke(ToInbound(message)) ?? ValueTask.CompletedTask;
+        _writer = Task.Run(WriteAsync);
     }
 
     /// <summary>Messages on <c>fleet/v1/d/{id}/#</c> (desired state, commands).</summary>
     public Func<InboundMessage, ValueTask>? Received { get; set; }
 
-    public bool IsConnected => _client.IsConnected;
+    public bool IsConnected => Volatile.Read(ref _client)?.IsConnected == true;
 
     public long Epoch => _seq.Epoch;
 
@@ -80,10 +92,22 @@ internal sealed class DeviceUplink : IAsyncDisposable
     /// <summary>Events dropped because the queue was full.</summary>
     public long Dropped => _queue.DroppedCount;
 
+    /// <summary>Event publications the broker acknowledged, republications after a lost connection included.</summary>
+    public long Published => Interlocked.Read(ref _published);
+
+    /// <summary>PUBACKs that said "no matching subscribers": the event was kept and retried.</summary>
+    public long NoSubscriberRetries => Interlocked.Read(ref _noSubscribers);
+
+    /// <summary>Connections made so far.</summary>
+    public long Connections => Interlocked.Read(ref _connections);
+
+    /// <summary>The payloads of up to <paramref name="maxCount"/> of the oldest queued events, without removing them.</summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>> PeekPending(int maxCount) => [.. _queue.PeekBatch(maxCount).Select(q => q.Payload)];
+
     /// <summary>Starts connecting (retrying in the background until the broker answers) and the delivery loop.</summary>
     public void Start()
     {
-        _pump = Task.Run(() => PumpAsync(_stop.Token));
+        _pump ??= Task.Run(() => PumpAsync(_stop.Token));
     }
 
     /// <summary>Replaces the reported state; it is published (retained) as soon as connected.</summary>
@@ -98,22 +122,33 @@ internal sealed class DeviceUplink : IAsyncDisposable
     public void Telemetry(TelemetryMessage telemetry)
     {
         ArgumentNullException.ThrowIfNull(telemetry);
-        if (!_client.IsConnected)
+        if (Volatile.Read(ref _client) is not { IsConnected: true } client)
         {
             return;
         }
 
         var message = telemetry with { Seq = _seq.Next(), Epoch = _seq.Epoch, Ts = _time.GetUtcNow() };
-        _ = PublishQuietlyAsync(new MqttApplicationMessage(Topics.FromDevice(_deviceId, TopicKind.Telemetry), WireCodec.Encode(message)));
+        _ = PublishQuietlyAsync(client, Message(Topics.FromDevice(_deviceId, TopicKind.Telemetry), WireCodec.Encode(message), MqttQualityOfServiceLevel.AtMostOnce));
     }
 
-    /// <summary>Stamps the event with the next seq and queues it on disk for QoS 1 delivery.</summary>
-    public async ValueTask EnqueueAsync(DeviceEvent deviceEvent, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stamps the event with the next seq and hands it to the disk writer; completes once it is on disk. Events
+    /// reach the disk in the order of these calls, and the caller's thread never waits for the disk.
+    /// </summary>
+    public ValueTask EnqueueAsync(DeviceEvent deviceEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(deviceEvent);
-        var stamped = deviceEvent with { Seq = _seq.Next(), Epoch = _seq.Epoch, Ts = deviceEvent.Ts ?? _time.GetUtcNow() };
-        await _queue.EnqueueAsync(WireCodec.Encode<DeviceEvent>(stamped), cancellationToken).ConfigureAwait(false);
-        _signal.Release();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_stamp)
+        {
+            var stamped = deviceEvent with { Seq = _seq.Next(), Epoch = _seq.Epoch, Ts = deviceEvent.Ts ?? _time.GetUtcNow() };
+            if (!_writes.Writer.TryWrite(new PendingWrite(WireCodec.Encode<DeviceEvent>(stamped), done, cancellationToken)))
+            {
+                throw new ObjectDisposedException(nameof(DeviceUplink));
+            }
+        }
+
+        return new ValueTask(done.Task);
     }
 
     /// <summary>Answers a command on its MQTT 5 response topic with its correlation data (or on <c>cmd-result</c>).</summary>
@@ -121,45 +156,110 @@ internal sealed class DeviceUplink : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(command);
-        var answer = new CommandResult { Seq = _seq.Next(), Epoch = _seq.Epoch, Id = command.Id, Ok = ok, Result = result, Error = error };
-        var payload = WireCodec.Encode(answer);
-        var message = request.ResponseTopic is { } responseTopic
-            ? new MqttApplicationMessage(responseTopic, payload) { CorrelationData = request.CorrelationData, QualityOfService = (MqttQualityOfService)request.QualityOfService }
-            : new MqttApplicationMessage(command.ResponseTopic ?? Topics.FromDevice(_deviceId, TopicKind.CommandResult), payload) { QualityOfService = MqttQualityOfService.AtLeastOnce };
-        await PublishQuietlyAsync(message).ConfigureAwait(false);
-    }
-
-    /// <summary>What the agent keeps of a delivered MQTT message.</summary>
-    internal static InboundMessage ToInbound(MqttApplicationMessage message) =>
-        new(message.Topic, message.Payload, (int)message.QualityOfService, message.Retain, message.ResponseTopic, message.CorrelationData);
-
-    /// <summary>Publishes status offline (shutdown), disconnects and stops.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        if (_client.IsConnected)
+        if (Volatile.Read(ref _client) is not { IsConnected: true } client)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time);
-            try
-            {
-                await Status(DeviceState.Offline, OfflineReason.Shutdown, timeout.Token).ConfigureAwait(false);
-                await _client.DisconnectAsync(cancellationToken: timeout.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or MqttClientNotConnectedException or IOException or TimeoutException)
-            {
-                UplinkLog.ShutdownIncomplete(_logger, _deviceId, ex);
-            }
+            return;
         }
 
+        var answer = new CommandResult { Seq = _seq.Next(), Epoch = _seq.Epoch, Id = command.Id, Ok = ok, Result = result, Error = error };
+        var payload = WireCodec.Encode(answer);
+        MqttApplicationMessage message;
+        if (request.ResponseTopic is { } responseTopic && _settings.ProtocolVersion == MqttProtocolVersion.V500)
+        {
+            var builder = new MqttApplicationMessageBuilder().WithTopic(responseTopic).WithPayload(payload)
+                .WithQualityOfServiceLevel(request.QualityOfService >= 1 ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.AtMostOnce);
+            if (request.CorrelationData is { Length: > 0 } correlation)
+            {
+                builder = builder.WithCorrelationData(correlation.ToArray());
+            }
+
+            message = builder.Build();
+        }
+        else
+        {
+            message = Message(command.ResponseTopic ?? Topics.FromDevice(_deviceId, TopicKind.CommandResult), payload, MqttQualityOfServiceLevel.AtLeastOnce);
+        }
+
+        await PublishQuietlyAsync(client, message).ConfigureAwait(false);
+    }
+
+    /// <summary>What the agent keeps of a delivered MQTT message (the payload is copied: MQTTnet reuses its buffer).</summary>
+    internal static InboundMessage ToInbound(MqttApplicationMessage message) =>
+        new(message.Topic, message.Payload.ToArray(), (int)message.QualityOfServiceLevel, message.Retain, message.ResponseTopic,
+            message.CorrelationData is { Length: > 0 } correlation ? correlation : null);
+
+    /// <summary>Publishes status offline (shutdown), disconnects, stops, and closes the queue after the writes already handed over.</summary>
+    public async ValueTask DisposeAsync()
+    {
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_pump is not null)
         {
             await _pump.ConfigureAwait(false);
         }
 
-        await _client.DisposeAsync().ConfigureAwait(false);
+        if (Volatile.Read(ref _client) is { } client)
+        {
+            if (client.IsConnected)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time);
+                try
+                {
+                    await StatusAsync(client, DeviceState.Offline, OfflineReason.Shutdown, timeout.Token).ConfigureAwait(false);
+                    await client.DisconnectAsync(new MqttClientDisconnectOptions(), timeout.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (MqttFailure.Classify(ex) != MqttFailureKind.None || ex is IOException)
+                {
+                    UplinkLog.ShutdownIncomplete(_logger, _deviceId, ex);
+                }
+            }
+
+            client.Dispose();
+        }
+
+        _writes.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
         _queue.Dispose();
         _stop.Dispose();
         _signal.Dispose();
+    }
+
+    /// <summary>The one disk writer: takes every write waiting, appends them in order with one flush (group commit), then completes them.</summary>
+    private async Task WriteAsync()
+    {
+        var batch = new List<PendingWrite>();
+        var payloads = new List<ReadOnlyMemory<byte>>();
+        while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            payloads.Clear();
+            while (batch.Count < 256 && _writes.Reader.TryRead(out var write))
+            {
+                if (write.CancellationToken.IsCancellationRequested)
+                {
+                    write.Done.TrySetCanceled(write.CancellationToken);
+                    continue;
+                }
+
+                batch.Add(write);
+                payloads.Add(write.Payload);
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await _queue.EnqueueManyAsync(payloads, CancellationToken.None).ConfigureAwait(false);
+                batch.ForEach(w => w.Done.TrySetResult());
+                _signal.Release();
+            }
+            catch (Exception ex) when (!ex.IsFatal())
+            {
+                batch.ForEach(w => w.Done.TrySetException(ex));
+            }
+        }
     }
 
     private async Task PumpAsync(CancellationToken cancellationToken)
@@ -169,22 +269,20 @@ internal sealed class DeviceUplink : IAsyncDisposable
         {
             try
             {
-                if (!_client.IsConnected)
+                if (Volatile.Read(ref _client) is not { IsConnected: true })
                 {
-                    var result = await _client.ConnectAsync(cancellationToken).ConfigureAwait(false);
-                    if (!result.IsSuccess)
+                    if (!await ConnectAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        UplinkLog.Refused(_logger, _deviceId, result.ResultCode.ToString());
+                        await BackOffAsync(delay, cancellationToken).ConfigureAwait(false);
+                        delay = Next(delay);
+                        continue;
                     }
-                }
 
-                if (_client.IsConnected)
-                {
                     delay = TimeSpan.FromMilliseconds(200);
-                    await DeliverAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                await _signal.WaitAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+                var retryIn = await DeliverAsync(_client!, cancellationToken).ConfigureAwait(false);
+                await _signal.WaitAsync(retryIn ?? TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -193,89 +291,178 @@ internal sealed class DeviceUplink : IAsyncDisposable
             catch (Exception ex) when (!ex.IsFatal())
             {
                 UplinkLog.DeliveryFailed(_logger, _deviceId, ex);
-                try
-                {
-                    await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
+                if (!await BackOffAsync(delay, cancellationToken).ConfigureAwait(false))
                 {
                     return;
                 }
 
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+                delay = Next(delay);
             }
         }
     }
 
-    private async Task DeliverAsync(CancellationToken cancellationToken)
+    /// <summary>A fresh client per connection: MQTTnet refuses to reconnect while a disconnect is still pending, and a new instance cannot act on the old connection.</summary>
+    private async Task<bool> ConnectAsync(CancellationToken cancellationToken)
     {
-        if (_announce)
+        var old = Interlocked.Exchange(ref _client, null);
+        old?.Dispose();
+        var client = _factory.CreateMqttClient();
+        // Attached before CONNECT: a resumed session's queued messages arrive right after CONNACK.
+        client.ApplicationMessageReceivedAsync += OnReceivedAsync;
+        var options = MqttClientOptionsFactory.Create(_settings);
+        MqttClientConnectResult result;
+        try
         {
-            _announce = false;
-            await _client.SubscribeAsync(Topics.DeviceSubscription(_deviceId), MqttQualityOfService.AtLeastOnce, cancellationToken).ConfigureAwait(false);
-            await Status(DeviceState.Online, null, cancellationToken).ConfigureAwait(false);
+            result = await client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!ex.IsFatal() && !cancellationToken.IsCancellationRequested)
+        {
+            client.Dispose();
+            UplinkLog.ConnectFailed(_logger, _deviceId, ex);
+            return false;
         }
 
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            client.Dispose();
+            UplinkLog.Refused(_logger, _deviceId, result.ResultCode.ToString());
+            return false;
+        }
+
+        Volatile.Write(ref _client, client);
+        Interlocked.Increment(ref _connections);
+        _reportSent = false;
+        var subscribe = new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(f => f.WithTopic(Topics.DeviceSubscription(_deviceId)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
+            .Build();
+        using var timeout = Patience(cancellationToken);
+        await client.SubscribeAsync(subscribe, timeout.Token).ConfigureAwait(false);
+        await StatusAsync(client, DeviceState.Online, null, timeout.Token).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task OnReceivedAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        if (Received is { } received)
+        {
+            await received(ToInbound(e.ApplicationMessage)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sends the report if it changed, then the queued events one at a time; returns when to retry early (an event nobody received).</summary>
+    private async Task<TimeSpan?> DeliverAsync(IMqttClient client, CancellationToken cancellationToken)
+    {
         if (!_reportSent && Volatile.Read(ref _report) is { } report)
         {
             _reportSent = true;
             var stamped = report with { Seq = _seq.Next(), Epoch = _seq.Epoch, Ts = _time.GetUtcNow(), Agent = _agent };
-            await PublishAsync(new MqttApplicationMessage(Topics.FromDevice(_deviceId, TopicKind.Report), WireCodec.Encode(stamped))
-            {
-                QualityOfService = MqttQualityOfService.AtLeastOnce,
-                Retain = true,
-            }, cancellationToken).ConfigureAwait(false);
+            await PublishAsync(client, Message(Topics.FromDevice(_deviceId, TopicKind.Report), WireCodec.Encode(stamped), MqttQualityOfServiceLevel.AtLeastOnce, retain: true), cancellationToken)
+                .ConfigureAwait(false);
         }
 
-        while (_client.IsConnected)
+        var topic = Topics.FromDevice(_deviceId, TopicKind.Events);
+        while (client.IsConnected)
         {
             var batch = _queue.PeekBatch(32);
             if (batch.Count == 0)
             {
-                return;
+                return null;
             }
 
-            foreach (var queued in batch)
+            // Removed from the queue only after PUBACKs. The acknowledged mark is saved once per batch (an atomic file
+            // write each time would cap delivery near the disk's sync rate): a crash in between republishes at most a
+            // batch, which the gateway deduplicates.
+            var acknowledged = -1L;
+            try
             {
-                await PublishAsync(new MqttApplicationMessage(Topics.FromDevice(_deviceId, TopicKind.Events), queued.Payload)
+                foreach (var queued in batch)
                 {
-                    QualityOfService = MqttQualityOfService.AtLeastOnce,
-                }, cancellationToken).ConfigureAwait(false);
-                _queue.Acknowledge(queued.Sequence);
+                    var result = await PublishAsync(client, Message(topic, queued.Payload, MqttQualityOfServiceLevel.AtLeastOnce), cancellationToken).ConfigureAwait(false);
+                    if (result.ReasonCode == MqttClientPublishReasonCode.NoMatchingSubscribers)
+                    {
+                        // Acknowledged, but delivered to no one: the gateway's shard session does not exist yet.
+                        Interlocked.Increment(ref _noSubscribers);
+                        UplinkLog.NoSubscribers(_logger, _deviceId, topic);
+                        return NoSubscriberRetry;
+                    }
+
+                    Interlocked.Increment(ref _published);
+                    acknowledged = queued.Sequence;
+                }
+            }
+            finally
+            {
+                if (acknowledged >= 0)
+                {
+                    _queue.Acknowledge(acknowledged);
+                }
             }
         }
+
+        return null;
     }
 
-    private async Task Status(DeviceState state, OfflineReason? reason, CancellationToken cancellationToken)
+    private Task StatusAsync(IMqttClient client, DeviceState state, OfflineReason? reason, CancellationToken cancellationToken)
     {
         var status = new StatusMessage { Seq = _seq.Next(), Epoch = _seq.Epoch, Ts = _time.GetUtcNow(), State = state, Reason = reason, Agent = _agent };
-        await PublishAsync(new MqttApplicationMessage(Topics.FromDevice(_deviceId, TopicKind.Status), WireCodec.Encode(status))
-        {
-            QualityOfService = MqttQualityOfService.AtLeastOnce,
-            Retain = true,
-        }, cancellationToken).ConfigureAwait(false);
+        return PublishAsync(client, Message(Topics.FromDevice(_deviceId, TopicKind.Status), WireCodec.Encode(status), MqttQualityOfServiceLevel.AtLeastOnce, retain: true), cancellationToken);
     }
 
-    private async Task PublishAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
+    /// <summary>Publishes and waits for the PUBACK; a refusal (reason code 0x80 or above) is a transport fault for the caller's retry loop.</summary>
+    private static async Task<MqttClientPublishResult> PublishAsync(IMqttClient client, MqttApplicationMessage message, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(15));
-        var result = await _client.PublishAsync(message, timeout.Token).ConfigureAwait(false);
-        if (!result.IsSuccess)
+        using var timeout = Patience(cancellationToken);
+        var result = await client.PublishAsync(message, timeout.Token).ConfigureAwait(false);
+        if ((int)result.ReasonCode >= 0x80)
         {
             throw new IOException($"the broker refused a publish to {message.Topic}: {result.ReasonCode} {result.ReasonString}");
         }
+
+        return result;
     }
 
-    private async Task PublishQuietlyAsync(MqttApplicationMessage message)
+    private async Task PublishQuietlyAsync(IMqttClient client, MqttApplicationMessage message)
     {
         try
         {
-            await _client.PublishAsync(message, _stop.Token).ConfigureAwait(false);
+            using var timeout = Patience(_stop.Token);
+            await client.PublishAsync(message, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (!ex.IsFatal())
         {
             UplinkLog.DeliveryFailed(_logger, _deviceId, ex);
         }
     }
+
+    private static MqttApplicationMessage Message(string topic, ReadOnlyMemory<byte> payload, MqttQualityOfServiceLevel qos, bool retain = false) => new()
+    {
+        Topic = topic,
+        Payload = new ReadOnlySequence<byte>(payload),
+        QualityOfServiceLevel = qos,
+        Retain = retain,
+    };
+
+    private static CancellationTokenSource Patience(CancellationToken cancellationToken)
+    {
+        var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(AckPatience);
+        return timeout;
+    }
+
+    private async Task<bool> BackOffAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static TimeSpan Next(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+
+    private sealed record PendingWrite(ReadOnlyMemory<byte> Payload, TaskCompletionSource Done, CancellationToken CancellationToken);
 }

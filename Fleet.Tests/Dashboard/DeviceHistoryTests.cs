@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Fleet.Gateway.Api.Models;
-using Fleet.Shared.Mqtt.Packets;
+using MQTTnet.Protocol;
 using Fleet.Shared.Protocol;
 using Fleet.Tests.EndToEnd;
 using Fleet.Tests.Gateway.Infrastructure;
@@ -188,7 +188,7 @@ public sealed class DeviceHistoryTests(DashboardFixture dashboard, ITestOutputHe
             body["temperatureC"] = t;
         }
 
-        return device.PublishAsync(TopicKind.Telemetry, body, qos: MqttQualityOfService.AtMostOnce);
+        return device.PublishAsync(TopicKind.Telemetry, body, qos: MqttQualityOfServiceLevel.AtMostOnce);
     }
 
     private async Task<JsonElement> Metrics(string id, string query = "") => (await Metrics(id, fail: true, query))!.Value;

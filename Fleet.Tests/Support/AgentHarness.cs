@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
@@ -10,15 +11,16 @@ using Fleet.Device.Monitoring;
 using Fleet.Device.Simulation;
 using Fleet.Device.Uplink;
 using Fleet.Device.Uplink.Queue;
-using Fleet.Shared.Actors;
-using Fleet.Shared.Mqtt;
-using Fleet.Shared.Mqtt.Packets;
+using Akka.Actor;
+using Fleet.Shared.Messaging;
 using Fleet.Shared.Onnx;
 using Fleet.Shared.Protocol;
 using Fleet.Shared.Security;
 using Fleet.Tests.Device.Storage;
 using Fleet.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
+using MQTTnet;
+using MQTTnet.Protocol;
 
 namespace Fleet.Tests.Device.Hosting;
 
@@ -35,22 +37,22 @@ internal sealed class AgentHarness : IAsyncDisposable
     private readonly ActorSystem _system;
     private readonly DeviceUplink _uplink;
     private readonly HttpClient _client = new();
-    private MqttClient _observer = null!;
-    private MqttRequester _requester = null!;
-    private readonly MqttClientOptions _observerMqtt;
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<MqttApplicationMessage>> _pending = new();
+    private readonly IMqttClient _observer = new MqttClientFactory().CreateMqttClient();
+    private readonly MqttConnectionSettings _observerMqtt;
     private Task? _serving;
 
-    private AgentHarness(MosquittoFixture broker, ECDsa key, MqttClientOptions? deviceMqtt, MqttClientOptions? observerMqtt)
+    private AgentHarness(MosquittoFixture broker, ECDsa key, MqttConnectionSettings? deviceMqtt, MqttConnectionSettings? observerMqtt)
     {
-        _observerMqtt = observerMqtt ?? new MqttClientOptions { Host = broker.Host, Port = broker.Port };
-        Key = key;
         DeviceId = "agent-" + Guid.NewGuid().ToString("N")[..8];
+        _observerMqtt = (observerMqtt ?? Plain(broker, "gw")) with { ClientId = "gw-" + DeviceId };
+        Key = key;
         Broker = broker;
         var port = MosquittoBrokerPort();
         BaseUrl = $"http://127.0.0.1:{port}/";
         _http.Prefixes.Add(BaseUrl);
-        _system = ActorSystem.Create("test-" + DeviceId);
-        _uplink = new DeviceUplink(DeviceId, deviceMqtt ?? new MqttClientOptions { Host = broker.Host, Port = broker.Port },
+        _system = AgentActorSystem.Create("test-" + DeviceId);
+        _uplink = new DeviceUplink(DeviceId, deviceMqtt ?? Plain(broker, DeviceId),
             DiskEventQueue.Open(Path.Combine(_dir.Path, "queue")), SequenceSource.Open(Path.Combine(_dir.Path, "seq"), TimeProvider.System),
             TimeProvider.System, NullLogger.Instance, "fleet-device/test");
     }
@@ -72,7 +74,7 @@ internal sealed class AgentHarness : IAsyncDisposable
 
     /// <param name="deviceMqtt">The agent's connection (default: plain MQTT 5 to <paramref name="broker"/>).</param>
     /// <param name="observerMqtt">The gateway-side observer's connection (default: plain MQTT 5).</param>
-    public static async Task<AgentHarness> StartAsync(MosquittoFixture broker, int soakWindows = 5, MqttClientOptions? deviceMqtt = null, MqttClientOptions? observerMqtt = null)
+    public static async Task<AgentHarness> StartAsync(MosquittoFixture broker, int soakWindows = 5, MqttConnectionSettings? deviceMqtt = null, MqttConnectionSettings? observerMqtt = null)
     {
         OnnxRuntime.Initialize();
         // Training the reference models takes seconds on a loaded machine; not part of any wait below.
@@ -88,8 +90,13 @@ internal sealed class AgentHarness : IAsyncDisposable
         return BaseUrl + name;
     }
 
+    public DeviceUplink Uplink => _uplink;
+
+    public static MqttConnectionSettings Plain(MosquittoFixture broker, string clientId) => new() { Host = broker.Host, Port = broker.Port, ClientId = clientId, Timeout = TimeSpan.FromSeconds(5) };
+
     public async Task PublishDesiredAsync(DesiredState desired) =>
-        await _observer.PublishAsync(new MqttApplicationMessage(Topics.Desired(DeviceId), WireCodec.Encode(desired)) { QualityOfService = MqttQualityOfService.AtLeastOnce, Retain = true });
+        await _observer.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topics.Desired(DeviceId)).WithPayload(WireCodec.Encode(desired))
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithRetainFlag().Build());
 
     public async Task<CommandResult> CommandAsync(string name, string? argsJson = null)
     {
@@ -99,8 +106,13 @@ internal sealed class AgentHarness : IAsyncDisposable
             Name = name,
             Args = argsJson is null ? null : System.Text.Json.JsonDocument.Parse(argsJson).RootElement.Clone(),
         };
-        var response = await _requester.RequestAsync(new MqttApplicationMessage(Topics.Command(DeviceId), WireCodec.Encode(request)) { QualityOfService = MqttQualityOfService.AtLeastOnce }, Patience);
-        var result = WireCodec.DecodeCommandResult(response.Payload.Span);
+        var correlation = Guid.NewGuid().ToString("N");
+        var answered = new TaskCompletionSource<MqttApplicationMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[correlation] = answered;
+        await _observer.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topics.Command(DeviceId)).WithPayload(WireCodec.Encode(request))
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithResponseTopic(ResponseTopic).WithCorrelationData(System.Text.Encoding.UTF8.GetBytes(correlation)).Build());
+        var response = await answered.Task.WaitAsync(Patience);
+        var result = WireCodec.DecodeCommandResult(response.Payload.ToArray());
         Assert.True(result.IsSuccess, result.Error?.ToString());
         Assert.Equal(request.Id, result.Value!.Id);
         return result.Value;
@@ -115,7 +127,8 @@ internal sealed class AgentHarness : IAsyncDisposable
             Name = name,
             Args = argsJson is null ? null : System.Text.Json.JsonDocument.Parse(argsJson).RootElement.Clone(),
         };
-        await _observer.PublishAsync(new MqttApplicationMessage(Topics.Command(DeviceId), WireCodec.Encode(request)) { QualityOfService = MqttQualityOfService.AtLeastOnce });
+        await _observer.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topics.Command(DeviceId)).WithPayload(WireCodec.Encode(request))
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
         await WaitAsync(() => CommandResults.ContainsKey(request.Id), $"the answer to {request.Id} on cmd-result");
         return CommandResults[request.Id];
     }
@@ -141,8 +154,12 @@ internal sealed class AgentHarness : IAsyncDisposable
     {
         await _system.Terminate();
         await _uplink.DisposeAsync();
-        await _requester.DisposeAsync();
-        await _observer.DisposeAsync();
+        if (_observer.IsConnected)
+        {
+            await _observer.DisconnectAsync(new MqttClientDisconnectOptions());
+        }
+
+        _observer.Dispose();
         // Close alone: after Stop, the managed HttpListener's Close re-binds the port to "remove" its prefix, which
         // fails with "address already in use" when another process took the port in between.
         _http.Close();
@@ -159,28 +176,43 @@ internal sealed class AgentHarness : IAsyncDisposable
     {
         _http.Start();
         _serving = Task.Run(ServeAsync);
-        _observer = new MqttClient(_observerMqtt with { ClientId = "gw-" + DeviceId });
-        _observer.MessageReceived = (message, _) =>
+        _observer.ApplicationMessageReceivedAsync += e =>
         {
-            var address = Topics.Parse(message.Topic);
-            if (address.IsSuccess && address.Value.Kind == TopicKind.Events && WireCodec.DecodeEvent(message.Payload.Span) is { IsSuccess: true } e)
+            var message = e.ApplicationMessage;
+            var payload = message.Payload.ToArray();
+            if (message.Topic == ResponseTopic)
             {
-                Events.Enqueue(e.Value!);
+                var key = message.CorrelationData is { } correlation ? System.Text.Encoding.UTF8.GetString(correlation) : "";
+                if (_pending.TryRemove(key, out var waiter))
+                {
+                    waiter.TrySetResult(new MqttApplicationMessage { Topic = message.Topic, Payload = new System.Buffers.ReadOnlySequence<byte>(payload) });
+                }
+
+                return Task.CompletedTask;
             }
-            else if (address.IsSuccess && address.Value.Kind == TopicKind.Report && WireCodec.DecodeReport(message.Payload.Span) is { IsSuccess: true } r)
+
+            var address = Topics.Parse(message.Topic);
+            if (address.IsSuccess && address.Value.Kind == TopicKind.Events && WireCodec.DecodeEvent(payload) is { IsSuccess: true } ev)
+            {
+                Events.Enqueue(ev.Value!);
+            }
+            else if (address.IsSuccess && address.Value.Kind == TopicKind.Report && WireCodec.DecodeReport(payload) is { IsSuccess: true } r)
             {
                 LastReport = r.Value;
             }
-            else if (address.IsSuccess && address.Value.Kind == TopicKind.CommandResult && WireCodec.DecodeCommandResult(message.Payload.Span) is { IsSuccess: true } c)
+            else if (address.IsSuccess && address.Value.Kind == TopicKind.CommandResult && WireCodec.DecodeCommandResult(payload) is { IsSuccess: true } c)
             {
                 CommandResults[c.Value!.Id] = c.Value;
             }
 
-            return ValueTask.CompletedTask;
+            return Task.CompletedTask;
         };
-        await _observer.ConnectAsync();
-        await _observer.SubscribeAsync($"fleet/v1/s/+/{DeviceId}/#", MqttQualityOfService.AtLeastOnce);
-        _requester = await MqttRequester.CreateAsync(_observer, $"gw/responses/{DeviceId}");
+        var connected = await _observer.ConnectAsync(MqttClientOptionsFactory.Create(_observerMqtt));
+        Assert.Equal(MqttClientConnectResultCode.Success, connected.ResultCode);
+        await _observer.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter($"fleet/v1/s/+/{DeviceId}/#", MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(ResponseTopic, MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build());
 
         var data = Path.Combine(_dir.Path, "device");
         var sensors = new SimulatedSensors(Path.Combine(data, "sensors"));
@@ -188,7 +220,7 @@ internal sealed class AgentHarness : IAsyncDisposable
         var runtime = new DeviceRuntime(DeviceId, data, WatchdogOptions.Default with { LatencyRatio = 1000 }, RemediationOptions.Default, TimeProvider.System, 5, _uplink,
             Key, _client, new SysfsSensors(sensors.Root), sensors, FaultSchedule.None, FramesPerSecond: 4000, SoakWindows: soakWindows,
             TelemetryEveryWindows: 5, FactoryPackage: null, NullLogger.Instance);
-        _system.ActorOf(Props.Create(() => new DeviceAgentActor(runtime)), DeviceId);
+        _system.ActorOf(DeviceAgentActor.Props(runtime), DeviceId);
         _uplink.Start();
         await WaitAsync(() => LastReport is not null, "the first report");
     }
@@ -221,6 +253,8 @@ internal sealed class AgentHarness : IAsyncDisposable
             context.Response.Close();
         }
     }
+
+    private string ResponseTopic => $"gw/responses/{DeviceId}";
 
     private static int MosquittoBrokerPort() => Fleet.Shared.Servers.MosquittoBroker.FreeLoopbackPort();
 }

@@ -1,28 +1,30 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Fleet.Shared.Mqtt;
-using Fleet.Shared.Mqtt.Packets;
+using Fleet.Shared.Messaging;
 using Fleet.Shared.Protocol;
+using MQTTnet;
+using MQTTnet.Protocol;
 
 namespace Fleet.Tests.Gateway.Infrastructure;
 
 /// <summary>
-/// A device made of an MQTT client, following docs/PROTOCOL.md by hand: persistent session, Last Will,
+/// A device made of an MQTTnet client, following docs/PROTOCOL.md by hand: persistent session, Last Will,
 /// one seq counter over every kind, subscribes to its gateway topics and answers commands on the
 /// request's response topic.
 /// </summary>
 internal sealed class TestDevice : IAsyncDisposable
 {
-    private readonly MqttClient _client;
+    private readonly IMqttClient _client;
     private long _seq;
 
-    private TestDevice(string id, MqttClient client)
+    private TestDevice(string id, IMqttClient client)
     {
         Id = id;
         _client = client;
-        client.MessageReceived = OnMessageAsync;
+        client.ApplicationMessageReceivedAsync += e => OnMessageAsync(e.ApplicationMessage, CancellationToken.None).AsTask();
     }
 
     public string Id { get; }
@@ -44,20 +46,22 @@ internal sealed class TestDevice : IAsyncDisposable
 
     public static async Task<TestDevice> ConnectAsync(int port, string id, bool subscribe = true)
     {
-        var client = new MqttClient(new MqttClientOptions
+        var client = new MqttClientFactory().CreateMqttClient();
+        var device = new TestDevice(id, client);
+        var connected = await client.ConnectAsync(MqttClientOptionsFactory.Create(new MqttConnectionSettings
         {
+            Host = "127.0.0.1",
             Port = port,
             ClientId = id,
             CleanStart = false,
             SessionExpiryInterval = 3600,
-            Will = new MqttApplicationMessage(Topics.FromDevice(id, TopicKind.Status), WireCodec.Encode(StatusMessage.LastWill)) { QualityOfService = MqttQualityOfService.AtLeastOnce, Retain = true },
-        });
-        var device = new TestDevice(id, client);
-        var connected = await client.ConnectAsync();
-        Assert.True(connected.IsSuccess, connected.ResultCode.ToString());
+            Will = new MqttWillSettings(Topics.FromDevice(id, TopicKind.Status), WireCodec.Encode(StatusMessage.LastWill), MqttQualityOfServiceLevel.AtLeastOnce, Retain: true),
+        }));
+        Assert.Equal(MqttClientConnectResultCode.Success, connected.ResultCode);
         if (subscribe)
         {
-            Assert.True((await client.SubscribeAsync(Topics.DeviceSubscription(id))).IsSuccess);
+            var subscribed = await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(Topics.DeviceSubscription(id), MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            Assert.All(subscribed.Items, i => Assert.True((int)i.ResultCode < 0x80, i.ResultCode.ToString()));
         }
 
         return device;
@@ -76,7 +80,7 @@ internal sealed class TestDevice : IAsyncDisposable
         }, retain: true);
 
     public Task TelemetryAsync(double kl, double latencyP99Us = 400) =>
-        PublishAsync(TopicKind.Telemetry, new JsonObject { ["window"] = 10, ["kl"] = kl, ["klThreshold"] = 0.2, ["latencyP99Us"] = latencyP99Us, ["heals"] = 0 }, qos: MqttQualityOfService.AtMostOnce);
+        PublishAsync(TopicKind.Telemetry, new JsonObject { ["window"] = 10, ["kl"] = kl, ["klThreshold"] = 0.2, ["latencyP99Us"] = latencyP99Us, ["heals"] = 0 }, qos: MqttQualityOfServiceLevel.AtMostOnce);
 
     public Task HealAsync(string eventId, string outcome, string diagnosis = "hardware", string modelVersion = "1.0.0") =>
         PublishAsync(TopicKind.Events, new JsonObject
@@ -90,20 +94,18 @@ internal sealed class TestDevice : IAsyncDisposable
             ["modelVersion"] = modelVersion,
         });
 
-    public async Task PublishAsync(TopicKind kind, JsonObject body, bool retain = false, MqttQualityOfService qos = MqttQualityOfService.AtLeastOnce)
+    public async Task PublishAsync(TopicKind kind, JsonObject body, bool retain = false, MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtLeastOnce)
     {
         body["v"] = 1;
         body["seq"] = Interlocked.Increment(ref _seq);
         body["epoch"] = Epoch;
-        var result = await _client.PublishAsync(new MqttApplicationMessage(Topics.FromDevice(Id, kind), Encoding.UTF8.GetBytes(body.ToJsonString()))
-        {
-            QualityOfService = qos,
-            Retain = retain,
-        });
-        Assert.True(result.IsSuccess, result.ReasonCode.ToString());
+        var result = await _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topics.FromDevice(Id, kind)).WithPayload(Encoding.UTF8.GetBytes(body.ToJsonString()))
+            .WithQualityOfServiceLevel(qos).WithRetainFlag(retain).Build());
+        // "No matching subscribers" is a success: the broker took it (retained messages wait for the gateway).
+        Assert.True((int)result.ReasonCode < 0x80, result.ReasonCode.ToString());
     }
 
-    public Task DisconnectAsync() => _client.DisconnectAsync();
+    public Task DisconnectAsync() => _client.DisconnectAsync(new MqttClientDisconnectOptions());
 
     private async ValueTask OnMessageAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
     {
@@ -115,7 +117,7 @@ internal sealed class TestDevice : IAsyncDisposable
 
         if (address.Value.Kind == TopicKind.Desired)
         {
-            var desired = WireCodec.DecodeDesired(message.Payload.Span);
+            var desired = WireCodec.DecodeDesired(message.Payload.ToArray());
             if (desired.IsSuccess)
             {
                 Desired.Enqueue(desired.Value);
@@ -124,7 +126,7 @@ internal sealed class TestDevice : IAsyncDisposable
         }
         else if (address.Value.Kind == TopicKind.Command)
         {
-            var command = WireCodec.DecodeCommand(message.Payload.Span);
+            var command = WireCodec.DecodeCommand(message.Payload.ToArray());
             if (!command.IsSuccess)
             {
                 return;
@@ -142,10 +144,25 @@ internal sealed class TestDevice : IAsyncDisposable
                     ["result"] = CommandError is null ? new JsonObject { ["echo"] = command.Value.Name } : null,
                     ["error"] = CommandError,
                 };
-                await _client.PublishAsync(MqttRequester.CreateResponse(message, Encoding.UTF8.GetBytes(answer.ToJsonString())), cancellationToken);
+                var response = new MqttApplicationMessageBuilder().WithTopic(message.ResponseTopic).WithPayload(Encoding.UTF8.GetBytes(answer.ToJsonString()))
+                    .WithQualityOfServiceLevel(message.QualityOfServiceLevel);
+                if (message.CorrelationData is { Length: > 0 } correlation)
+                {
+                    response = response.WithCorrelationData(correlation);
+                }
+
+                await _client.PublishAsync(response.Build(), cancellationToken);
             }
         }
     }
 
-    public async ValueTask DisposeAsync() => await _client.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_client.IsConnected)
+        {
+            await _client.DisconnectAsync(new MqttClientDisconnectOptions());
+        }
+
+        _client.Dispose();
+    }
 }

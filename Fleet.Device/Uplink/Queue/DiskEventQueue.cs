@@ -81,54 +81,91 @@ internal sealed partial class DiskEventQueue : IDisposable
     }
 
     /// <summary>Appends an event; returns its sequence number. Drops the oldest events if the bound requires.</summary>
-    public async ValueTask<long> EnqueueAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    public async ValueTask<long> EnqueueAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        await EnqueueManyAsync([payload], cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Appends events in order with one flush for all of them (group commit); returns the last one's sequence
+    /// number. Drops the oldest events if the bound requires.
+    /// </summary>
+    public async ValueTask<long> EnqueueManyAsync(IReadOnlyList<ReadOnlyMemory<byte>> payloads, CancellationToken cancellationToken)
     {
-        var size = HeaderBytes + (long)payload.Length;
-        if (size > _options.MaxBytes || size > _options.SegmentBytes)
+        ArgumentNullException.ThrowIfNull(payloads);
+        ArgumentOutOfRangeException.ThrowIfZero(payloads.Count);
+        foreach (var payload in payloads)
         {
-            throw new ArgumentOutOfRangeException(nameof(payload), payload.Length, $"An event of {payload.Length} bytes can never fit the queue's bound.");
+            var size = HeaderBytes + (long)payload.Length;
+            if (size > _options.MaxBytes || size > _options.SegmentBytes)
+            {
+                throw new ArgumentOutOfRangeException(nameof(payloads), payload.Length, $"An event of {payload.Length} bytes can never fit the queue's bound.");
+            }
         }
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var dropped = false;
-            while (_entries.Count > 0 && (_entries.Count + 1 > _options.MaxCount || _bytes + size > _options.MaxBytes))
+            QueueSegment? unflushed = null;
+            var sequence = -1L;
+            foreach (var payload in payloads)
             {
-                var oldest = _entries.Dequeue();
-                _bytes -= oldest.Size;
-                _acknowledged = oldest.Sequence;
-                DroppedCount++;
-                dropped = true;
+                var segment = Append(payload);
+                sequence = segment.LastSequence;
+                if (unflushed is not null && unflushed != segment)
+                {
+                    Flush(unflushed);
+                }
+
+                unflushed = segment;
             }
 
-            if (dropped)
-            {
-                SaveState();
-                DeleteConsumedSegments();
-            }
-
-            var segment = WritableSegment(size);
-            var sequence = _nextSequence;
-            var record = Frame(sequence, payload.Span);
-            RandomAccess.Write(segment.Handle, record, segment.Length);
-            if (_options.FlushToDisk)
-            {
-                RandomAccess.FlushToDisk(segment.Handle);
-            }
-
-            _entries.Enqueue(new Entry(sequence, segment, segment.Length, payload.Length));
-            segment.Length += record.Length;
-            segment.LastSequence = sequence;
-            _bytes += size;
-            _nextSequence++;
+            Flush(unflushed!);
             return sequence;
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    private void Flush(QueueSegment segment)
+    {
+        // A segment whose records were all dropped within this batch is already closed and deleted.
+        if (_options.FlushToDisk && !segment.Handle.IsClosed)
+        {
+            RandomAccess.FlushToDisk(segment.Handle);
+        }
+    }
+
+    private QueueSegment Append(ReadOnlyMemory<byte> payload)
+    {
+        var size = HeaderBytes + (long)payload.Length;
+        var dropped = false;
+        while (_entries.Count > 0 && (_entries.Count + 1 > _options.MaxCount || _bytes + size > _options.MaxBytes))
+        {
+            var oldest = _entries.Dequeue();
+            _bytes -= oldest.Size;
+            _acknowledged = oldest.Sequence;
+            DroppedCount++;
+            dropped = true;
+        }
+
+        if (dropped)
+        {
+            SaveState();
+            DeleteConsumedSegments();
+        }
+
+        var segment = WritableSegment(size);
+        var sequence = _nextSequence;
+        var record = Frame(sequence, payload.Span);
+        RandomAccess.Write(segment.Handle, record, segment.Length);
+        _entries.Enqueue(new Entry(sequence, segment, segment.Length, payload.Length));
+        segment.Length += record.Length;
+        segment.LastSequence = sequence;
+        _bytes += size;
+        _nextSequence++;
+        return segment;
     }
 
     /// <summary>Up to <paramref name="maxCount"/> of the oldest unacknowledged events (at least one if any, else within <paramref name="maxBytes"/>), without removing them.</summary>

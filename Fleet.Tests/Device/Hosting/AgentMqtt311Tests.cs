@@ -1,6 +1,6 @@
 using System.Globalization;
 using Fleet.Device.Configuration;
-using Fleet.Shared.Mqtt.Packets;
+using MQTTnet.Formatter;
 using Fleet.Shared.Protocol;
 using Fleet.Tests.Infrastructure;
 using Fleet.Device.Uplink;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Fleet.Device.Configuration;
-using Fleet.Shared.Mqtt;
-using Fleet.Shared.Mqtt.Channel;
+using Fleet.Shared.Messaging;
 using Fleet.Shared.Protocol;
 using Fleet.Tests.Infrastructure;
 using Fleet.Device.Uplink;
@@ -17,7 +16,7 @@ public sealed class AgentTlsTests(TlsMosquittoFixture broker) : IClassFixture<Tl
         var (options, problem) = DeviceOptionsLoader.Load(
             ["--simulate", "1", "--broker", $"localhost:{broker.Port.ToString(CultureInfo.InvariantCulture)}", "--ca", broker.Certificates.CaFile], _ => null);
         Assert.Null(problem);
-        var observer = new MqttClientOptions { Host = "localhost", Port = broker.Port, Tls = new MqttTlsOptions { CaFile = broker.Certificates.CaFile } };
+        var observer = new MqttConnectionSettings { Host = "localhost", Port = broker.Port, ClientId = "gw", Tls = new MqttTlsSettings { CaFile = broker.Certificates.CaFile } };
         await using var agent = await AgentHarness.StartAsync(broker, deviceMqtt: options!.Mqtt(), observerMqtt: observer);
 
         await AgentTransport.InjectBitFlipAndSeeItHealedAsync(agent);
@@ -35,8 +34,8 @@ public sealed class AgentMutualTlsTests(MutualTlsMosquittoFixture broker) : ICla
             ["--simulate", "1", "--broker", $"localhost:{broker.Port.ToString(CultureInfo.InvariantCulture)}",
              "--ca", certificates.CaFile, "--cert", certificates.ClientCertFile, "--key", certificates.ClientKeyFile], _ => null);
         Assert.Null(problem);
-        var tls = new MqttTlsOptions { CaFile = certificates.CaFile, ClientCertificateFile = certificates.ClientCertFile, ClientKeyFile = certificates.ClientKeyFile };
-        await using var agent = await AgentHarness.StartAsync(broker, deviceMqtt: options!.Mqtt(), observerMqtt: new MqttClientOptions { Host = "localhost", Port = broker.Port, Tls = tls });
+        var tls = new MqttTlsSettings { CaFile = certificates.CaFile, CertificateFile = certificates.ClientCertFile, KeyFile = certificates.ClientKeyFile };
+        await using var agent = await AgentHarness.StartAsync(broker, deviceMqtt: options!.Mqtt(), observerMqtt: new MqttConnectionSettings { Host = "localhost", Port = broker.Port, ClientId = "gw", Tls = tls });
 
         await AgentTransport.InjectBitFlipAndSeeItHealedAsync(agent);
     }
@@ -60,5 +59,45 @@ internal static class AgentTransport
         Assert.True(fault.Ok, fault.Error);
         var heal = await agent.WaitForEventAsync<HealEvent>(_ => true);
         Assert.Equal((Fleet.Shared.Health.Diagnosis.Hardware, HealOutcome.Healed), (heal.Diagnosis, heal.Outcome));
+    }
+}
+
+/// <summary>The agent's own TLS settings (<c>--ca --cert --key</c>) refused where they must be: a broker certificate from another CA, and mutual TLS without a client certificate.</summary>
+public sealed class AgentTlsRefusalTests(MutualTlsMosquittoFixture broker) : IClassFixture<MutualTlsMosquittoFixture>
+{
+    [Fact]
+    public async Task AnotherCaThanTheBrokers_IsRefused_AsATlsFailure()
+    {
+        using var other = TestCertificates.Create();
+        var certificates = broker.Certificates;
+        var failure = await ConnectAsync(["--ca", other.CaFile, "--cert", certificates.ClientCertFile, "--key", certificates.ClientKeyFile]);
+
+        Assert.Equal(MqttFailureKind.Tls, failure);
+    }
+
+    [Fact]
+    public async Task NoClientCertificate_IsRefused_ByABrokerThatRequiresOne()
+    {
+        var failure = await ConnectAsync(["--ca", broker.Certificates.CaFile]);
+
+        Assert.NotEqual(MqttFailureKind.None, failure);
+    }
+
+    /// <summary>Connects once with the settings the agent's uplink would use; returns how it failed (None when it connected).</summary>
+    private async Task<MqttFailureKind> ConnectAsync(string[] tlsArguments)
+    {
+        var (options, problem) = DeviceOptionsLoader.Load(
+            ["--simulate", "1", "--broker", $"localhost:{broker.Port.ToString(CultureInfo.InvariantCulture)}", .. tlsArguments], _ => null);
+        Assert.Null(problem);
+        using var client = new MQTTnet.MqttClientFactory().CreateMqttClient();
+        try
+        {
+            var result = await client.ConnectAsync(MqttClientOptionsFactory.Create(options!.Mqtt() with { ClientId = "refused-" + Guid.NewGuid().ToString("N")[..6], Timeout = TimeSpan.FromSeconds(10) }));
+            return result.ResultCode == MQTTnet.MqttClientConnectResultCode.Success ? MqttFailureKind.None : MqttFailureKind.Connection;
+        }
+        catch (Exception ex) when (MqttFailure.Classify(ex) != MqttFailureKind.None)
+        {
+            return MqttFailure.Classify(ex);
+        }
     }
 }

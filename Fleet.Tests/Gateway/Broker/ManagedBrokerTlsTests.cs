@@ -1,11 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Fleet.Gateway.Broker;
-using Fleet.Shared.Mqtt;
-using Fleet.Shared.Mqtt.Channel;
-using Fleet.Shared.Mqtt.Packets;
+using Fleet.Shared.Messaging;
 using Fleet.Shared.Protocol;
 using Fleet.Tests.Gateway.Infrastructure;
 using Fleet.Tests.Infrastructure;
@@ -43,36 +40,23 @@ public sealed class ManagedBrokerTlsTests : IAsyncLifetime
         Assert.True(bundle.GetProperty("broker").GetProperty("tls").GetBoolean());
         var files = WriteCredentials(bundle.GetProperty("credentials"));
 
-        await using var device = new MqttClient(new MqttClientOptions { Port = broker.TlsPort.Value, ClientId = "tls-pi-1", Tls = files.Tls(withCertificate: true) });
-        var connected = await device.ConnectAsync();
-        Assert.True(connected.IsSuccess, connected.ResultCode.ToString());
-        var report = await device.PublishAsync(new MqttApplicationMessage(Topics.FromDevice("tls-pi-1", TopicKind.Report),
-            Encoding.UTF8.GetBytes("""{"v":1,"seq":1,"health":"healthy","model":{"id":"m","version":"3.1.0","source":"active"}}""")) { QualityOfService = MqttQualityOfService.AtLeastOnce, Retain = true });
-        Assert.True(report.IsSuccess, report.ReasonCode.ToString());
-        var foreign = await device.PublishAsync(new MqttApplicationMessage(Topics.FromDevice("tls-pi-2", TopicKind.Status),
-            Encoding.UTF8.GetBytes("""{"v":1,"seq":1,"state":"online"}""")) { QualityOfService = MqttQualityOfService.AtLeastOnce });
-        Assert.False(foreign.IsSuccess, "the ACL confines the certificate's CN to its own topics");
+        using var device = await TestMqtt.ConnectAsync(Settings(broker.TlsPort.Value, "tls-pi-1", files.Tls(withCertificate: true)));
+        var report = await TestMqtt.PublishAsync(device, Topics.FromDevice("tls-pi-1", TopicKind.Report),
+            """{"v":1,"seq":1,"health":"healthy","model":{"id":"m","version":"3.1.0","source":"active"}}""", retain: true);
+        Assert.False(report.IsRefused(), report.ReasonCode.ToString());
+        var foreign = await TestMqtt.PublishAsync(device, Topics.FromDevice("tls-pi-2", TopicKind.Status), """{"v":1,"seq":1,"state":"online"}""");
+        Assert.True(foreign.IsRefused(), "the ACL confines the certificate's CN to its own topics");
 
         using var reader = _gateway.Client(_gateway.ReaderToken);
         await Eventually.TrueAsync(async () => (await reader.GetAsync("/api/v1/devices/tls-pi-1")).StatusCode == HttpStatusCode.OK
             && (await reader.GetStringAsync("/api/v1/devices/tls-pi-1")).Contains("\"3.1.0\"", StringComparison.Ordinal), "the TLS device's report in its twin");
 
         // Without a client certificate the TLS listener refuses the connection.
-        await using var anonymous = new MqttClient(new MqttClientOptions { Port = broker.TlsPort.Value, ClientId = "tls-anon", Tls = files.Tls(withCertificate: false) });
-        Assert.False(await ConnectsAsync(anonymous), "a client without a certificate must not connect");
+        var anonymous = await TestMqtt.TryConnectAsync(Settings(broker.TlsPort.Value, "tls-anon", files.Tls(withCertificate: false)));
+        Assert.True(anonymous.Client is null, "a client without a certificate must not connect");
     }
 
-    private static async Task<bool> ConnectsAsync(MqttClient client)
-    {
-        try
-        {
-            return (await client.ConnectAsync()).IsSuccess;
-        }
-        catch (MqttTransportException)
-        {
-            return false;
-        }
-    }
+    private static MqttConnectionSettings Settings(int port, string clientId, MqttTlsSettings tls) => new() { Host = "127.0.0.1", Port = port, ClientId = clientId, Tls = tls };
 
     private CredentialFiles WriteCredentials(JsonElement credentials)
     {
@@ -88,11 +72,11 @@ public sealed class ManagedBrokerTlsTests : IAsyncLifetime
     private sealed record CredentialFiles(string Ca, string Certificate, string Key)
     {
         /// <summary>The broker is verified against the fleet CA from the bundle (its certificate names 127.0.0.1).</summary>
-        public MqttTlsOptions Tls(bool withCertificate) => new()
+        public MqttTlsSettings Tls(bool withCertificate) => new()
         {
             CaFile = Ca,
-            ClientCertificateFile = withCertificate ? Certificate : null,
-            ClientKeyFile = withCertificate ? Key : null,
+            CertificateFile = withCertificate ? Certificate : null,
+            KeyFile = withCertificate ? Key : null,
         };
     }
 }

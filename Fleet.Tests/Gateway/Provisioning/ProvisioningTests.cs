@@ -1,9 +1,7 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using Fleet.Gateway.Broker;
-using Fleet.Shared.Mqtt;
-using Fleet.Shared.Mqtt.Packets;
+using Fleet.Shared.Messaging;
 using Fleet.Shared.Protocol;
 using Fleet.Shared.Servers;
 using Fleet.Tests.Cli;
@@ -39,19 +37,17 @@ public sealed class ProvisioningTests : IAsyncLifetime
         var password = bundle.GetProperty("credentials").GetProperty("password").GetString();
         Assert.DoesNotContain(password!, await File.ReadAllTextAsync(Path.Combine(_gateway.DataDirectory, "broker-auth", "passwd")), StringComparison.Ordinal);
 
-        await using var anonymous = new MqttClient(new MqttClientOptions { Port = port, ClientId = "anon" });
-        Assert.False((await anonymous.ConnectAsync()).IsSuccess);
-        await using var wrong = new MqttClient(new MqttClientOptions { Port = port, ClientId = "pi-7", UserName = "pi-7", Password = "not-it" });
-        Assert.False((await wrong.ConnectAsync()).IsSuccess);
+        var anonymous = await TestMqtt.TryConnectAsync(new MqttConnectionSettings { Host = "127.0.0.1", Port = port, ClientId = "anon" });
+        Assert.Null(anonymous.Client);
+        var wrong = await TestMqtt.TryConnectAsync(new MqttConnectionSettings { Host = "127.0.0.1", Port = port, ClientId = "pi-7", UserName = "pi-7", Password = "not-it" });
+        Assert.Null(wrong.Client);
 
-        await using var device = new MqttClient(new MqttClientOptions { Port = port, ClientId = "pi-7", UserName = "pi-7", Password = password });
-        Assert.True((await device.ConnectAsync()).IsSuccess);
-        var own = await device.PublishAsync(new MqttApplicationMessage(Topics.FromDevice("pi-7", TopicKind.Report),
-            Encoding.UTF8.GetBytes("""{"v":1,"seq":1,"health":"healthy","model":{"id":"m","version":"1.0.0","source":"active"}}""")) { QualityOfService = MqttQualityOfService.AtLeastOnce, Retain = true });
-        Assert.True(own.IsSuccess, own.ReasonCode.ToString());
-        var foreign = await device.PublishAsync(new MqttApplicationMessage(Topics.FromDevice("pi-8", TopicKind.Status),
-            Encoding.UTF8.GetBytes("""{"v":1,"seq":1,"state":"online"}""")) { QualityOfService = MqttQualityOfService.AtLeastOnce });
-        Assert.False(foreign.IsSuccess, "the ACL must refuse another device's topic");
+        using var device = await TestMqtt.ConnectAsync(new MqttConnectionSettings { Host = "127.0.0.1", Port = port, ClientId = "pi-7", UserName = "pi-7", Password = password });
+        var own = await TestMqtt.PublishAsync(device, Topics.FromDevice("pi-7", TopicKind.Report),
+            """{"v":1,"seq":1,"health":"healthy","model":{"id":"m","version":"1.0.0","source":"active"}}""", retain: true);
+        Assert.False(own.IsRefused(), own.ReasonCode.ToString());
+        var foreign = await TestMqtt.PublishAsync(device, Topics.FromDevice("pi-8", TopicKind.Status), """{"v":1,"seq":1,"state":"online"}""");
+        Assert.True(foreign.IsRefused(), "the ACL must refuse another device's topic");
 
         using var reader = _gateway.Client(_gateway.ReaderToken);
         await Eventually.TrueAsync(async () => (await reader.GetAsync("/api/v1/devices/pi-7")).StatusCode == HttpStatusCode.OK
@@ -79,20 +75,19 @@ public sealed class ProvisioningTests : IAsyncLifetime
             Tls = new MosquittoTlsOptions(Path.Combine(_gateway.DataDirectory, "ca", "ca.crt.pem"), serverCertificates.ServerCertFile, serverCertificates.ServerKeyFile, RequireClientCertificate: true, UseIdentityAsUsername: true),
         }))
         {
-            await using var tlsDevice = new MqttClient(new MqttClientOptions
+            using var tlsDevice = await TestMqtt.ConnectAsync(new MqttConnectionSettings
             {
+                Host = "127.0.0.1",
                 Port = tlsBroker.Port,
                 ClientId = "pi-9",
-                Tls = new Fleet.Shared.Mqtt.Channel.MqttTlsOptions
+                Tls = new MqttTlsSettings
                 {
                     CaFile = serverCertificates.CaFile,
-                    ClientCertificateFile = Path.Combine(certificateDirectory, "client.crt"),
-                    ClientKeyFile = Path.Combine(certificateDirectory, "client.key"),
+                    CertificateFile = Path.Combine(certificateDirectory, "client.crt"),
+                    KeyFile = Path.Combine(certificateDirectory, "client.key"),
                     ServerName = "localhost",
                 },
             });
-            var tlsConnect = await tlsDevice.ConnectAsync();
-            Assert.True(tlsConnect.IsSuccess, tlsConnect.ResultCode.ToString());
         }
 
         var again = await CliRunner.RunAsync(["devices", "provision", "pi-7", "--out", bundleDirectory, "--url", _gateway.BaseAddress.ToString(), "--token", _gateway.OperatorToken]);

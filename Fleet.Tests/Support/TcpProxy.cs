@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Fleet.Tests.Mqtt.Infrastructure;
+namespace Fleet.Tests.Infrastructure;
 
 /// <summary>
 /// A loopback TCP proxy in front of a broker: tests cut every link through it (connection loss at
