@@ -1,5 +1,4 @@
 using System.Globalization;
-using Fleet.Gateway.Hosting;
 using Fleet.Shared.Servers;
 
 namespace Fleet.Gateway.Broker;

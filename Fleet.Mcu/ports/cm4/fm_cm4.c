@@ -209,16 +209,20 @@ __attribute__((noreturn)) static int agent_main(void)
     REG(UART1 + 0x10) = 16; REG(UART1 + 0x08) = 3; /* TX and RX */
     fm_link_rx_init(&link_rx);
     print_line("fleet-mcu: agent " FM_DEVICE_ID " on the link (UART1)");
-    link_send(FM_LINK_HELLO, (const uint8_t *)FM_DEVICE_ID, fm_strlen(FM_DEVICE_ID));
     {
-        /* Give the hub a moment to answer with its clock (the epoch for a blank persist page); run without it if none. */
+        /* The hub answers HELLO with its clock, the epoch source for a blank persist page. Wait for it, saying HELLO
+         * again now and then: a hub that is busy or starts after the MCU must not leave the device on epoch 1, which
+         * would order its messages before those of an earlier life. */
         uint32_t polls;
-        for (polls = 0; polls < 20000000u && !hub_seconds; polls++) {
-            if ((REG(UART1 + 0x04) & 2u) && fm_link_feed(&link_rx, (uint8_t)REG(UART1), &f) && f.type == FM_LINK_TIME && f.len == 8) {
-                uint64_t ms = 0;
-                int b;
-                for (b = 7; b >= 0; b--) ms = (ms << 8) | f.payload[b];
-                hub_seconds = (uint32_t)(ms / 1000u);
+        while (!hub_seconds) {
+            link_send(FM_LINK_HELLO, (const uint8_t *)FM_DEVICE_ID, fm_strlen(FM_DEVICE_ID));
+            for (polls = 0; polls < 20000000u && !hub_seconds; polls++) {
+                if ((REG(UART1 + 0x04) & 2u) && fm_link_feed(&link_rx, (uint8_t)REG(UART1), &f) && f.type == FM_LINK_TIME && f.len == 8) {
+                    uint64_t ms = 0;
+                    int b;
+                    for (b = 7; b >= 0; b--) ms = (ms << 8) | f.payload[b];
+                    hub_seconds = (uint32_t)(ms / 1000u);
+                }
             }
         }
     }
