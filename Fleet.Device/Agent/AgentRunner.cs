@@ -41,6 +41,18 @@ internal sealed class AgentRunner(DeviceOptions options, ILoggerFactory loggers,
             return 2;
         }
 
+        var (passwords, passwordProblem) = options.PasswordFile is null ? (null, null) : DevicePasswordFile.Read(options.PasswordFile);
+        if (passwordProblem is null && passwords is not null && DeviceIds.Select(id => DevicePasswordFile.For(options, passwords, id).Problem).FirstOrDefault(p => p is not null) is { } missing)
+        {
+            passwordProblem = missing;
+        }
+
+        if (passwordProblem is not null)
+        {
+            Console.Error.WriteLine($"fleet-device: {passwordProblem}");
+            return 2;
+        }
+
         using var fleetKey = options.FleetKeyPath is null ? null : FleetKey.FromPem(await File.ReadAllTextAsync(options.FleetKeyPath, cancellationToken).ConfigureAwait(false));
         var factory = options.FactoryPackage is null ? null : await File.ReadAllBytesAsync(options.FactoryPackage, cancellationToken).ConfigureAwait(false);
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
@@ -59,7 +71,7 @@ internal sealed class AgentRunner(DeviceOptions options, ILoggerFactory loggers,
             {
                 var data = options.Simulate == 0 ? options.DataDirectory : Path.Combine(options.DataDirectory, id);
                 Directory.CreateDirectory(data);
-                var uplink = new DeviceUplink(id, options.Mqtt(), DiskEventQueue.Open(Path.Combine(data, "queue")),
+                var uplink = new DeviceUplink(id, DevicePasswordFile.For(options, passwords, id).Options!.Mqtt(), DiskEventQueue.Open(Path.Combine(data, "queue")),
                     SequenceSource.Open(Path.Combine(data, "seq"), time), time, loggers.CreateLogger("fleet-device.uplink"), AgentVersion);
                 uplinks.Add(uplink);
                 var simulated = options.Simulate > 0 ? new SimulatedSensors(Path.Combine(data, "sensors")) : null;

@@ -30,6 +30,12 @@ internal sealed record DeviceOptions
 
     public string? Password { get; set; }
 
+    /// <summary>
+    /// A file of <c>deviceId:password</c> lines (what provisioning issued): each device, simulated ones included, logs in
+    /// as its own id with its own password, so the broker's per-device ACL applies to every one of them.
+    /// </summary>
+    public string? PasswordFile { get; set; }
+
     /// <summary>0 = one real device; N = N simulated devices in this process.</summary>
     public int Simulate { get; set; }
 

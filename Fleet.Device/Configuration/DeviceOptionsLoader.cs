@@ -11,7 +11,7 @@ internal static class DeviceOptionsLoader
 {
     public const string Usage = """
         usage: fleet-device [--config FILE] [--device-id ID] [--broker HOST:PORT] [--data DIR] [--fleet-key PEM]
-                            [--tls] [--ca FILE] [--cert FILE --key FILE] [--username U] [--password P]
+                            [--tls] [--ca FILE] [--cert FILE --key FILE] [--username U] [--password P] [--password-file FILE]
                             [--mqtt-version 5|311]
                             [--simulate N] [--faults SCHEDULE] [--id-prefix PREFIX] [--fps N]
                             [--window N] [--soak-windows N] [--factory-package FILE]
@@ -19,7 +19,8 @@ internal static class DeviceOptionsLoader
                             [--i2c-sensor KIND:BUS:ADDRESS]... [--status-led PIN] [--metrics-port PORT]
                             [--log-dir DIR] [--log-file-bytes N] [--log-files N]
           environment: FLEET_DEVICE_ID, FLEET_DEVICE_BROKER, FLEET_DEVICE_DATA, FLEET_DEVICE_FLEET_KEY,
-                       FLEET_DEVICE_USERNAME, FLEET_DEVICE_PASSWORD, FLEET_DEVICE_TLS, FLEET_DEVICE_CA,
+                       FLEET_DEVICE_USERNAME, FLEET_DEVICE_PASSWORD, FLEET_DEVICE_PASSWORD_FILE,
+                       FLEET_DEVICE_TLS, FLEET_DEVICE_CA,
                        FLEET_DEVICE_CERT, FLEET_DEVICE_KEY, FLEET_DEVICE_MQTT_VERSION,
                        FLEET_DEVICE_SIMULATE, FLEET_DEVICE_FAULTS, FLEET_DEVICE_ID_PREFIX, FLEET_DEVICE_FPS,
                        FLEET_DEVICE_METRICS_PORT, FLEET_DEVICE_STATUS_LED, FLEET_DEVICE_LOG_DIR
@@ -67,6 +68,7 @@ internal static class DeviceOptionsLoader
         {
             ("FLEET_DEVICE_ID", "--device-id"), ("FLEET_DEVICE_BROKER", "--broker"), ("FLEET_DEVICE_DATA", "--data"),
             ("FLEET_DEVICE_FLEET_KEY", "--fleet-key"), ("FLEET_DEVICE_USERNAME", "--username"), ("FLEET_DEVICE_PASSWORD", "--password"),
+            ("FLEET_DEVICE_PASSWORD_FILE", "--password-file"),
             ("FLEET_DEVICE_TLS", "--tls"), ("FLEET_DEVICE_CA", "--ca"), ("FLEET_DEVICE_CERT", "--cert"), ("FLEET_DEVICE_KEY", "--key"),
             ("FLEET_DEVICE_MQTT_VERSION", "--mqtt-version"), ("FLEET_DEVICE_SIMULATE", "--simulate"),
             ("FLEET_DEVICE_FAULTS", "--faults"), ("FLEET_DEVICE_ID_PREFIX", "--id-prefix"), ("FLEET_DEVICE_FPS", "--fps"),
@@ -125,6 +127,7 @@ internal static class DeviceOptionsLoader
             case "--fleet-key": return (o with { FleetKeyPath = value }, null);
             case "--username": return (o with { Username = value }, null);
             case "--password": return (o with { Password = value }, null);
+            case "--password-file": return (o with { PasswordFile = value }, null);
             case "--ca": return (o with { CaFile = value, Tls = true }, null);
             case "--cert": return (o with { ClientCertificate = value, Tls = true }, null);
             case "--key": return (o with { ClientKey = value }, null);

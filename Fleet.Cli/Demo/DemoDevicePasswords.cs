@@ -1,0 +1,42 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Fleet.Shared.Security;
+
+namespace Fleet.Cli.Demo;
+
+/// <summary>
+/// The simulated devices' broker passwords, provisioned through the gateway's API like any device's
+/// (<c>POST /api/v1/devices/{id}/provision</c>, what <c>fleet devices provision</c> calls) and kept in a private
+/// <c>{data}/device-passwords</c> file (<c>id:password</c> lines) that <c>fleet-device --password-file</c> reads.
+/// </summary>
+internal static class DemoDevicePasswords
+{
+    public const string FileName = "device-passwords";
+
+    /// <summary>Provisions every device the file does not hold (rotating any earlier credentials); returns how many.</summary>
+    public static async Task<int> EnsureAsync(HttpClient http, string path, IReadOnlyList<string> deviceIds, CancellationToken cancellationToken)
+    {
+        var known = File.Exists(path)
+            ? (await File.ReadAllLinesAsync(path, cancellationToken).ConfigureAwait(false))
+                .Select(l => l.Split(':', 2)).Where(p => p.Length == 2 && p[1].Length > 0).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
+        var issued = 0;
+        foreach (var id in deviceIds.Where(id => !known.ContainsKey(id)))
+        {
+            using var response = await http.PostAsync($"/api/v1/devices/{Uri.EscapeDataString(id)}/provision?rotate=true&credentials=password", null, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"provisioning {id} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
+            }
+
+            var bundle = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken).ConfigureAwait(false);
+            known[id] = bundle.GetProperty("credentials").GetProperty("password").GetString()
+                ?? throw new InvalidOperationException($"the gateway issued {id} no password (is its broker authenticating?)");
+            issued++;
+            // Kept after every device, so an interrupted start loses no credentials it was given.
+            await PrivateFile.WriteAsync(path, string.Concat(known.Select(p => $"{p.Key}:{p.Value}\n")), cancellationToken).ConfigureAwait(false);
+        }
+
+        return issued;
+    }
+}
