@@ -7,6 +7,7 @@ namespace Fleet.Tests.Device.Packaging;
 /// <c>./fleet package device</c>: the arm64 package holds only AArch64 native code (a Pi cannot run anything else), the
 /// x64 package runs here, and both carry what install.sh needs.
 /// </summary>
+[Collection(DevicePackageCollection.Name)]
 public sealed class DevicePackageTests(DevicePackageFixture packages, ITestOutputHelper output) : IClassFixture<DevicePackageFixture>
 {
     [Fact]
