@@ -24,6 +24,24 @@ if (args is ["--help"] or ["-h"])
     return 0;
 }
 
+if (args is ["--version"])
+{
+    Console.WriteLine(AgentBuild.Describe());
+    return 0;
+}
+
+if (args is ["--self-check"])
+{
+    if (OrtSelfCheck.Run() is { } selfCheckProblem)
+    {
+        Console.Error.WriteLine($"fleet-device: self-check failed: {selfCheckProblem}");
+        return 3;
+    }
+
+    Console.WriteLine($"ONNX Runtime {OrtSelfCheck.RuntimeVersion}: self-check passed");
+    return 0;
+}
+
 var (options, problem) = DeviceOptionsLoader.Load(args, Environment.GetEnvironmentVariable);
 if (options is null)
 {

@@ -18,6 +18,7 @@ internal static class DeviceOptionsLoader
                             [--insight-noise none|laplace:SCALE|gaussian:SCALE]
                             [--i2c-sensor KIND:BUS:ADDRESS]... [--status-led PIN] [--metrics-port PORT]
                             [--log-dir DIR] [--log-file-bytes N] [--log-files N]
+               fleet-device --version | --self-check | --help
           environment: FLEET_DEVICE_ID, FLEET_DEVICE_BROKER, FLEET_DEVICE_DATA, FLEET_DEVICE_FLEET_KEY,
                        FLEET_DEVICE_USERNAME, FLEET_DEVICE_PASSWORD, FLEET_DEVICE_PASSWORD_FILE,
                        FLEET_DEVICE_TLS, FLEET_DEVICE_CA,
@@ -31,6 +32,8 @@ internal static class DeviceOptionsLoader
           metrics:     --metrics-port PORT serves Prometheus metrics on http://*:PORT/metrics (off by default)
           logs:        console, and JSON (CLEF) files in --log-dir (default DATA/logs) rolled daily and at
                        --log-file-bytes (default 10 MiB), the newest --log-files (default 10) kept
+          checks:      --version prints the agent's version and platform; --self-check runs a known-output model
+                       through ONNX Runtime and exits 0 when it computes correctly, 3 when not
           faults:      bitflip[:sign|exponent|mantissa]@30s,drift[:pitch|energy|timbre]@60s,thermal@90s,corrupt-artifact@2m,crash@150s,quality@3m
                        or random:RATE (faults per device per minute); times count from the agent's start, and
                        no scheduled fault is injected before the device's watchdog has finished its warm-up

@@ -10,6 +10,9 @@ namespace Fleet.Device.Inference;
 /// </summary>
 internal static class OrtSelfCheck
 {
+    /// <summary>The loaded native library's version (call after <see cref="Run"/> succeeded).</summary>
+    public static string RuntimeVersion => OnnxRuntime.Version;
+
     /// <summary>Null when ONNX Runtime loads and computes correctly; otherwise why not.</summary>
     public static string? Run()
     {

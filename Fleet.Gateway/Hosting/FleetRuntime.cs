@@ -110,8 +110,8 @@ internal sealed class FleetRuntime(
     private void RegisterGauges()
     {
         metrics.Gauge("fleet_ingress_shards_connected", "Shard sessions connected to the broker", () => ConnectedShards);
-        metrics.Gauge("fleet_devices", "Registered devices by health (refreshed every 5 s)", () =>
-            _summary is { } summary ? summary.ByHealth.Select(h => (MetricsRegistry.Labels(("health", h.Key)), (double)h.Value)) : []);
+        metrics.Gauge("fleet_devices", "Registered devices by health (refreshed every 5 s)", "health", () =>
+            _summary is { } summary ? summary.ByHealth.Select(h => (h.Key, (double)h.Value)) : []);
         metrics.Gauge("fleet_devices_online", "Devices online (refreshed every 5 s)", () => _summary?.Online ?? 0);
         metrics.Gauge("fleet_devices_quarantined", "Devices quarantined (refreshed every 5 s)", () => _summary?.Quarantined ?? 0);
     }

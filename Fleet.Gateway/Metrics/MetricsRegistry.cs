@@ -1,106 +1,83 @@
-using System.Globalization;
 using System.Text;
+using Prometheus;
 
 namespace Fleet.Gateway.Metrics;
 
 /// <summary>
-/// Counters and gauges of the gateway, rendered in the Prometheus text exposition format (0.0.4).
-/// No Prometheus client library is available here, and the format is small enough to own.
+/// The gateway's counters and gauges on a prometheus-net registry of its own (not the library's static default, so
+/// two gateways in one process — tests — never share series). Only this folder sees prometheus-net; call sites get
+/// Fleet's <see cref="Counter"/> and register gauges as callbacks sampled at each scrape. The names are part of what
+/// operators build dashboards and alerts on: they are listed in README.md and stay stable.
 /// </summary>
 internal sealed class MetricsRegistry
 {
+    private readonly CollectorRegistry _registry = Prometheus.Metrics.NewCustomRegistry();
+    private readonly IMetricFactory _factory;
     private readonly Lock _gate = new();
-    private readonly List<Metric> _metrics = [];
+    private readonly HashSet<string> _names = [];
+
+    public MetricsRegistry() => _factory = Prometheus.Metrics.WithCustomRegistry(_registry);
+
+    /// <summary>The content type of <see cref="Render"/>'s text (Prometheus text exposition format 0.0.4).</summary>
+    public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
     public Counter Counter(string name, string help)
     {
-        var counter = new Counter(name, help);
-        Register(counter);
-        return counter;
+        Claim(name);
+        return new Counter(_factory.CreateCounter(name, help));
     }
 
-    public void Gauge(string name, string help, Func<IEnumerable<(string Labels, double Value)>> read) =>
-        Register(new GaugeMetric(name, help, read));
+    public void Gauge(string name, string help, Func<double> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        Claim(name);
+        var gauge = _factory.CreateGauge(name, help);
+        _registry.AddBeforeCollectCallback(() => gauge.Set(read()));
+    }
 
-    public void Gauge(string name, string help, Func<double> read) =>
-        Register(new GaugeMetric(name, help, () => [("", read())]));
+    /// <summary>
+    /// A gauge with one label whose series are whatever <paramref name="read"/> returns at the scrape: a label value
+    /// it no longer returns disappears from the exposition rather than keeping its last value.
+    /// </summary>
+    public void Gauge(string name, string help, string labelName, Func<IEnumerable<(string Label, double Value)>> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        Claim(name);
+        var gauge = _factory.CreateGauge(name, help, [labelName]);
+        _registry.AddBeforeCollectCallback(() =>
+        {
+            var current = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (label, value) in read())
+            {
+                gauge.WithLabels(label).Set(value);
+                current.Add(label);
+            }
+
+            foreach (var stale in gauge.GetAllLabelValues().Where(values => !current.Contains(values[0])).ToList())
+            {
+                gauge.RemoveLabelled(stale);
+            }
+        });
+    }
+
+    public async Task WriteAsync(Stream destination, CancellationToken cancellationToken) =>
+        await _registry.CollectAndExportAsTextAsync(destination, cancellationToken).ConfigureAwait(false);
 
     public string Render()
     {
-        var text = new StringBuilder();
-        Metric[] snapshot;
-        lock (_gate)
-        {
-            snapshot = [.. _metrics];
-        }
-
-        foreach (var metric in snapshot)
-        {
-            text.Append("# HELP ").Append(metric.Name).Append(' ').Append(Escape(metric.Help)).Append('\n');
-            text.Append("# TYPE ").Append(metric.Name).Append(' ').Append(metric.Type).Append('\n');
-            foreach (var (labels, value) in metric.Samples())
-            {
-                text.Append(metric.Name);
-                if (labels.Length > 0)
-                {
-                    text.Append('{').Append(labels).Append('}');
-                }
-
-                text.Append(' ').Append(Format(value)).Append('\n');
-            }
-        }
-
-        return text.ToString();
+        using var buffer = new MemoryStream();
+        WriteAsync(buffer, CancellationToken.None).GetAwaiter().GetResult();
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    /// <summary>Formats a label set <c>a="x",b="y"</c> with the escaping the format requires.</summary>
-    public static string Labels(params (string Name, string Value)[] labels) =>
-        string.Join(',', labels.Select(l => $"{l.Name}=\"{l.Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)}\""));
-
-    private void Register(Metric metric)
+    private void Claim(string name)
     {
         lock (_gate)
         {
-            if (_metrics.Any(m => m.Name == metric.Name))
+            if (!_names.Add(name))
             {
-                throw new InvalidOperationException($"metric {metric.Name} is registered twice");
+                throw new InvalidOperationException($"metric {name} is registered twice");
             }
-
-            _metrics.Add(metric);
         }
     }
-
-    private static string Escape(string help) => help.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
-
-    private static string Format(double value) =>
-        double.IsPositiveInfinity(value) ? "+Inf" : double.IsNegativeInfinity(value) ? "-Inf" : double.IsNaN(value) ? "NaN" : value.ToString("R", CultureInfo.InvariantCulture);
-
-    private sealed class GaugeMetric(string name, string help, Func<IEnumerable<(string Labels, double Value)>> read) : Metric(name, help, "gauge")
-    {
-        public override IEnumerable<(string Labels, double Value)> Samples() => read();
-    }
-}
-
-/// <summary>A named metric with its samples.</summary>
-internal abstract class Metric(string name, string help, string type)
-{
-    public string Name { get; } = name;
-
-    public string Help { get; } = help;
-
-    public string Type { get; } = type;
-
-    public abstract IEnumerable<(string Labels, double Value)> Samples();
-}
-
-/// <summary>A monotonically increasing count; lock-free.</summary>
-internal sealed class Counter(string name, string help) : Metric(name, help, "counter")
-{
-    private long _value;
-
-    public long Value => Interlocked.Read(ref _value);
-
-    public void Increment(long by = 1) => Interlocked.Add(ref _value, by);
-
-    public override IEnumerable<(string Labels, double Value)> Samples() => [("", Value)];
 }

@@ -6,6 +6,9 @@ namespace Fleet.Gateway.Api.Metrics;
 internal static class MetricsEndpoints
 {
     public static void MapMetrics(this IEndpointRouteBuilder app) =>
-        app.MapGet("/metrics", (MetricsRegistry registry) =>
-            Results.Text(registry.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapGet("/metrics", async (MetricsRegistry registry, HttpContext context) =>
+        {
+            context.Response.ContentType = MetricsRegistry.ContentType;
+            await registry.WriteAsync(context.Response.Body, context.RequestAborted);
+        });
 }
