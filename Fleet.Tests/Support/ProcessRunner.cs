@@ -7,7 +7,8 @@ public static class ProcessRunner
 {
     public sealed record Result(int ExitCode, string StandardOutput, string StandardError);
 
-    public static async Task<Result> RunAsync(string program, IEnumerable<string> arguments, TimeSpan timeout, string? standardInput = null)
+    /// <summary>Runs a program to its end; <paramref name="configure"/> may adjust the start info (e.g. its environment).</summary>
+    public static async Task<Result> RunAsync(string program, IEnumerable<string> arguments, TimeSpan timeout, string? standardInput = null, Action<ProcessStartInfo>? configure = null)
     {
         var psi = new ProcessStartInfo(program)
         {
@@ -20,6 +21,7 @@ public static class ProcessRunner
             psi.ArgumentList.Add(argument);
         }
 
+        configure?.Invoke(psi);
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {program}");
         if (standardInput is not null)
         {

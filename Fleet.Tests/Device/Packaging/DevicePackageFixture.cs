@@ -47,36 +47,14 @@ public sealed class DevicePackageFixture : IAsyncLifetime
     }
 
     /// <summary>Runs a program without the MSBuild/VSTest variables of the test host leaking into a nested dotnet.</summary>
-    private static async Task<ProcessRunner.Result> RunAsync(string program, IReadOnlyList<string> arguments, TimeSpan timeout)
-    {
-        var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
+    private static Task<ProcessRunner.Result> RunAsync(string program, IReadOnlyList<string> arguments, TimeSpan timeout) =>
+        ProcessRunner.RunAsync(program, arguments, timeout, configure: psi =>
         {
-            psi.ArgumentList.Add(argument);
-        }
-
-        foreach (var name in psi.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            psi.Environment.Remove(name);
-        }
-
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {program}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish within {timeout}: {await stderr}");
-        }
-
-        return new ProcessRunner.Result(process.ExitCode, await stdout, await stderr);
-    }
+            foreach (var name in psi.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)).ToList())
+            {
+                psi.Environment.Remove(name);
+            }
+        });
 
     private static string RepositoryRoot()
     {
