@@ -106,6 +106,20 @@ internal sealed record GatewayOptions
 
         problems.AddRange(Rollouts.Validate());
         problems.AddRange(Cluster.Validate());
+        if (!Cluster.JoinsItself)
+        {
+            // Every node of a cluster hosts twins of any device and the singletons, so they share one store and one broker.
+            if (Store.Provider != Fleet.Gateway.Store.FleetStoreOptions.Postgres)
+            {
+                problems.Add("Fleet:Cluster:SeedNodes makes this gateway one node of several, and several nodes share one store: set Fleet:Store:Provider to postgresql (SQLite is one process's file).");
+            }
+
+            if (BrokerHost is null)
+            {
+                problems.Add("Fleet:Cluster:SeedNodes makes this gateway one node of several, and several nodes share one broker: set Fleet:BrokerHost and Fleet:BrokerPort (a managed broker belongs to one process).");
+            }
+        }
+
         if (PublicUrl is not null && !Uri.TryCreate(PublicUrl, UriKind.Absolute, out _))
         {
             problems.Add($"Fleet:PublicUrl '{PublicUrl}' is not an absolute URL.");

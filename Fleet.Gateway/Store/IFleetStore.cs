@@ -5,7 +5,6 @@ using Fleet.Gateway.Store.Healing;
 using Fleet.Gateway.Store.Insights;
 using Fleet.Gateway.Store.Models;
 using Fleet.Gateway.Store.Rollouts;
-using Fleet.Gateway.Store.Sharding;
 using Fleet.Gateway.Store.Twins;
 
 namespace Fleet.Gateway.Store;
@@ -37,8 +36,4 @@ internal interface IFleetStore : IAsyncDisposable
     IDistillationStore Distillations { get; }
 
     IAuditLog Audit { get; }
-
-    IEntityRegistry Entities { get; }
-
-    IShardLeaseStore Leases { get; }
 }

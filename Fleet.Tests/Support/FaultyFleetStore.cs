@@ -6,7 +6,6 @@ using Fleet.Gateway.Store.Insights;
 using Fleet.Gateway.Store.Models;
 using Fleet.Gateway.Store.Distillation;
 using Fleet.Gateway.Store.Rollouts;
-using Fleet.Gateway.Store.Sharding;
 using Fleet.Gateway.Store.Twins;
 
 namespace Fleet.Tests.Gateway.Infrastructure;
@@ -34,10 +33,6 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
     public IDistillationStore Distillations => inner.Distillations;
 
     public IAuditLog Audit => inner.Audit;
-
-    public IEntityRegistry Entities => inner.Entities;
-
-    public IShardLeaseStore Leases => inner.Leases;
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 

@@ -5,7 +5,6 @@ using Fleet.Gateway.Store.Healing;
 using Fleet.Gateway.Store.Insights;
 using Fleet.Gateway.Store.Models;
 using Fleet.Gateway.Store.Rollouts;
-using Fleet.Gateway.Store.Sharding;
 using Fleet.Gateway.Store.Twins;
 
 namespace Fleet.Gateway.Store.Sql;
@@ -28,8 +27,6 @@ internal abstract class SqlFleetStore : IFleetStore
         Rollouts = new SqlRolloutStore(db);
         Distillations = new SqlDistillationStore(db);
         Audit = new SqlAuditLog(db);
-        Entities = new SqlEntityRegistry(db);
-        Leases = new SqlShardLeaseStore(db);
     }
 
     public SchemaInfo Schema { get; }
@@ -49,10 +46,6 @@ internal abstract class SqlFleetStore : IFleetStore
     public IDistillationStore Distillations { get; }
 
     public IAuditLog Audit { get; }
-
-    public IEntityRegistry Entities { get; }
-
-    public IShardLeaseStore Leases { get; }
 
     public ValueTask DisposeAsync() => _dialect.DisposeAsync();
 
