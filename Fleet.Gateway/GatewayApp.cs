@@ -44,7 +44,7 @@ internal static class GatewayApp
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddFleetAuth(options.DataDirectory);
+        builder.Services.AddFleetAuth(options.Secrets);
         builder.Services.AddProblemDetails(problem => problem.CustomizeProblemDetails = ApiProblems.WithDetail);
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);

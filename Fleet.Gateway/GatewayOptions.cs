@@ -3,8 +3,18 @@ namespace Fleet.Gateway;
 /// <summary>Gateway settings, bound from the <c>Fleet</c> configuration section (appsettings, FLEET__* env, --Fleet:Key=value).</summary>
 internal sealed record GatewayOptions
 {
-    /// <summary>Where SQLite, the managed broker's persistence and model artifacts live.</summary>
+    /// <summary>Where SQLite, the managed broker's persistence and this node's own files live.</summary>
     public string DataDirectory { get; init; } = "data";
+
+    /// <summary>
+    /// Where the fleet's secrets live: the model-signing key (<c>fleet-key.pem</c>), the API tokens
+    /// (<c>tokens.json</c>, <c>credentials</c>) and the fleet CA. Default: <see cref="DataDirectory"/>. Every node of a
+    /// cluster must see the same secrets (devices trust one signing key; one token works on every node).
+    /// </summary>
+    public string? SecretsDirectory { get; init; }
+
+    /// <summary><see cref="SecretsDirectory"/>, or <see cref="DataDirectory"/> when none is set.</summary>
+    public string Secrets => string.IsNullOrWhiteSpace(SecretsDirectory) ? DataDirectory : SecretsDirectory;
 
     /// <summary>External broker host; null starts a managed Mosquitto child process.</summary>
     public string? BrokerHost { get; init; }

@@ -21,7 +21,8 @@ public sealed class GatewayHost : IAsyncDisposable
         _app = app;
         DataDirectory = dataDirectory;
         BaseAddress = baseAddress;
-        var credentials = Fleet.Shared.Security.CredentialsFile.Read(Path.Combine(dataDirectory, Fleet.Shared.Security.CredentialsFile.FileName));
+        var secrets = app.Services.GetRequiredService<GatewayOptions>().Secrets;
+        var credentials = Fleet.Shared.Security.CredentialsFile.Read(Path.Combine(secrets, Fleet.Shared.Security.CredentialsFile.FileName));
         OperatorToken = credentials["operator"];
         ReaderToken = credentials["reader"];
     }
