@@ -45,7 +45,7 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
     {
         public async Task<bool> TryAddAsync(DeviceRegistration registration, CancellationToken cancellationToken)
         {
-            faults.OnWrite();
+            await faults.OnWriteAsync();
             return await inner.TryAddAsync(registration, cancellationToken);
         }
 
@@ -58,13 +58,13 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
 
         public async Task<bool> SetPresenceAsync(string deviceId, bool online, CancellationToken cancellationToken)
         {
-            faults.OnWrite();
+            await faults.OnWriteAsync();
             return await inner.SetPresenceAsync(deviceId, online, cancellationToken);
         }
 
         public async Task<bool> TouchAsync(string deviceId, CancellationToken cancellationToken)
         {
-            faults.OnWrite();
+            await faults.OnWriteAsync();
             return await inner.TouchAsync(deviceId, cancellationToken);
         }
 
@@ -85,7 +85,7 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
 
         public async Task<ReportedWriteStatus> SetReportedAsync(string deviceId, ReportedUpdate report, CancellationToken cancellationToken)
         {
-            faults.OnWrite();
+            await faults.OnWriteAsync();
             return await inner.SetReportedAsync(deviceId, report, cancellationToken);
         }
     }
@@ -94,7 +94,7 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
     {
         public async Task<bool> AppendAsync(HealEventRecord healEvent, CancellationToken cancellationToken)
         {
-            faults.OnWrite();
+            await faults.OnWriteAsync();
             return await inner.AppendAsync(healEvent, cancellationToken);
         }
 
@@ -109,7 +109,7 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
 
         public async Task SaveWaveformsAsync(HealWaveforms waveforms, CancellationToken cancellationToken)
         {
-            faults.OnWrite();
+            await faults.OnWriteAsync();
             await inner.SaveWaveformsAsync(waveforms, cancellationToken);
         }
 
@@ -121,7 +121,7 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
     {
         public async Task<InsightRecord> AppendAsync(NewInsight insight, CancellationToken cancellationToken)
         {
-            faults.OnWrite();
+            await faults.OnWriteAsync();
             return await inner.AppendAsync(insight, cancellationToken);
         }
 
