@@ -8,6 +8,7 @@ using Fleet.Gateway.Api.Events;
 using Fleet.Gateway.Dashboard;
 using Fleet.Gateway.Api.Insights;
 using Fleet.Gateway.Api.Rollouts;
+using Akka.Hosting;
 using Serilog;
 using Fleet.Gateway.Events;
 using Fleet.Gateway.Twins;
@@ -55,6 +56,8 @@ internal static class GatewayApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FleetStoreService>());
         builder.Services.AddSingleton<GatewayUrls>();
         builder.Services.AddSingleton<FleetRuntime>();
+        // After the broker and the store: Akka.Hosting starts the actor system, then FleetRuntime opens ingress.
+        builder.Services.AddAkka(Gateway.Cluster.ClusterOptions.SystemName, (akka, sp) => sp.GetRequiredService<FleetRuntime>().Configure(akka));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FleetRuntime>());
         builder.Services.AddSingleton(sp => new ModelRegistry(options, sp.GetRequiredService<FleetStoreService>()));
         builder.Services.AddSingleton<Provisioning.DeviceProvisioner>();

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Fleet.Gateway.Twins;
-using Fleet.Shared.Actors;
+using Akka.Actor;
 using Fleet.Shared.Mqtt;
 using Fleet.Shared.Mqtt.Packets;
 using Fleet.Shared.Protocol;
@@ -127,18 +127,18 @@ internal sealed class ShardSession : IAsyncDisposable
         var address = parsed.Value;
         if (message.QualityOfService == MqttQualityOfService.AtMostOnce)
         {
-            _region.Tell(new DeviceMessage(address.DeviceId, _shard, address.Kind, message.Payload, null));
+            _region.Tell(new DeviceMessage(address.DeviceId, _shard, address.Kind, message.Payload, null), ActorRefs.NoSender);
             return;
         }
 
         var ackId = Interlocked.Increment(ref _nextAckId);
         try
         {
-            await _region.Ask<Persisted>(new DeviceMessage(address.DeviceId, _shard, address.Kind, message.Payload, ackId), _policy.AcknowledgeTimeout, cancellationToken).ConfigureAwait(false);
+            await _region.AskAsync<Persisted>(new DeviceMessage(address.DeviceId, _shard, address.Kind, message.Payload, ackId), _policy.AcknowledgeTimeout, _time, cancellationToken).ConfigureAwait(false);
             _failures = 0;
             return;
         }
-        catch (AskTimeoutException)
+        catch (TimeoutException)
         {
             GatewayLog.PersistTimedOut(_logger, address.DeviceId, message.Topic, _policy.AcknowledgeTimeout);
         }

@@ -40,7 +40,7 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
     {
         public async Task<bool> TryAddAsync(DeviceRegistration registration, CancellationToken cancellationToken)
         {
-            faults.OnWrite();
+            await faults.OnWriteAsync();
             return await inner.TryAddAsync(registration, cancellationToken);
         }
 
@@ -53,13 +53,13 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
 
         public async Task<bool> SetPresenceAsync(string deviceId, bool online, CancellationToken cancellationToken)
         {
-            faults.OnWrite();
+            await faults.OnWriteAsync();
             return await inner.SetPresenceAsync(deviceId, online, cancellationToken);
         }
 
         public async Task<bool> TouchAsync(string deviceId, CancellationToken cancellationToken)
         {
-            faults.OnWrite();
+            await faults.OnWriteAsync();
             return await inner.TouchAsync(deviceId, cancellationToken);
         }
 
@@ -80,7 +80,7 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
 
         public async Task<ReportedWriteStatus> SetReportedAsync(string deviceId, ReportedUpdate report, CancellationToken cancellationToken)
         {
-            faults.OnWrite();
+            await faults.OnWriteAsync();
             return await inner.SetReportedAsync(deviceId, report, cancellationToken);
         }
     }
@@ -89,7 +89,7 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
     {
         public async Task<bool> AppendAsync(HealEventRecord healEvent, CancellationToken cancellationToken)
         {
-            faults.OnWrite();
+            await faults.OnWriteAsync();
             return await inner.AppendAsync(healEvent, cancellationToken);
         }
 
@@ -104,7 +104,7 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
 
         public async Task SaveWaveformsAsync(HealWaveforms waveforms, CancellationToken cancellationToken)
         {
-            faults.OnWrite();
+            await faults.OnWriteAsync();
             await inner.SaveWaveformsAsync(waveforms, cancellationToken);
         }
 
@@ -116,7 +116,7 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
     {
         public async Task<InsightRecord> AppendAsync(NewInsight insight, CancellationToken cancellationToken)
         {
-            faults.OnWrite();
+            await faults.OnWriteAsync();
             return await inner.AppendAsync(insight, cancellationToken);
         }
 

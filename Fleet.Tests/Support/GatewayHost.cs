@@ -53,7 +53,7 @@ public sealed class GatewayHost : IAsyncDisposable
 
     private static async Task<GatewayHost> StartInAsync(string dataDirectory, Action<IServiceCollection>? configureServices, string[] extraArgs)
     {
-        var (app, problems) = GatewayApp.Create(["--urls", "http://127.0.0.1:0", "--Fleet:DataDirectory", dataDirectory, .. extraArgs], configureServices);
+        var (app, problems) = GatewayApp.Create(["--urls", "http://127.0.0.1:0", "--Fleet:DataDirectory", dataDirectory, "--Fleet:Cluster:Hocon", TestAkka.FastSingleNode, .. extraArgs], configureServices);
         if (app is null)
         {
             throw new InvalidOperationException("gateway configuration rejected: " + string.Join("; ", problems));
