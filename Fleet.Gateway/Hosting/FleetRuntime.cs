@@ -61,11 +61,14 @@ internal sealed class FleetRuntime(
     /// <summary>Shards whose ingress session is connected.</summary>
     public int ConnectedShards => _sessions.Count(s => s.IsConnected);
 
+    /// <summary>Shards whose messages are held (not stored, redelivered with backoff), and why.</summary>
+    public IReadOnlyList<ShardHold> HeldShards => [.. _sessions.Select(s => s.Hold).OfType<ShardHold>()];
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _system = ActorSystem.Create("fleet-gateway", new ActorSystemOptions { TimeProvider = timeProvider });
         _system.ActorOf(Props.Create(() => new UndeliveredTwinMessages()), "undelivered-twin-messages");
-        _publisher = await DevicePublisher.ConnectAsync(broker, options.ShardCount, timeProvider, _logger, cancellationToken).ConfigureAwait(false);
+        _publisher = await DevicePublisher.ConnectAsync(broker, options.ShardCount, _logger, cancellationToken).ConfigureAwait(false);
         var services = new TwinServices(Store, _publisher, Counters, options, timeProvider, loggerFactory.CreateLogger<DeviceTwin>()) { Events = events };
         Devices = ShardRegion.Start(_system, new ShardRegionSettings
         {
@@ -88,9 +91,11 @@ internal sealed class FleetRuntime(
 
         // One persistent session per shard: measured against one multiplexed session in `fleet bench gateway`
         // (see ARCHITECTURE.md); the per-shard session is also the unit a shard hand-off moves.
+        var delivery = new RegionTwinDelivery(Devices, options.Durability.AcknowledgeTimeout * 2);
+        var brokerSettings = new Fleet.Shared.Messaging.MqttConnectionSettings { Host = broker.Host, Port = broker.Port, ClientId = "", UserName = broker.UserName, Password = broker.Password };
         for (var shard = 0; shard < options.ShardCount; shard++)
         {
-            _sessions.Add(new ShardSession(shard, options.ShardCount, broker, Devices, Counters, options.Durability, timeProvider, loggerFactory.CreateLogger<ShardSession>()));
+            _sessions.Add(new ShardSession(shard, options.ShardCount, brokerSettings, delivery, Counters, options.Durability, timeProvider, loggerFactory.CreateLogger<ShardSession>()));
         }
 
         try
