@@ -66,6 +66,15 @@ internal static partial class GatewayLog
     [LoggerMessage(1108, LogLevel.Warning, "Shard {Shard}: connection to the broker lost ({Reason}); reconnecting in {Delay}")]
     public static partial void SessionLost(ILogger logger, int shard, string reason, TimeSpan delay);
 
+    [LoggerMessage(1109, LogLevel.Warning, "Acknowledged without acting on it ({Cause}), listed in the rejected-messages log: {Topic}: {Reason}")]
+    public static partial void MessagePoisoned(ILogger logger, string topic, string cause, string reason);
+
+    [LoggerMessage(1110, LogLevel.Error, "Could not record the rejection of a message on {Topic} in the rejected-messages log")]
+    public static partial void RejectionNotRecorded(ILogger logger, string topic, Exception exception);
+
+    [LoggerMessage(1111, LogLevel.Warning, "Twin {DeviceId} failed on {Topic} once; left unacknowledged, it is rejected if it fails again")]
+    public static partial void TwinFailedOnce(ILogger logger, string deviceId, string topic, Exception exception);
+
     [LoggerMessage(1200, LogLevel.Warning, "Device {DeviceId} quarantined: {Reason}")]
     public static partial void DeviceQuarantined(ILogger logger, string deviceId, string reason);
 

@@ -36,6 +36,7 @@ internal sealed class FleetRuntime(
     private readonly List<ShardSession> _sessions = [];
     private ActorSystem? _system;
     private DevicePublisher? _publisher;
+    private Rejections.RejectionRecorder? _rejections;
     private FleetSummary? _summary;
     private ITimer? _summaryTimer;
 
@@ -69,7 +70,8 @@ internal sealed class FleetRuntime(
         _system = ActorSystem.Create("fleet-gateway", new ActorSystemOptions { TimeProvider = timeProvider });
         _system.ActorOf(Props.Create(() => new UndeliveredTwinMessages()), "undelivered-twin-messages");
         _publisher = await DevicePublisher.ConnectAsync(broker, options.ShardCount, _logger, cancellationToken).ConfigureAwait(false);
-        var services = new TwinServices(Store, _publisher, Counters, options, timeProvider, loggerFactory.CreateLogger<DeviceTwin>()) { Events = events };
+        _rejections = new Rejections.RejectionRecorder(Store, metrics, loggerFactory.CreateLogger<Rejections.RejectionRecorder>());
+        var services = new TwinServices(Store, _publisher, Counters, options, timeProvider, loggerFactory.CreateLogger<DeviceTwin>()) { Events = events, Rejections = _rejections };
         Devices = ShardRegion.Start(_system, new ShardRegionSettings
         {
             TypeName = "device",
@@ -95,7 +97,7 @@ internal sealed class FleetRuntime(
         var brokerSettings = new Fleet.Shared.Messaging.MqttConnectionSettings { Host = broker.Host, Port = broker.Port, ClientId = "", UserName = broker.UserName, Password = broker.Password };
         for (var shard = 0; shard < options.ShardCount; shard++)
         {
-            _sessions.Add(new ShardSession(shard, options.ShardCount, brokerSettings, delivery, Counters, options.Durability, timeProvider, loggerFactory.CreateLogger<ShardSession>()));
+            _sessions.Add(new ShardSession(shard, options.ShardCount, brokerSettings, delivery, _rejections, Counters, options.Durability, timeProvider, loggerFactory.CreateLogger<ShardSession>()));
         }
 
         try
@@ -115,6 +117,7 @@ internal sealed class FleetRuntime(
     private void RegisterGauges()
     {
         metrics.Gauge("fleet_ingress_shards_connected", "Shard sessions connected to the broker", () => ConnectedShards);
+        metrics.Gauge("fleet_ingress_shards_held", "Shards whose messages are held (a message not yet stored, redelivered with backoff)", () => HeldShards.Count);
         metrics.Gauge("fleet_devices", "Registered devices by health (refreshed every 5 s)", "health", () =>
             _summary is { } summary ? summary.ByHealth.Select(h => (h.Key, (double)h.Value)) : []);
         metrics.Gauge("fleet_devices_online", "Devices online (refreshed every 5 s)", () => _summary?.Online ?? 0);
@@ -154,6 +157,12 @@ internal sealed class FleetRuntime(
         if (_publisher is not null)
         {
             await _publisher.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_rejections is not null)
+        {
+            await _rejections.DisposeAsync().ConfigureAwait(false);
+            _rejections = null;
         }
     }
 

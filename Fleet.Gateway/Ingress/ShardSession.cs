@@ -1,5 +1,10 @@
 using System.Buffers;
+using System.Data.Common;
 using System.Globalization;
+using System.Net.Sockets;
+using Fleet.Gateway.Rejections;
+using Fleet.Gateway.Store;
+using Fleet.Gateway.Store.Rejections;
 using Fleet.Gateway.Twins;
 using Fleet.Shared.Diagnostics;
 using Fleet.Shared.Messaging;
@@ -22,6 +27,10 @@ namespace Fleet.Gateway.Ingress;
 /// left unacknowledged too) and starts closing it without awaiting the close: MQTTnet's disconnect waits for
 /// the very handler that would be awaiting it. After the durability backoff a fresh client resumes the
 /// session and the broker redelivers, in order, everything unacknowledged.</para>
+/// <para>Poison messages: only a failure that may pass holds the shard (the store unreachable or busy, the twin not
+/// answering in time). A message the store refuses for good, or one that failed the twin twice in a row, is
+/// acknowledged and recorded in the rejected-messages log, so one device's bad message delays its shard by at most
+/// one redelivery. Bad topics and payloads the protocol forbids are acknowledged and recorded at once.</para>
 /// <para>One client instance per connection: an acknowledgement can only ever go out on the connection the
 /// message came on (MQTTnet writes a PUBACK to its current connection, so a reused client could acknowledge
 /// a different message that took the same packet id after a reconnect).</para>
@@ -38,6 +47,7 @@ internal sealed class ShardSession : IAsyncDisposable
     private readonly int _shardCount;
     private readonly MqttConnectionSettings _settings;
     private readonly ITwinDelivery _twins;
+    private readonly RejectionRecorder _rejections;
     private readonly TwinCounters _counters;
     private readonly DurabilityPolicy _policy;
     private readonly TimeProvider _time;
@@ -49,8 +59,9 @@ internal sealed class ShardSession : IAsyncDisposable
     private int _failures;
     private long _nextAckId;
     private ShardHold? _hold;
+    private Suspect? _suspect;
 
-    public ShardSession(int shard, int shardCount, MqttConnectionSettings broker, ITwinDelivery twins, TwinCounters counters, DurabilityPolicy policy, TimeProvider time, ILogger logger)
+    public ShardSession(int shard, int shardCount, MqttConnectionSettings broker, ITwinDelivery twins, RejectionRecorder rejections, TwinCounters counters, DurabilityPolicy policy, TimeProvider time, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(broker);
         _shard = shard;
@@ -65,6 +76,7 @@ internal sealed class ShardSession : IAsyncDisposable
             ProtocolVersion = MQTTnet.Formatter.MqttProtocolVersion.V500,
         };
         _twins = twins;
+        _rejections = rejections;
         _counters = counters;
         _policy = policy;
         _time = time;
@@ -201,17 +213,19 @@ internal sealed class ShardSession : IAsyncDisposable
 
         var message = e.ApplicationMessage;
         var topic = message.Topic;
+        // Copied: MQTTnet reuses the payload's buffers once the handler returns.
+        var payload = message.Payload.ToArray();
         var parsed = Topics.Parse(topic, _shardCount);
         if (!parsed.IsSuccess || !parsed.Value.IsFromDevice || parsed.Value.Shard != _shard)
         {
+            var why = parsed.Error?.Message ?? "not this shard's device topic";
             _counters.Rejected.Increment();
-            GatewayLog.TopicRejected(_logger, topic, parsed.Error?.Message ?? "not this shard's device topic");
+            GatewayLog.TopicRejected(_logger, topic, why);
+            _rejections.Record(new NewRejection(parsed.IsSuccess ? parsed.Value.DeviceId : null, topic, parsed.IsSuccess ? RejectionRecorder.KindName(parsed.Value.Kind) : "unknown", RejectionCauses.Topic, why, payload));
             return;
         }
 
         var address = parsed.Value;
-        // Copied: MQTTnet reuses the payload's buffers once the handler returns.
-        var payload = message.Payload.ToArray();
         if (message.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtMostOnce)
         {
             _twins.Post(new DeviceMessage(address.DeviceId, _shard, address.Kind, payload, null));
@@ -239,15 +253,71 @@ internal sealed class ShardSession : IAsyncDisposable
         }
         catch (Exception ex) when (!ex.IsFatal())
         {
+            if (Poisoned(address, topic, payload, ex) is { } cause)
+            {
+                _rejections.Record(new NewRejection(address.DeviceId, topic, RejectionRecorder.KindName(address.Kind), cause, ex.Message, payload));
+                Stored();
+                return;
+            }
+
             GatewayLog.PersistFailed(_logger, address.DeviceId, topic, ex);
             Retire(connection, e, $"{address.DeviceId}: {address.Kind} not stored: {ex.Message}");
         }
+    }
+
+    /// <summary>The rejection cause when <paramref name="failure"/> will not go away by retrying; null when the message is to be held and redelivered.</summary>
+    private string? Poisoned(TopicAddress address, string topic, byte[] payload, Exception failure)
+    {
+        if (StoreRefusal.IsRefusal(failure))
+        {
+            return RejectionCauses.StoreRefused;
+        }
+
+        if (MayPass(failure))
+        {
+            return null;
+        }
+
+        // The twin itself failed on it: once may be a passing state of the twin (it restarts from the store),
+        // twice in a row on the same message is the message.
+        var suspect = new Suspect(topic, payload.Length, Fingerprint(payload));
+        if (Volatile.Read(ref _suspect) == suspect)
+        {
+            return RejectionCauses.TwinFailed;
+        }
+
+        Volatile.Write(ref _suspect, suspect);
+        GatewayLog.TwinFailedOnce(_logger, address.DeviceId, topic, failure);
+        return null;
+    }
+
+    /// <summary>Faults of the store or the runtime that say nothing about the message: held with backoff, never rejected.</summary>
+    private static bool MayPass(Exception failure)
+    {
+        for (var inner = failure; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is DbException or IOException or SocketException or TimeoutException or OperationCanceledException
+                or TwinStoppedException or TwinPersistenceException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int Fingerprint(byte[] payload)
+    {
+        var hash = new HashCode();
+        hash.AddBytes(payload);
+        return hash.ToHashCode();
     }
 
     private void Stored()
     {
         Volatile.Write(ref _failures, 0);
         Volatile.Write(ref _hold, null);
+        Volatile.Write(ref _suspect, null);
     }
 
     /// <summary>Leaves the message (and every later one on this connection) unacknowledged and closes the connection.</summary>
@@ -302,6 +372,9 @@ internal sealed class ShardSession : IAsyncDisposable
 
         _stopping.Dispose();
     }
+
+    /// <summary>The message that last failed the twin, to know it when it comes again.</summary>
+    private sealed record Suspect(string Topic, int Length, int Fingerprint);
 
     /// <summary>One connection of the session: its own client, whether it was retired, and how it ended.</summary>
     private sealed class Connection(IMqttClient client)

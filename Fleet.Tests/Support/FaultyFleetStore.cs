@@ -4,6 +4,7 @@ using Fleet.Gateway.Store.Devices;
 using Fleet.Gateway.Store.Healing;
 using Fleet.Gateway.Store.Insights;
 using Fleet.Gateway.Store.Models;
+using Fleet.Gateway.Store.Rejections;
 using Fleet.Gateway.Store.Distillation;
 using Fleet.Gateway.Store.Rollouts;
 using Fleet.Gateway.Store.Sharding;
@@ -34,6 +35,8 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
     public IDistillationStore Distillations => inner.Distillations;
 
     public IAuditLog Audit => inner.Audit;
+
+    public IRejectionLog Rejections => inner.Rejections;
 
     public IEntityRegistry Entities => inner.Entities;
 
@@ -94,7 +97,7 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
     {
         public async Task<bool> AppendAsync(HealEventRecord healEvent, CancellationToken cancellationToken)
         {
-            faults.OnWrite();
+            faults.OnHeal(healEvent.EventId);
             return await inner.AppendAsync(healEvent, cancellationToken);
         }
 

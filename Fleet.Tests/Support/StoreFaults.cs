@@ -16,6 +16,25 @@ internal sealed class StoreFaults
 
     public void Up() => Volatile.Write(ref _down, 0);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<Exception>> _healFaults = new(StringComparer.Ordinal);
+
+    /// <summary>Every append of heal <paramref name="healId"/> is refused for good, as a store refuses input it cannot hold.</summary>
+    public void RefuseHeal(string healId) => _healFaults[healId] = () => new ArgumentException($"injected store refusal of heal {healId}", "healEvent");
+
+    /// <summary>Every append of heal <paramref name="healId"/> fails with a fault that is neither transient nor a refusal (a bug on that message's path).</summary>
+    public void BreakHeal(string healId) => _healFaults[healId] = () => new InvalidOperationException($"injected fault on heal {healId}");
+
+    public void OnHeal(string healId)
+    {
+        if (_healFaults.TryGetValue(healId, out var fault))
+        {
+            Interlocked.Increment(ref _failed);
+            throw fault();
+        }
+
+        OnWrite();
+    }
+
     public void OnWrite()
     {
         int remaining;

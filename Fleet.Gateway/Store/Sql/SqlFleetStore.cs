@@ -4,6 +4,7 @@ using Fleet.Gateway.Store.Distillation;
 using Fleet.Gateway.Store.Healing;
 using Fleet.Gateway.Store.Insights;
 using Fleet.Gateway.Store.Models;
+using Fleet.Gateway.Store.Rejections;
 using Fleet.Gateway.Store.Rollouts;
 using Fleet.Gateway.Store.Sharding;
 using Fleet.Gateway.Store.Twins;
@@ -28,6 +29,7 @@ internal abstract class SqlFleetStore : IFleetStore
         Rollouts = new SqlRolloutStore(db);
         Distillations = new SqlDistillationStore(db);
         Audit = new SqlAuditLog(db);
+        Rejections = new SqlRejectionLog(db);
         Entities = new SqlEntityRegistry(db);
         Leases = new SqlShardLeaseStore(db);
     }
@@ -49,6 +51,8 @@ internal abstract class SqlFleetStore : IFleetStore
     public IDistillationStore Distillations { get; }
 
     public IAuditLog Audit { get; }
+
+    public IRejectionLog Rejections { get; }
 
     public IEntityRegistry Entities { get; }
 
