@@ -19,6 +19,7 @@ internal static class CliRoot
         root.Add(DevicesCommand.Create());
         root.Add(StatusCommand.Create());
         root.Add(IncidentsCommand.Create());
+        root.Add(RejectionsCommand.Create());
         root.Add(ModelsCommand.Create());
         root.Add(RolloutsCommand.Create());
         return root;

@@ -7,6 +7,7 @@ using Fleet.Gateway.Api.Devices;
 using Fleet.Gateway.Api.Events;
 using Fleet.Gateway.Dashboard;
 using Fleet.Gateway.Api.Insights;
+using Fleet.Gateway.Api.Rejections;
 using Fleet.Gateway.Api.Rollouts;
 using Akka.Hosting;
 using Serilog;
@@ -81,6 +82,7 @@ internal static class GatewayApp
         app.MapDevices();
         app.MapDeviceHistory();
         app.MapFleet();
+        app.MapRejections();
         app.MapModels();
         app.MapEvents();
         app.MapDashboard();

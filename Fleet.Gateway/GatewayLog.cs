@@ -36,6 +36,9 @@ internal static partial class GatewayLog
     [LoggerMessage(1010, LogLevel.Error, "Managed Mosquitto could not be restarted: {Reason}")]
     public static partial void ManagedBrokerRestartFailed(ILogger logger, string reason);
 
+    [LoggerMessage(1011, LogLevel.Information, "Outbound MQTT session {ClientId} connected to {Host}:{Port}")]
+    public static partial void PublisherConnected(ILogger logger, string clientId, string host, int port);
+
     [LoggerMessage(1100, LogLevel.Warning, "Rejected message on {Topic}: {Reason}")]
     public static partial void TopicRejected(ILogger logger, string topic, string reason);
 
@@ -59,6 +62,21 @@ internal static partial class GatewayLog
 
     [LoggerMessage(1106, LogLevel.Warning, "Shard {Shard}: closing or reopening the session failed")]
     public static partial void SessionReopenFailed(ILogger logger, int shard, Exception exception);
+
+    [LoggerMessage(1107, LogLevel.Warning, "Shard {Shard}: another holder took the session over; this node steps aside")]
+    public static partial void SessionTakenOver(ILogger logger, int shard);
+
+    [LoggerMessage(1108, LogLevel.Warning, "Shard {Shard}: connection to the broker lost ({Reason}); reconnecting in {Delay}")]
+    public static partial void SessionLost(ILogger logger, int shard, string reason, TimeSpan delay);
+
+    [LoggerMessage(1109, LogLevel.Warning, "Acknowledged without acting on it ({Cause}), listed in the rejected-messages log: {Topic}: {Reason}")]
+    public static partial void MessagePoisoned(ILogger logger, string topic, string cause, string reason);
+
+    [LoggerMessage(1110, LogLevel.Error, "Could not record the rejection of a message on {Topic} in the rejected-messages log")]
+    public static partial void RejectionNotRecorded(ILogger logger, string topic, Exception exception);
+
+    [LoggerMessage(1111, LogLevel.Warning, "Twin {DeviceId} failed on {Topic} once; left unacknowledged, it is rejected if it fails again")]
+    public static partial void TwinFailedOnce(ILogger logger, string deviceId, string topic, Exception exception);
 
     [LoggerMessage(1200, LogLevel.Warning, "Device {DeviceId} quarantined: {Reason}")]
     public static partial void DeviceQuarantined(ILogger logger, string deviceId, string reason);

@@ -7,13 +7,14 @@ using Fleet.Gateway.Broker;
 using Fleet.Gateway.Hosting;
 using Fleet.Gateway.Twins;
 using Akka.Actor;
-using Fleet.Shared.Mqtt;
-using Fleet.Shared.Mqtt.Packets;
+using Fleet.Shared.Messaging;
 using Fleet.Shared.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using MQTTnet;
+using MQTTnet.Protocol;
 using Fleet.Gateway.Store;
 using Fleet.Gateway;
 
@@ -83,19 +84,23 @@ internal sealed class GatewaySuite : IBenchSuite
     private static async Task<(double Gateway, double Sub)> MeasureIngestAsync(BenchGateway gateway, int deviceCount, int messages, bool withSub, CancellationToken cancellationToken)
     {
         var ids = Enumerable.Range(0, deviceCount).Select(i => string.Create(CultureInfo.InvariantCulture, $"bench-{gateway.Label}-{i}")).ToArray();
-        var publishers = new List<MqttClient>();
+        var publishers = new List<IMqttClient>();
         for (var p = 0; p < 4; p++)
         {
-            var client = new MqttClient(new MqttClientOptions { Port = gateway.BrokerPort, ClientId = $"bench-pub-{gateway.Label}-{p}" });
-            await client.ConnectAsync(cancellationToken);
-            publishers.Add(client);
+            publishers.Add(await ConnectAsync(gateway.BrokerPort, $"bench-pub-{gateway.Label}-{p}", cancellationToken));
         }
 
         try
         {
             var status = WireCodec.Encode(new StatusMessage { State = DeviceState.Online, Seq = 1 });
-            await Task.WhenAll(ids.Select((id, i) => publishers[i % 4].PublishAsync(
-                new MqttApplicationMessage(Topics.FromDevice(id, TopicKind.Status, gateway.ShardCount), status) { QualityOfService = MqttQualityOfService.AtLeastOnce }, cancellationToken).AsTask()));
+            // One status in flight per publisher at a time: MQTTnet does not keep to the broker's Receive Maximum.
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(async p =>
+            {
+                for (var i = p; i < ids.Length; i += 4)
+                {
+                    await publishers[p].PublishAsync(Message(Topics.FromDevice(ids[i], TopicKind.Status, gateway.ShardCount), status, MqttQualityOfServiceLevel.AtLeastOnce), cancellationToken);
+                }
+            }));
             await WaitAsync(() => gateway.Runtime.Counters.Loaded >= deviceCount, TimeSpan.FromMinutes(2), "twins for every device");
 
             Process? sub = null;
@@ -124,7 +129,7 @@ internal sealed class GatewaySuite : IBenchSuite
                 {
                     var device = m % deviceCount;
                     var body = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $$"""{"v":1,"seq":{{2 + (m / deviceCount)}},"kl":0.01,"latencyP99Us":400}"""));
-                    await publishers[p].PublishAsync(new MqttApplicationMessage(payloads[device], body), cancellationToken);
+                    await publishers[p].PublishAsync(Message(payloads[device], body, MqttQualityOfServiceLevel.AtMostOnce), cancellationToken);
                 }
             }));
             await WaitAsync(() => gateway.Runtime.Counters.Telemetry.Value - before >= messages, TimeSpan.FromMinutes(5), "the twins to count every message");
@@ -142,16 +147,32 @@ internal sealed class GatewaySuite : IBenchSuite
         {
             foreach (var client in publishers)
             {
-                await client.DisposeAsync();
+                await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
+                client.Dispose();
             }
         }
     }
 
+    private static async Task<IMqttClient> ConnectAsync(int port, string clientId, CancellationToken cancellationToken)
+    {
+        var client = new MqttClientFactory().CreateMqttClient();
+        var connected = await client.ConnectAsync(MqttClientOptionsFactory.Create(new MqttConnectionSettings { Host = "127.0.0.1", Port = port, ClientId = clientId }), cancellationToken);
+        if (connected.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            client.Dispose();
+            throw new InvalidOperationException($"the bench broker refused {clientId}: {connected.ResultCode}");
+        }
+
+        return client;
+    }
+
+    private static MqttApplicationMessage Message(string topic, byte[] payload, MqttQualityOfServiceLevel qos, bool retain = false) =>
+        new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(qos).WithRetainFlag(retain).Build();
+
     private static async Task<List<double>> MeasureEndToEndAsync(BenchGateway gateway, int samples, CancellationToken cancellationToken)
     {
         const string id = "bench-e2e";
-        await using var device = new MqttClient(new MqttClientOptions { Port = gateway.BrokerPort, ClientId = id });
-        await device.ConnectAsync(cancellationToken);
+        using var device = await ConnectAsync(gateway.BrokerPort, id, cancellationToken);
         using var http = new HttpClient { BaseAddress = gateway.BaseAddress };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", gateway.ReaderToken);
         var latencies = new List<double>(samples);
@@ -159,7 +180,7 @@ internal sealed class GatewaySuite : IBenchSuite
         {
             var body = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $$$"""{"v":1,"seq":{{{seq}}},"health":"healthy","model":{"id":"m","version":"1.0.0","source":"active"}}"""));
             var clock = Stopwatch.StartNew();
-            await device.PublishAsync(new MqttApplicationMessage(Topics.FromDevice(id, TopicKind.Report), body) { QualityOfService = MqttQualityOfService.AtLeastOnce, Retain = true }, cancellationToken);
+            await device.PublishAsync(Message(Topics.FromDevice(id, TopicKind.Report), body, MqttQualityOfServiceLevel.AtLeastOnce, retain: true), cancellationToken);
             while (true)
             {
                 var response = await http.GetAsync($"/api/v1/devices/{id}", cancellationToken);

@@ -29,6 +29,7 @@ internal static class FleetEndpoints
             byModelVersion = summary.ByModelVersion,
             twinsLoaded = runtime.Counters.Loaded,
             shardsConnected = runtime.ConnectedShards,
+            shardsHeld = runtime.HeldShards.Select(h => new { shard = h.Shard, since = h.Since, failures = h.Failures, reason = h.Reason }),
             ingest = new
             {
                 reports = runtime.Counters.Reports.Value,

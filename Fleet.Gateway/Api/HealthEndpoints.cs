@@ -12,19 +12,26 @@ internal static class HealthEndpoints
         var health = app.MapGroup("/api/v1/health");
         health.MapGet("/live", () => Results.Ok(new { status = "live" }));
 
-        // Ready when the store is open and every shard's ingress session is connected; 503 otherwise
-        // (a shard whose session is down is not being supervised).
+        // Ready when the store is open, every shard's ingress session is connected and no shard is held; 503
+        // otherwise (a shard whose session is down is not being supervised; a held shard's messages wait for a
+        // store write that keeps failing, and `held` says which and why).
         health.MapGet("/ready", (EmbeddedBroker broker, FleetRuntime runtime, GatewayOptions options) =>
         {
             var shards = runtime.ConnectedShards;
-            var ready = shards == options.ShardCount && broker.IsRunning;
+            var held = runtime.HeldShards;
+            var ready = shards == options.ShardCount && held.Count == 0 && broker.IsRunning;
             return Results.Json(
                 new
                 {
                     status = ready ? "ready" : "degraded",
                     broker = new { host = broker.Host, port = broker.Port, managed = broker.IsManaged, running = broker.IsRunning, authentication = broker.AuthFiles is not null },
                     store = new { dialect = runtime.Store.Schema.Dialect, version = runtime.Store.Schema.Version },
-                    shards = new { connected = shards, total = options.ShardCount },
+                    shards = new
+                    {
+                        connected = shards,
+                        total = options.ShardCount,
+                        held = held.Select(h => new { shard = h.Shard, since = h.Since, failures = h.Failures, reason = h.Reason }),
+                    },
                 },
                 statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });

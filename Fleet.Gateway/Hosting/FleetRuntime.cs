@@ -43,6 +43,7 @@ internal sealed class FleetRuntime(
     private readonly List<ShardSession> _sessions = [];
     private TwinServices? _twins;
     private DevicePublisher? _publisher;
+    private Rejections.RejectionRecorder? _rejections;
     private FleetSummary? _summary;
     private ITimer? _summaryTimer;
 
@@ -70,6 +71,9 @@ internal sealed class FleetRuntime(
 
     /// <summary>Shards whose ingress session is connected.</summary>
     public int ConnectedShards => _sessions.Count(s => s.IsConnected);
+
+    /// <summary>Shards whose messages are held (not stored, redelivered with backoff), and why.</summary>
+    public IReadOnlyList<ShardHold> HeldShards => [.. _sessions.Select(s => s.Hold).OfType<ShardHold>()];
 
     /// <summary>
     /// The node's Akka configuration (called by <c>AddAkka</c>, before any hosted service starts). The actors start in
@@ -120,15 +124,18 @@ internal sealed class FleetRuntime(
             node.Join(node.SelfAddress);
         }
 
-        _publisher = await DevicePublisher.ConnectAsync(broker, options.ShardCount, timeProvider, _logger, CancellationToken.None).ConfigureAwait(false);
+        _publisher = await DevicePublisher.ConnectAsync(broker, options.ShardCount, _logger, CancellationToken.None).ConfigureAwait(false);
+        _rejections = new Rejections.RejectionRecorder(Store, metrics, loggerFactory.CreateLogger<Rejections.RejectionRecorder>());
         var publisher = _publisher;
-        // The publisher outlives the twins' hand-off drain (cluster-sharding-shutdown-region runs before this phase).
+        var rejections = _rejections;
+        // The publisher and the rejection log outlive the twins' hand-off drain (cluster-sharding-shutdown-region runs before this phase).
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "fleet-egress", async () =>
         {
             await publisher.DisposeAsync().ConfigureAwait(false);
+            await rejections.DisposeAsync().ConfigureAwait(false);
             return Akka.Done.Instance;
         });
-        _twins = new TwinServices(Store, _publisher, Counters, options, timeProvider, loggerFactory.CreateLogger<DeviceTwin>()) { Events = events };
+        _twins = new TwinServices(Store, _publisher, Counters, options, timeProvider, loggerFactory.CreateLogger<DeviceTwin>()) { Events = events, Rejections = _rejections };
         actors.Register<UndeliveredTwinMessages>(system.ActorOf(UndeliveredTwinMessages.Props(), "undelivered-twin-messages"));
     }
 
@@ -160,9 +167,11 @@ internal sealed class FleetRuntime(
 
         // One persistent session per shard: measured against one multiplexed session in `fleet bench gateway`
         // (see ARCHITECTURE.md); the per-shard session is also the unit a shard hand-off moves.
+        var delivery = new RegionTwinDelivery(Devices, options.Durability.AcknowledgeTimeout * 2);
+        var brokerSettings = new Fleet.Shared.Messaging.MqttConnectionSettings { Host = broker.Host, Port = broker.Port, ClientId = "", UserName = broker.UserName, Password = broker.Password };
         for (var shard = 0; shard < options.ShardCount; shard++)
         {
-            _sessions.Add(new ShardSession(shard, options.ShardCount, broker, Devices, Counters, options.Durability, timeProvider, loggerFactory.CreateLogger<ShardSession>()));
+            _sessions.Add(new ShardSession(shard, options.ShardCount, brokerSettings, delivery, _rejections!, Counters, options.Durability, timeProvider, loggerFactory.CreateLogger<ShardSession>()));
         }
 
         try
@@ -190,6 +199,7 @@ internal sealed class FleetRuntime(
     private void RegisterGauges()
     {
         metrics.Gauge("fleet_ingress_shards_connected", "Shard sessions connected to the broker", () => ConnectedShards);
+        metrics.Gauge("fleet_ingress_shards_held", "Shards whose messages are held (a message not yet stored, redelivered with backoff)", () => HeldShards.Count);
         metrics.Gauge("fleet_devices", "Registered devices by health (refreshed every 5 s)", "health", () =>
             _summary is { } summary ? summary.ByHealth.Select(h => (h.Key, (double)h.Value)) : []);
         metrics.Gauge("fleet_devices_online", "Devices online (refreshed every 5 s)", () => _summary?.Online ?? 0);
@@ -209,7 +219,7 @@ internal sealed class FleetRuntime(
         }
     }
 
-    /// <summary>Closes the ingress sessions; Akka.Hosting then runs coordinated shutdown (twins drain, then the publisher closes).</summary>
+    /// <summary>Closes the ingress sessions; Akka.Hosting then runs coordinated shutdown (twins drain, then the publisher and the rejection log close).</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_summaryTimer is not null)

@@ -1,219 +1,348 @@
+using System.Buffers;
+using System.Data.Common;
 using System.Globalization;
+using System.Net.Sockets;
+using Fleet.Gateway.Rejections;
+using Fleet.Gateway.Store;
+using Fleet.Gateway.Store.Rejections;
 using Fleet.Gateway.Twins;
-using Akka.Actor;
-using Fleet.Shared.Mqtt;
-using Fleet.Shared.Mqtt.Packets;
-using Fleet.Shared.Protocol;
 using Fleet.Shared.Diagnostics;
+using Fleet.Shared.Messaging;
+using Fleet.Shared.Protocol;
+using MQTTnet;
+using MQTTnet.Protocol;
 
 namespace Fleet.Gateway.Ingress;
 
 /// <summary>
-/// One owned shard's persistent MQTT session (<c>fleet-gw-shard-{k}</c>, clean start false, session expiry)
-/// subscribed to <c>fleet/v1/s/{k}/#</c>. Whichever node holds the session owns the shard's backlog, which is
-/// what shard hand-off moves. Messages go to the twins through the shard region.
+/// One shard's persistent MQTT session (<c>fleet-gw-shard-{k}</c>, clean start off, 7-day session expiry)
+/// subscribed to <c>fleet/v1/s/{k}/#</c>. Whoever holds the session owns the shard's backlog in the broker.
+/// Messages go to the twins through <see cref="ITwinDelivery"/>.
 /// </summary>
 /// <remarks>
-/// <para>At-least-once boundary: a QoS 1 message is acknowledged only after the twin stored it (the client
-/// acknowledges when this handler returns). When the twin reports that the write failed (after its own
-/// retries), or does not finish within <see cref="DurabilityPolicy.AcknowledgeTimeout"/>, the message must not
-/// be acknowledged: the session closes its connection before the handler returns, so neither that message nor
-/// anything received after it is acknowledged, and reopens the persistent session after a backoff. The broker
-/// then redelivers the unacknowledged messages in their original order (MQTT redelivers only on a new
-/// connection), so a shard never stores a later message in place of an earlier lost one.</para>
-/// <para>Each reopening uses a fresh client: what the old one still had queued is dropped unhandled (QoS 0
-/// telemetry is lost, as QoS 0 may be; QoS 1 comes again).</para>
+/// <para>At-least-once boundary: a QoS 1 message is acknowledged only after the twin stored it. MQTTnet runs
+/// the handler of one connection sequentially and sends the PUBACK when it returns, so the handler awaits the
+/// twin (at most <see cref="DurabilityPolicy.AcknowledgeTimeout"/>). When the twin could not store it, the
+/// handler sets <c>ProcessingFailed</c> (no PUBACK), retires the connection (every later message on it is
+/// left unacknowledged too) and starts closing it without awaiting the close: MQTTnet's disconnect waits for
+/// the very handler that would be awaiting it. After the durability backoff a fresh client resumes the
+/// session and the broker redelivers, in order, everything unacknowledged.</para>
+/// <para>Poison messages: only a failure that may pass holds the shard (the store unreachable or busy, the twin not
+/// answering in time). A message the store refuses for good, or one that failed the twin twice in a row, is
+/// acknowledged and recorded in the rejected-messages log, so one device's bad message delays its shard by at most
+/// one redelivery. Bad topics and payloads the protocol forbids are acknowledged and recorded at once.</para>
+/// <para>One client instance per connection: an acknowledgement can only ever go out on the connection the
+/// message came on (MQTTnet writes a PUBACK to its current connection, so a reused client could acknowledge
+/// a different message that took the same packet id after a reconnect).</para>
 /// </remarks>
 internal sealed class ShardSession : IAsyncDisposable
 {
     /// <summary>How long the broker keeps the session (and queues the shard's QoS 1 messages) while no node holds it.</summary>
     public const uint SessionExpirySeconds = 7 * 24 * 3600;
 
+    /// <summary>Receive Maximum advertised to the broker: at most this many unacknowledged QoS 1 messages in flight to the session, which bounds MQTTnet's receive queue.</summary>
+    public const ushort ReceiveMaximum = 1000;
+
     private readonly int _shard;
     private readonly int _shardCount;
-    private readonly Broker.EmbeddedBroker _broker;
-    private readonly IActorRef _region;
+    private readonly MqttConnectionSettings _settings;
+    private readonly ITwinDelivery _twins;
+    private readonly RejectionRecorder _rejections;
     private readonly TwinCounters _counters;
     private readonly DurabilityPolicy _policy;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly MqttClientFactory _factory = new();
     private readonly CancellationTokenSource _stopping = new();
-    private MqttClient _client;
-    private MqttClient? _accepting;
-    private Task _reopening = Task.CompletedTask;
+    private Connection? _current;
+    private Task _running = Task.CompletedTask;
     private int _failures;
     private long _nextAckId;
-    private int _retirements;
+    private ShardHold? _hold;
+    private Suspect? _suspect;
 
-    public ShardSession(int shard, int shardCount, Broker.EmbeddedBroker broker, IActorRef region, TwinCounters counters, DurabilityPolicy policy, TimeProvider time, ILogger logger)
+    public ShardSession(int shard, int shardCount, MqttConnectionSettings broker, ITwinDelivery twins, RejectionRecorder rejections, TwinCounters counters, DurabilityPolicy policy, TimeProvider time, ILogger logger)
     {
+        ArgumentNullException.ThrowIfNull(broker);
         _shard = shard;
         _shardCount = shardCount;
-        _broker = broker;
-        _region = region;
+        _settings = broker with
+        {
+            ClientId = ClientIdFor(shard),
+            CleanStart = false,
+            SessionExpiryInterval = SessionExpirySeconds,
+            KeepAlive = TimeSpan.FromSeconds(30),
+            ReceiveMaximum = ReceiveMaximum,
+            ProtocolVersion = MQTTnet.Formatter.MqttProtocolVersion.V500,
+        };
+        _twins = twins;
+        _rejections = rejections;
         _counters = counters;
         _policy = policy;
         _time = time;
         _logger = logger;
-        _client = CreateClient();
-        _accepting = _client;
     }
 
     public int Shard => _shard;
 
-    public bool IsConnected => Volatile.Read(ref _client).IsConnected;
+    /// <summary>Connected and accepting messages.</summary>
+    public bool IsConnected => Volatile.Read(ref _current) is { IsRetired: false } connection && connection.Client.IsConnected;
+
+    /// <summary>Why the shard's messages are held (not acknowledged, redelivered with backoff), or null when they flow.</summary>
+    public ShardHold? Hold => Volatile.Read(ref _hold);
+
+    /// <summary>False once another holder of <see cref="ClientIdFor"/> took the session over and this one stepped aside.</summary>
+    public bool IsOwner { get; private set; } = true;
 
     public static string ClientIdFor(int shard) => string.Create(CultureInfo.InvariantCulture, $"fleet-gw-shard-{shard}");
 
-    public Task StartAsync(CancellationToken cancellationToken) => ConnectAsync(_client, cancellationToken);
-
-    private MqttClient CreateClient()
+    /// <summary>Opens the session (failing when the broker refuses it), then keeps it open until disposed.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        MqttClient? client = null;
-        client = new MqttClient(
-            new MqttClientOptions
+        var first = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        _running = KeepOpenAsync(first, _stopping.Token);
+    }
+
+    private async Task<Connection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var client = _factory.CreateMqttClient();
+        var connection = new Connection(client);
+        // Attached before CONNECT: a resumed session's messages arrive right after CONNACK.
+        client.ApplicationMessageReceivedAsync += e => OnMessageAsync(connection, e);
+        client.DisconnectedAsync += e =>
+        {
+            connection.End(e.Reason);
+            return Task.CompletedTask;
+        };
+        try
+        {
+            var connected = await client.ConnectAsync(MqttClientOptionsFactory.Create(_settings), cancellationToken).ConfigureAwait(false);
+            if (connected.ResultCode != MqttClientConnectResultCode.Success)
             {
-                Host = _broker.Host,
-                Port = _broker.Port,
-                UserName = _broker.UserName,
-                Password = _broker.Password,
-                ClientId = ClientIdFor(_shard),
-                CleanStart = false,
-                SessionExpiryInterval = SessionExpirySeconds,
-                AutoReconnect = true,
-                KeepAlive = TimeSpan.FromSeconds(30),
-            },
-            _logger);
-        client.MessageReceived = (message, cancellationToken) => OnMessageAsync(client, message, cancellationToken);
-        return client;
-    }
+                throw new InvalidOperationException($"shard {_shard}: the broker refused the session: {connected.ResultCode}");
+            }
 
-    private async Task ConnectAsync(MqttClient client, CancellationToken cancellationToken)
-    {
-        var connected = await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
-        if (!connected.IsSuccess)
-        {
-            throw new InvalidOperationException($"shard {_shard}: the broker refused the session: {connected.ResultCode}");
-        }
+            Volatile.Write(ref _current, connection);
 
-        // A new session gets the retained reports and statuses (how a fresh gateway learns the fleet); an
-        // existing one keeps its subscription and its queued messages, and retained copies are not resent.
-        var subscribed = await client.SubscribeAsync(
-            [new MqttTopicSubscription(Topics.ShardSubscription(_shard), MqttQualityOfService.AtLeastOnce, RetainHandling: MqttRetainHandling.SendAtSubscribeIfNew)],
-            cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!subscribed.IsSuccess)
-        {
-            throw new InvalidOperationException($"shard {_shard}: subscribing to {Topics.ShardSubscription(_shard)} failed: {subscribed.Items[0].ReasonCode}");
-        }
-    }
-
-    private async ValueTask OnMessageAsync(MqttClient client, MqttApplicationMessage message, CancellationToken cancellationToken)
-    {
-        if (!ReferenceEquals(client, Volatile.Read(ref _accepting)))
-        {
-            // A retired client draining its queue: its connection is closed, so nothing is acknowledged and
-            // the broker sends the QoS 1 messages again on the reopened session.
-            return;
-        }
-
-        var parsed = Topics.Parse(message.Topic, _shardCount);
-        if (!parsed.IsSuccess || !parsed.Value.IsFromDevice || parsed.Value.Shard != _shard)
-        {
-            _counters.Rejected.Increment();
-            GatewayLog.TopicRejected(_logger, message.Topic, parsed.Error?.Message ?? "not this shard's device topic");
-            return;
-        }
-
-        var address = parsed.Value;
-        if (message.QualityOfService == MqttQualityOfService.AtMostOnce)
-        {
-            _region.Tell(new DeviceMessage(address.DeviceId, _shard, address.Kind, message.Payload, null), ActorRefs.NoSender);
-            return;
-        }
-
-        var ackId = Interlocked.Increment(ref _nextAckId);
-        try
-        {
-            await _region.AskAsync<Persisted>(new DeviceMessage(address.DeviceId, _shard, address.Kind, message.Payload, ackId), _policy.AcknowledgeTimeout, _time, cancellationToken).ConfigureAwait(false);
-            _failures = 0;
-            return;
-        }
-        catch (TimeoutException)
-        {
-            GatewayLog.PersistTimedOut(_logger, address.DeviceId, message.Topic, _policy.AcknowledgeTimeout);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Shutting down: the message stays unacknowledged and comes again to whoever holds the session next.
-            return;
-        }
-        catch (Exception ex) when (!ex.IsFatal())
-        {
-            GatewayLog.PersistFailed(_logger, address.DeviceId, message.Topic, ex);
-        }
-
-        _counters.Unacknowledged.Increment();
-        await RetireAsync(client).ConfigureAwait(false);
-    }
-
-    /// <summary>Closes <paramref name="client"/>'s connection before its handler returns (so no PUBACK goes out) and reopens the session later.</summary>
-    private async Task RetireAsync(MqttClient client)
-    {
-        Volatile.Write(ref _accepting, null);
-        var retirement = Interlocked.Increment(ref _retirements);
-        var delay = _policy.RedeliveryDelayAfter(++_failures);
-        GatewayLog.SessionReopening(_logger, _shard, delay);
-        try
-        {
-            await client.DisconnectAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (!ex.IsFatal())
-        {
-            // The connection is gone either way; an unsent DISCONNECT changes nothing the broker keeps.
-            GatewayLog.SessionReopenFailed(_logger, _shard, ex);
-        }
-
-        _reopening = ReopenAsync(client, delay, retirement, _stopping.Token);
-    }
-
-    /// <remarks>
-    /// A client can be retired while this is still subscribing with it (redelivered messages arrive right after
-    /// CONNACK); the newer reopening then owns the session and this one steps aside.
-    /// </remarks>
-    private async Task ReopenAsync(MqttClient retired, TimeSpan delay, int retirement, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-            await retired.DisposeAsync().ConfigureAwait(false);
-            for (var attempt = 1; ; attempt++)
+            // A new session gets the retained reports and statuses (how a fresh gateway learns the fleet); an
+            // existing one keeps its subscription and queued messages, and retained copies are not sent again.
+            var subscription = new MqttClientSubscribeOptionsBuilder()
+                .WithTopicFilter(f => f.WithTopic(Topics.ShardSubscription(_shard))
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                    .WithRetainHandling(MqttRetainHandling.SendAtSubscribeIfNewSubscriptionOnly))
+                .Build();
+            var subscribed = await client.SubscribeAsync(subscription, cancellationToken).ConfigureAwait(false);
+            var granted = subscribed.Items.First().ResultCode;
+            if ((int)granted >= 0x80)
             {
-                var next = CreateClient();
-                Volatile.Write(ref _client, next);
-                Volatile.Write(ref _accepting, next);
-                try
+                throw new InvalidOperationException($"shard {_shard}: subscribing to {Topics.ShardSubscription(_shard)} failed: {granted}");
+            }
+
+            return connection;
+        }
+        catch
+        {
+            connection.Retire();
+            Volatile.Write(ref _current, null);
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Waits for each connection to end, then opens a fresh one after a backoff, until stopped or taken over.</summary>
+    private async Task KeepOpenAsync(Connection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var attempt = 0;
+            while (true)
+            {
+                var reason = await connection.Ended.WaitAsync(cancellationToken).ConfigureAwait(false);
+                connection.Client.Dispose();
+                if (reason == MqttClientDisconnectReason.SessionTakenOver)
                 {
-                    await ConnectAsync(next, cancellationToken).ConfigureAwait(false);
+                    IsOwner = false;
+                    Volatile.Write(ref _current, null);
+                    GatewayLog.SessionTakenOver(_logger, _shard);
                     return;
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException && !ex.IsFatal())
-                {
-                    if (Volatile.Read(ref _retirements) != retirement)
-                    {
-                        return;
-                    }
 
-                    GatewayLog.SessionReopenFailed(_logger, _shard, ex);
-                    Volatile.Write(ref _accepting, null);
-                    await next.DisposeAsync().ConfigureAwait(false);
-                    await Task.Delay(_policy.RedeliveryDelayAfter(attempt), _time, cancellationToken).ConfigureAwait(false);
+                var delay = connection.IsRetired
+                    ? _policy.RedeliveryDelayAfter(Math.Max(1, Volatile.Read(ref _failures)))
+                    : _policy.RedeliveryDelayAfter(++attempt);
+                if (connection.IsRetired)
+                {
+                    GatewayLog.SessionReopening(_logger, _shard, delay);
+                }
+                else
+                {
+                    GatewayLog.SessionLost(_logger, _shard, reason.ToString(), delay);
+                }
+
+                while (true)
+                {
+                    await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+                        attempt = 0;
+                        break;
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException && !ex.IsFatal())
+                    {
+                        GatewayLog.SessionReopenFailed(_logger, _shard, ex);
+                        delay = _policy.RedeliveryDelayAfter(++attempt);
+                    }
                 }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The gateway is stopping; the broker keeps the session. (Disposing twice is a no-op.)
-            await retired.DisposeAsync().ConfigureAwait(false);
+            // Stopping: DisposeAsync closes whatever connection is current.
+        }
+    }
+
+    private async Task OnMessageAsync(Connection connection, MqttApplicationMessageReceivedEventArgs e)
+    {
+        if (connection.IsRetired)
+        {
+            // Behind a message that was not stored: left unacknowledged, it comes again after the one before it.
+            e.ProcessingFailed = true;
+            return;
+        }
+
+        var message = e.ApplicationMessage;
+        var topic = message.Topic;
+        // Copied: MQTTnet reuses the payload's buffers once the handler returns.
+        var payload = message.Payload.ToArray();
+        var parsed = Topics.Parse(topic, _shardCount);
+        if (!parsed.IsSuccess || !parsed.Value.IsFromDevice || parsed.Value.Shard != _shard)
+        {
+            var why = parsed.Error?.Message ?? "not this shard's device topic";
+            _counters.Rejected.Increment();
+            GatewayLog.TopicRejected(_logger, topic, why);
+            _rejections.Record(new NewRejection(parsed.IsSuccess ? parsed.Value.DeviceId : null, topic, parsed.IsSuccess ? RejectionRecorder.KindName(parsed.Value.Kind) : "unknown", RejectionCauses.Topic, why, payload));
+            return;
+        }
+
+        var address = parsed.Value;
+        if (message.QualityOfServiceLevel == MqttQualityOfServiceLevel.AtMostOnce)
+        {
+            _twins.Post(new DeviceMessage(address.DeviceId, _shard, address.Kind, payload, null));
+            return;
+        }
+
+        var cancellationToken = _stopping.Token;
+        var device = new DeviceMessage(address.DeviceId, _shard, address.Kind, payload, Interlocked.Increment(ref _nextAckId));
+        try
+        {
+            await _twins.PersistAsync(device, cancellationToken).WaitAsync(_policy.AcknowledgeTimeout, _time, cancellationToken).ConfigureAwait(false);
+            Stored();
+            return;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: unacknowledged, the message comes again to whoever holds the session next.
+            e.ProcessingFailed = true;
+            return;
+        }
+        catch (TimeoutException)
+        {
+            GatewayLog.PersistTimedOut(_logger, address.DeviceId, topic, _policy.AcknowledgeTimeout);
+            Retire(connection, e, $"{address.DeviceId}: {address.Kind} not stored within {_policy.AcknowledgeTimeout}");
+        }
+        catch (Exception ex) when (!ex.IsFatal())
+        {
+            if (Poisoned(address, topic, payload, ex) is { } cause)
+            {
+                _rejections.Record(new NewRejection(address.DeviceId, topic, RejectionRecorder.KindName(address.Kind), cause, ex.Message, payload));
+                Stored();
+                return;
+            }
+
+            GatewayLog.PersistFailed(_logger, address.DeviceId, topic, ex);
+            Retire(connection, e, $"{address.DeviceId}: {address.Kind} not stored: {ex.Message}");
+        }
+    }
+
+    /// <summary>The rejection cause when <paramref name="failure"/> will not go away by retrying; null when the message is to be held and redelivered.</summary>
+    private string? Poisoned(TopicAddress address, string topic, byte[] payload, Exception failure)
+    {
+        if (StoreRefusal.IsRefusal(failure))
+        {
+            return RejectionCauses.StoreRefused;
+        }
+
+        if (MayPass(failure))
+        {
+            return null;
+        }
+
+        // The twin itself failed on it: once may be a passing state of the twin (it restarts from the store),
+        // twice in a row on the same message is the message.
+        var suspect = new Suspect(topic, payload.Length, Fingerprint(payload));
+        if (Volatile.Read(ref _suspect) == suspect)
+        {
+            return RejectionCauses.TwinFailed;
+        }
+
+        Volatile.Write(ref _suspect, suspect);
+        GatewayLog.TwinFailedOnce(_logger, address.DeviceId, topic, failure);
+        return null;
+    }
+
+    /// <summary>Faults of the store or the runtime that say nothing about the message: held with backoff, never rejected.</summary>
+    private static bool MayPass(Exception failure)
+    {
+        for (var inner = failure; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is DbException or IOException or SocketException or TimeoutException or OperationCanceledException
+                or TwinStoppedException or TwinPersistenceException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static int Fingerprint(byte[] payload)
+    {
+        var hash = new HashCode();
+        hash.AddBytes(payload);
+        return hash.ToHashCode();
+    }
+
+    private void Stored()
+    {
+        Volatile.Write(ref _failures, 0);
+        Volatile.Write(ref _hold, null);
+        Volatile.Write(ref _suspect, null);
+    }
+
+    /// <summary>Leaves the message (and every later one on this connection) unacknowledged and closes the connection.</summary>
+    private void Retire(Connection connection, MqttApplicationMessageReceivedEventArgs e, string reason)
+    {
+        e.ProcessingFailed = true;
+        _counters.Unacknowledged.Increment();
+        var failures = Interlocked.Increment(ref _failures);
+        var held = Volatile.Read(ref _hold);
+        Volatile.Write(ref _hold, new ShardHold(_shard, held?.Since ?? _time.GetUtcNow(), reason, failures));
+        connection.Retire();
+        // Not awaited: the disconnect waits for this handler to return.
+        _ = CloseAsync(connection.Client);
+    }
+
+    private async Task CloseAsync(IMqttClient client)
+    {
+        try
+        {
+            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!ex.IsFatal())
+        {
+            // The connection is gone either way; an unsent DISCONNECT changes nothing the broker keeps.
+            GatewayLog.SessionReopenFailed(_logger, _shard, ex);
         }
     }
 
@@ -222,14 +351,45 @@ internal sealed class ShardSession : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
-            await _reopening.ConfigureAwait(false);
+            await _running.ConfigureAwait(false);
         }
         catch (Exception ex) when (!ex.IsFatal())
         {
             GatewayLog.SessionReopenFailed(_logger, _shard, ex);
         }
 
-        await Volatile.Read(ref _client).DisposeAsync().ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _current, null) is { } connection)
+        {
+            connection.Retire();
+            if (connection.Client.IsConnected)
+            {
+                // A clean DISCONNECT keeps the session (expiry 7 d): the broker queues for the next holder.
+                await CloseAsync(connection.Client).ConfigureAwait(false);
+            }
+
+            connection.Client.Dispose();
+        }
+
         _stopping.Dispose();
+    }
+
+    /// <summary>The message that last failed the twin, to know it when it comes again.</summary>
+    private sealed record Suspect(string Topic, int Length, int Fingerprint);
+
+    /// <summary>One connection of the session: its own client, whether it was retired, and how it ended.</summary>
+    private sealed class Connection(IMqttClient client)
+    {
+        private readonly TaskCompletionSource<MqttClientDisconnectReason> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private volatile bool _retired;
+
+        public IMqttClient Client { get; } = client;
+
+        public bool IsRetired => _retired;
+
+        public Task<MqttClientDisconnectReason> Ended => _ended.Task;
+
+        public void Retire() => _retired = true;
+
+        public void End(MqttClientDisconnectReason reason) => _ended.TrySetResult(reason);
     }
 }

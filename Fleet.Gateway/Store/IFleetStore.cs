@@ -4,6 +4,7 @@ using Fleet.Gateway.Store.Distillation;
 using Fleet.Gateway.Store.Healing;
 using Fleet.Gateway.Store.Insights;
 using Fleet.Gateway.Store.Models;
+using Fleet.Gateway.Store.Rejections;
 using Fleet.Gateway.Store.Rollouts;
 using Fleet.Gateway.Store.Twins;
 
@@ -36,4 +37,6 @@ internal interface IFleetStore : IAsyncDisposable
     IDistillationStore Distillations { get; }
 
     IAuditLog Audit { get; }
+
+    IRejectionLog Rejections { get; }
 }

@@ -61,6 +61,7 @@ internal sealed partial class DeviceTwin
     {
         _services.Counters.Rejected.Increment();
         GatewayLog.MessageRejected(_services.Logger, _deviceId, message.Kind.ToString(), why);
+        _services.Rejections?.Invalid(_deviceId, message.Kind, _services.Options.ShardCount, why, message.Payload);
         Acknowledge(message);
     }
 

@@ -138,7 +138,17 @@ internal sealed partial class DeviceTwin : UntypedActor, IWithUnboundedStash, IW
         switch (message)
         {
             case DeviceMessage device:
-                OnDeviceMessage(device);
+                try
+                {
+                    OnDeviceMessage(device);
+                }
+                catch (Exception ex) when (device.AckId is not null && !ex.IsFatal())
+                {
+                    // Ingress learns at once (instead of after its acknowledge timeout) that this message failed the twin.
+                    Sender.Tell(new Status.Failure(ex), Self);
+                    throw;
+                }
+
                 break;
             case GetTwin:
                 Sender.Tell(Snapshot(), Self);

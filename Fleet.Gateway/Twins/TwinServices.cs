@@ -29,4 +29,7 @@ internal sealed class TwinServices(IFleetStore store, DevicePublisher publisher,
 
     /// <summary>Where twins announce summary changes to live views; set once at start.</summary>
     public Events.FleetEventFeed? Events { get; set; }
+
+    /// <summary>Where twins record the messages they reject (the rejected-messages log); set once at start.</summary>
+    public Rejections.RejectionRecorder? Rejections { get; set; }
 }

@@ -5,6 +5,7 @@ import { el } from './dom.js';
 import { renderOverview } from './overview.js';
 import { renderDevice } from './device.js';
 import { renderModels } from './models.js';
+import { renderRejections } from './rejections.js';
 
 const fleet = new Fleet();
 const view = document.getElementById('view');
@@ -22,6 +23,7 @@ function route() {
   const device = hash.match(/^#\/devices\/(.+)$/);
   if (device) teardown = renderDevice(view, fleet, decodeURIComponent(device[1]), role);
   else if (hash === '#/models') teardown = renderModels(view, fleet);
+  else if (hash === '#/rejections') teardown = renderRejections(view, fleet);
   else teardown = renderOverview(view, fleet, (to) => { location.hash = to; });
 }
 

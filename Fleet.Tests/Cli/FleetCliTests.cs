@@ -72,6 +72,31 @@ public sealed class FleetCliTests(GatewayFixture gateway) : IClassFixture<Gatewa
     }
 
     [Fact]
+    public async Task Rejections_ListWhatTheGatewayRejected_AsTableAndJson_AndRefuseABadFilter()
+    {
+        var id = NewId("cli-r");
+        await using var device = await TestDevice.ConnectAsync(gateway.BrokerPort, id);
+        await device.PublishAsync(Fleet.Shared.Protocol.TopicKind.Status, new System.Text.Json.Nodes.JsonObject { ["v"] = 1 });
+
+        var listed = await Eventually.ValueAsync<string>(async () =>
+        {
+            var json = await CliRunner.RunAsync(["rejections", "--device", id, "--json", .. Connection(gateway.Host.ReaderToken)]);
+            return json.ExitCode == 0 && JsonDocument.Parse(json.Output).RootElement.GetProperty("items").GetArrayLength() == 1 ? json.Output : null;
+        }, "the rejection listed by the CLI");
+        var item = JsonDocument.Parse(listed).RootElement.GetProperty("items")[0];
+        Assert.Equal(("status", "protocol"), (item.GetProperty("kind").GetString(), item.GetProperty("cause").GetString()));
+
+        var table = await CliRunner.RunAsync(["rejections", "--device", id, .. Connection(gateway.Host.ReaderToken)]);
+        Assert.Equal(0, table.ExitCode);
+        Assert.Contains("protocol", table.Output, StringComparison.Ordinal);
+        Assert.Contains("1 rejected message(s)", table.Output, StringComparison.Ordinal);
+
+        var bad = await CliRunner.RunAsync(["rejections", "--cause", "gremlins", .. Connection(gateway.Host.ReaderToken)]);
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("cause must be one of", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StatusOnce_AndIncidents_Print()
     {
         var status = await CliRunner.RunAsync(["status", "--once", .. Connection(gateway.Host.ReaderToken)]);

@@ -53,6 +53,28 @@ public sealed class DashboardTests(DashboardFixture dashboard, ITestOutputHelper
     }
 
     [Fact]
+    public async Task IngressPage_ListsARejectedMessage_WithItsCause_AndShowsNoHeldShard()
+    {
+        var id = "dash-r-" + Guid.NewGuid().ToString("N")[..8];
+        await using var device = await TestDevice.ConnectAsync(Gateway.BrokerPort, id);
+        await device.PublishAsync(Fleet.Shared.Protocol.TopicKind.Report, new System.Text.Json.Nodes.JsonObject { ["v"] = 1, ["seq"] = 1, ["health"] = "gremlins" });
+
+        Browser.Driver.Navigate().GoToUrl(new Uri(Gateway.Host.BaseAddress, "/#/rejections"));
+        Browser.WaitFor($"return document.querySelector('#rejections tr[data-device={Browser.Quote(id)}]')?.dataset.cause === 'protocol'", "the rejected report listed", TimeSpan.FromSeconds(30));
+        var row = Browser.Driver.FindElement(By.CssSelector($"#rejections tr[data-device='{id}']"));
+        Assert.Contains("report", row.Text, StringComparison.Ordinal);
+        Assert.Contains("gremlins", row.Text, StringComparison.Ordinal);
+        Browser.WaitForElement("#no-held-shards", "the ingress panel saying no shard is held");
+
+        Browser.Driver.FindElement(By.Id("rejection-cause")).SendKeys("twinFailed");
+        Browser.WaitFor($"return !document.querySelector('#rejections tr[data-device={Browser.Quote(id)}]')", "the cause filter to hide it");
+        output.WriteLine("screenshot: " + Browser.Screenshot("ingress"));
+        var errors = Browser.ConsoleLog().Where(e => e.Level == LogLevel.Severe).Select(e => e.Message).ToList();
+        Assert.True(errors.Count == 0, "console errors: " + string.Join(" | ", errors));
+        Browser.Driver.Navigate().GoToUrl(new Uri(Gateway.Host.BaseAddress, "/#/"));
+    }
+
+    [Fact]
     public async Task ClickingADevicesCell_OpensItsPage()
     {
         var id = "dash-" + Guid.NewGuid().ToString("N")[..8];

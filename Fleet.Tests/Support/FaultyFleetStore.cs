@@ -4,6 +4,7 @@ using Fleet.Gateway.Store.Devices;
 using Fleet.Gateway.Store.Healing;
 using Fleet.Gateway.Store.Insights;
 using Fleet.Gateway.Store.Models;
+using Fleet.Gateway.Store.Rejections;
 using Fleet.Gateway.Store.Distillation;
 using Fleet.Gateway.Store.Rollouts;
 using Fleet.Gateway.Store.Twins;
@@ -33,6 +34,8 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
     public IDistillationStore Distillations => inner.Distillations;
 
     public IAuditLog Audit => inner.Audit;
+
+    public IRejectionLog Rejections => inner.Rejections;
 
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 
@@ -89,6 +92,7 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
     {
         public async Task<bool> AppendAsync(HealEventRecord healEvent, CancellationToken cancellationToken)
         {
+            faults.OnHeal(healEvent.EventId);
             await faults.OnWriteAsync();
             return await inner.AppendAsync(healEvent, cancellationToken);
         }

@@ -4,6 +4,7 @@ namespace Fleet.Tests.Gateway.Infrastructure;
 internal sealed class StoreFaults
 {
     private readonly object _gate = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<Exception>> _healFaults = new(StringComparer.Ordinal);
     private TaskCompletionSource? _held;
     private int _failNext;
     private int _down;
@@ -17,6 +18,22 @@ internal sealed class StoreFaults
     public void Down() => Volatile.Write(ref _down, 1);
 
     public void Up() => Volatile.Write(ref _down, 0);
+
+    /// <summary>Every append of heal <paramref name="healId"/> is refused for good, as a store refuses input it cannot hold.</summary>
+    public void RefuseHeal(string healId) => _healFaults[healId] = () => new ArgumentException($"injected store refusal of heal {healId}", "healEvent");
+
+    /// <summary>Every append of heal <paramref name="healId"/> fails with a fault that is neither transient nor a refusal (a bug on that message's path).</summary>
+    public void BreakHeal(string healId) => _healFaults[healId] = () => new InvalidOperationException($"injected fault on heal {healId}");
+
+    /// <summary>Fails the append of heal <paramref name="healId"/> when a fault was injected for it.</summary>
+    public void OnHeal(string healId)
+    {
+        if (_healFaults.TryGetValue(healId, out var fault))
+        {
+            Interlocked.Increment(ref _failed);
+            throw fault();
+        }
+    }
 
     /// <summary>Writes from now on wait (they have not reached the store) until <see cref="Release"/>.</summary>
     public void Hold()

@@ -4,6 +4,7 @@ using Fleet.Gateway.Store.Distillation;
 using Fleet.Gateway.Store.Healing;
 using Fleet.Gateway.Store.Insights;
 using Fleet.Gateway.Store.Models;
+using Fleet.Gateway.Store.Rejections;
 using Fleet.Gateway.Store.Rollouts;
 using Fleet.Gateway.Store.Twins;
 
@@ -27,6 +28,7 @@ internal abstract class SqlFleetStore : IFleetStore
         Rollouts = new SqlRolloutStore(db);
         Distillations = new SqlDistillationStore(db);
         Audit = new SqlAuditLog(db);
+        Rejections = new SqlRejectionLog(db);
     }
 
     public SchemaInfo Schema { get; }
@@ -46,6 +48,8 @@ internal abstract class SqlFleetStore : IFleetStore
     public IDistillationStore Distillations { get; }
 
     public IAuditLog Audit { get; }
+
+    public IRejectionLog Rejections { get; }
 
     public ValueTask DisposeAsync() => _dialect.DisposeAsync();
 
