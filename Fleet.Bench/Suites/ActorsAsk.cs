@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Fleet.Shared.Actors;
+using Akka.Actor;
 
 namespace Fleet.Bench.Suites;
 
@@ -8,7 +8,19 @@ internal static class ActorsAsk
 {
     public static async Task<(double P50Microseconds, double P99Microseconds)> MeasureAsync(int count, CancellationToken cancellationToken)
     {
-        await using var system = ActorSystem.Create("ask");
+        var system = ActorSystem.Create("ask");
+        try
+        {
+            return await MeasureAsync(system, count, cancellationToken);
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
+    private static async Task<(double P50Microseconds, double P99Microseconds)> MeasureAsync(ActorSystem system, int count, CancellationToken cancellationToken)
+    {
         var responder = system.ActorOf(Props.Create(static () => new Responder()));
         var question = new object();
         for (var i = 0; i < Math.Min(count, 2_000); i++)
@@ -28,7 +40,7 @@ internal static class ActorsAsk
         return (samples[count / 2], samples[Math.Min(count - 1, (int)(count * 0.99))]);
     }
 
-    private sealed class Responder : ActorBase
+    private sealed class Responder : UntypedActor
     {
         protected override void OnReceive(object message) => Sender.Tell(message, Self);
     }

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using Fleet.Shared.Actors;
+using Akka.Actor;
 
 namespace Fleet.Bench.Suites;
 
-/// <summary>K pairs exchanging messages: actors vs pairs of Channel&lt;T&gt;-driven async loops.</summary>
+/// <summary>K pairs exchanging messages: Akka.NET actors vs pairs of Channel&lt;T&gt;-driven async loops.</summary>
 internal static class ActorsPingPong
 {
     /// <summary>Messages each pair keeps in flight in the headline run (a pipelined request stream, as a device twin sees).</summary>
@@ -14,7 +14,19 @@ internal static class ActorsPingPong
 
     public static async Task<TimeSpan> RunActorsAsync(int pairs, int roundTrips, CancellationToken cancellationToken, int window = Window)
     {
-        await using var system = ActorSystem.Create("pingpong");
+        var system = ActorSystem.Create("pingpong");
+        try
+        {
+            return await RunAsync(system, pairs, roundTrips, window, cancellationToken);
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
+    private static async Task<TimeSpan> RunAsync(ActorSystem system, int pairs, int roundTrips, int window, CancellationToken cancellationToken)
+    {
         var done = new CountdownEvent(pairs);
         var pingers = new IActorRef[pairs];
         for (var i = 0; i < pairs; i++)
@@ -26,7 +38,7 @@ internal static class ActorsPingPong
         var start = Stopwatch.GetTimestamp();
         foreach (var pinger in pingers)
         {
-            pinger.Tell(Start.Instance, null);
+            pinger.Tell(Start.Instance, ActorRefs.NoSender);
         }
 
         await WaitAsync(done, cancellationToken);
@@ -102,12 +114,12 @@ internal static class ActorsPingPong
         public static readonly Start Instance = new();
     }
 
-    private sealed class Ponger : ActorBase
+    private sealed class Ponger : UntypedActor
     {
         protected override void OnReceive(object message) => Sender.Tell(message, Self);
     }
 
-    private sealed class Pinger(IActorRef ponger, int roundTrips, int window, CountdownEvent done) : ActorBase
+    private sealed class Pinger(IActorRef ponger, int roundTrips, int window, CountdownEvent done) : UntypedActor
     {
         private int _sent;
         private int _received;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using Fleet.Shared.Actors;
+using Akka.Actor;
 
 namespace Fleet.Bench.Suites;
 
@@ -29,7 +29,7 @@ internal static class ActorsSpawn
         GC.KeepAlive(props);
 
         var stopStart = Stopwatch.GetTimestamp();
-        await system.TerminateAsync(cancellationToken);
+        await system.Terminate().WaitAsync(cancellationToken);
         return new Outcome(elapsed, (after - before) / (double)count, Stopwatch.GetElapsedTime(stopStart));
     }
 
@@ -74,7 +74,7 @@ internal static class ActorsSpawn
         }
     }
 
-    private sealed class IdleActor : ActorBase
+    private sealed class IdleActor : UntypedActor
     {
         private readonly CountdownEvent _started;
 

@@ -1,6 +1,9 @@
 namespace Fleet.Bench.Suites;
 
-/// <summary>The actor kernel against the obvious hand-written alternative, Channel&lt;T&gt; + Task loops, in one run.</summary>
+/// <summary>
+/// Akka.NET as the gateway and the agent ship it, measured as a regression baseline (no target: Akka is the library,
+/// not ours to tune), next to the obvious hand-written alternative, Channel&lt;T&gt; + Task loops, in the same run.
+/// </summary>
 /// <remarks>
 /// <para>pingpong: K = 2 × cores pairs, each bouncing one message back and forth (classic ping-pong: every message
 /// wakes the other side) for a fixed number of round trips; msgs/s counts both directions. The baseline runs the same
@@ -15,7 +18,7 @@ internal sealed class ActorsSuite : IBenchSuite
 {
     public string Name => "actors";
 
-    public string Description => "actor kernel vs Channel<T>+Task loops: ping-pong, spawn 1M, idle bytes, Ask latency";
+    public string Description => "Akka.NET regression baseline vs Channel<T>+Task loops: ping-pong, spawn 1M, idle bytes, Ask latency";
 
     public async Task<BenchResult> RunAsync(BenchContext context, CancellationToken cancellationToken)
     {

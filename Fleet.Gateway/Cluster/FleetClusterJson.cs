@@ -1,4 +1,7 @@
 using System.Text.Json.Serialization;
+using Fleet.Gateway.Distillation;
+using Fleet.Gateway.Insights;
+using Fleet.Gateway.Rollouts;
 using Fleet.Gateway.Twins;
 using Fleet.Shared.Protocol;
 
@@ -22,4 +25,15 @@ namespace Fleet.Gateway.Cluster;
 [JsonSerializable(typeof(MetricPoint[]))]
 [JsonSerializable(typeof(HealObserved))]
 [JsonSerializable(typeof(DeviceEscalated))]
+[JsonSerializable(typeof(StartRollout))]
+[JsonSerializable(typeof(ChangeRollout))]
+[JsonSerializable(typeof(GetRolloutViews))]
+[JsonSerializable(typeof(RolloutViewSet))]
+[JsonSerializable(typeof(RolloutStartResult))]
+[JsonSerializable(typeof(RolloutChangeResult))]
+[JsonSerializable(typeof(StartDistillation))]
+[JsonSerializable(typeof(GetDistillation))]
+[JsonSerializable(typeof(DistillationJob))]
+[JsonSerializable(typeof(GetInsightSummary))]
+[JsonSerializable(typeof(InsightSummary))]
 internal sealed partial class FleetClusterJson : JsonSerializerContext;

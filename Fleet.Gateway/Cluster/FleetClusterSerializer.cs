@@ -4,6 +4,9 @@ using System.Text;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Serialization;
+using Fleet.Gateway.Distillation;
+using Fleet.Gateway.Insights;
+using Fleet.Gateway.Rollouts;
 using Fleet.Gateway.Twins;
 using Fleet.Shared.Protocol;
 
@@ -44,12 +47,29 @@ internal sealed class FleetClusterSerializer(ExtendedActorSystem system) : Seria
         [typeof(MetricPoint[])] = "MP",
         [typeof(HealObserved)] = "HO",
         [typeof(DeviceEscalated)] = "DE",
+        [typeof(StartRollout)] = "RS",
+        [typeof(ChangeRollout)] = "RC",
+        [typeof(GetRolloutViews)] = "RG",
+        [typeof(RolloutViewSet)] = "RV",
+        [typeof(RolloutStartResult)] = "RSR",
+        [typeof(RolloutChangeResult)] = "RCR",
+        [typeof(StartDistillation)] = "DS",
+        [typeof(GetDistillation)] = "DG",
+        [typeof(DistillationJob)] = "DJ",
+        [typeof(GetInsightSummary)] = "IG",
+        [typeof(InsightSummary)] = "IS",
     };
 
     private static readonly Dictionary<string, Type> TypeOf = ManifestOf.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
 
-    /// <summary>The message types (and, through <see cref="ITwinMessage"/>, every twin request) this serializer is bound to.</summary>
-    public static IReadOnlyList<Type> Types { get; } = [typeof(ITwinMessage), .. ManifestOf.Keys.Where(t => !typeof(ITwinMessage).IsAssignableFrom(t))];
+    /// <summary>
+    /// The types this serializer is bound to: <see cref="IFleetClusterMessage"/> (every Fleet message that may cross
+    /// nodes) and the replies that are not Fleet's own types (a protocol record, an array).
+    /// </summary>
+    public static IReadOnlyList<Type> Types { get; } = [typeof(IFleetClusterMessage), .. ManifestOf.Keys.Where(t => !typeof(IFleetClusterMessage).IsAssignableFrom(t))];
+
+    /// <summary>Every concrete message type with a manifest (a marked type without one fails when it is sent).</summary>
+    public static IReadOnlyCollection<Type> Manifested => ManifestOf.Keys;
 
     public override int Identifier => Id;
 

@@ -16,9 +16,13 @@ internal sealed record DistillationJob(
     IReadOnlyDictionary<string, double>? Metrics,
     string? Error,
     DateTimeOffset Started,
-    DateTimeOffset? Finished)
+    DateTimeOffset? Finished) : IFleetClusterMessage
 {
     public static readonly DistillationJob None = new("", "", "", "", "", "none", new DistillationProgress("none", 0, 0, null), [], null, null, default, null);
 
     public double Percent => Progress.Percent;
+
+    /// <summary>True for <see cref="None"/>, also after it crossed nodes (compared by state, not by reference).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsNone => State == None.State;
 }

@@ -14,4 +14,4 @@ internal sealed record InsightSummary(
     IReadOnlyList<SignatureRank> Signatures,
     AggregatedRegion? Region,
     IReadOnlyList<long> InsightIds,
-    int Rejected);
+    int Rejected) : IFleetClusterMessage;

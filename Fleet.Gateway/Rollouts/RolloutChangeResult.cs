@@ -1,4 +1,4 @@
 namespace Fleet.Gateway.Rollouts;
 
 /// <summary>How a <see cref="ChangeRollout"/> ended, with the rollout afterwards.</summary>
-internal sealed record RolloutChangeResult(RolloutRequestStatus Status, string? Problem, RolloutView? View);
+internal sealed record RolloutChangeResult(RolloutRequestStatus Status, string? Problem, RolloutView? View) : IFleetClusterMessage;

@@ -88,7 +88,7 @@ internal sealed class RolloutManager : UntypedActor, IWithUnboundedStash, IWithT
                     views[run.Id] = run.View;
                 }
 
-                Sender.Tell(views, Self);
+                Sender.Tell(new RolloutViewSet(views), Self);
                 break;
             default:
                 Unhandled(message);

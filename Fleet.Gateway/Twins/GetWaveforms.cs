@@ -4,4 +4,4 @@ namespace Fleet.Gateway.Twins;
 internal sealed record GetWaveforms(string DeviceId) : ITwinMessage;
 
 /// <summary>The answer to <see cref="GetWaveforms"/>: <paramref name="Heal"/> is null when no heal carried excerpts yet.</summary>
-internal sealed record LatestWaveforms(OutputWaveforms? Heal);
+internal sealed record LatestWaveforms(OutputWaveforms? Heal) : IFleetClusterMessage;

@@ -16,4 +16,4 @@ internal sealed record TwinSnapshot(
     TwinHealth Health,
     string? LastUpdateJson,
     string? LastValidationJson,
-    ModelSupervisorState? Supervision);
+    ModelSupervisorState? Supervision) : IFleetClusterMessage;

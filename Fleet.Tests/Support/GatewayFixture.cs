@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Fleet.Tests.Gateway.Infrastructure;
 
 /// <summary>One real gateway (managed Mosquitto, SQLite store) shared by a test class; tests use distinct device ids.</summary>
-public sealed class GatewayFixture : IAsyncLifetime
+public class GatewayFixture : IAsyncLifetime
 {
     public GatewayHost Host { get; private set; } = null!;
 
@@ -17,10 +17,13 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public HttpClient Reader { get; private set; } = null!;
 
+    /// <summary>More gateway settings (a derived fixture runs the same tests on another configuration).</summary>
+    protected virtual string[] ExtraArgs => [];
+
     public async Task InitializeAsync()
     {
         // A small incident policy so 20 simulated devices are plenty; supervision as shipped.
-        Host = await GatewayHost.StartAsync("--Fleet:Incidents:MinDevices", "10", "--Fleet:Incidents:Share", "0.5");
+        Host = await GatewayHost.StartAsync(["--Fleet:Incidents:MinDevices", "10", "--Fleet:Incidents:Share", "0.5", .. ExtraArgs]);
         Operator = Host.Client(Host.OperatorToken);
         Reader = Host.Client(Host.ReaderToken);
     }
@@ -60,4 +63,10 @@ public sealed class GatewayFixture : IAsyncLifetime
         var response = await operatorClient.PutAsync($"/api/v1/models/{id}/{version}" + (parent is null ? "" : "?parent=" + parent), new ByteArrayContent(bytes));
         Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
     }
+}
+
+/// <summary>A <see cref="GatewayFixture"/> whose actor system serializes every message it sends (<see cref="TestAkka.SerializeMessages"/>).</summary>
+public sealed class SerializingGatewayFixture : GatewayFixture
+{
+    protected override string[] ExtraArgs => ["--Fleet:Cluster:Hocon", TestAkka.SerializeMessages];
 }

@@ -10,7 +10,7 @@ namespace Fleet.Tests.Gateway.Rollouts;
 /// A real gateway (SQLite) on an external real Mosquitto, so the gateway can be restarted on its data directory while
 /// devices stay connected to the same broker. The rollout manager ticks fast; each test uses its own model id.
 /// </summary>
-public sealed class RolloutGatewayFixture : MosquittoFixture
+public class RolloutGatewayFixture : MosquittoFixture
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "fleet-ro-" + Guid.NewGuid().ToString("N")[..8]);
 
@@ -20,6 +20,9 @@ public sealed class RolloutGatewayFixture : MosquittoFixture
 
     public HttpClient Reader { get; private set; } = null!;
 
+    /// <summary>More gateway settings (a derived fixture runs the same tests on another configuration).</summary>
+    protected virtual string[] ExtraArgs => [];
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
@@ -28,10 +31,10 @@ public sealed class RolloutGatewayFixture : MosquittoFixture
 
     private async Task StartGatewayAsync()
     {
-        Node = await GatewayHost.StartInAsync(_data,
+        Node = await GatewayHost.StartInAsync(_data, [
             "--Fleet:BrokerHost", Host, "--Fleet:BrokerPort", Port.ToString(CultureInfo.InvariantCulture),
             "--Fleet:Rollouts:TickInterval", "00:00:00.100",
-            "--Fleet:Incidents:MinDevices", "1000");
+            "--Fleet:Incidents:MinDevices", "1000", .. ExtraArgs]);
         Operator = Node.Client(Node.OperatorToken);
         Reader = Node.Client(Node.ReaderToken);
     }
@@ -77,4 +80,10 @@ public sealed class RolloutGatewayFixture : MosquittoFixture
             throw new TimeoutException($"{ex.Message}\nlast: {last}", ex);
         }
     }
+}
+
+/// <summary>A <see cref="RolloutGatewayFixture"/> whose actor system serializes every message it sends (<see cref="TestAkka.SerializeMessages"/>).</summary>
+public sealed class SerializingRolloutGatewayFixture : RolloutGatewayFixture
+{
+    protected override string[] ExtraArgs => ["--Fleet:Cluster:Hocon", TestAkka.SerializeMessages];
 }

@@ -17,4 +17,13 @@ public static class TestAkka
           singleton.hand-over-retry-interval = 200ms
         }
         """;
+
+    /// <summary>
+    /// <see cref="FastSingleNode"/> with every message serialized and deserialized on send, as if it crossed nodes: a
+    /// message that could not cross (no serializer, a delegate or task inside) fails where it is sent.
+    /// </summary>
+    public const string SerializeMessages = FastSingleNode + """
+
+        akka.actor.serialize-messages = on
+        """;
 }

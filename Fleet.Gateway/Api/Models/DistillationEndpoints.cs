@@ -57,7 +57,7 @@ internal static class DistillationEndpoints
     private static async Task<IResult> GetAsync(string jobId, FleetRuntime runtime, CancellationToken cancellationToken)
     {
         var job = await runtime.Distiller.AskAsync<DistillationJob>(new GetDistillation(jobId), ActorTimeout, runtime.Time, cancellationToken).ConfigureAwait(false);
-        return ReferenceEquals(job, DistillationJob.None) ? ApiProblems.NotFound($"distillation {jobId} is not known") : Results.Ok(job);
+        return job.IsNone ? ApiProblems.NotFound($"distillation {jobId} is not known") : Results.Ok(job);
     }
 
     private static string? NextPatch(string version)

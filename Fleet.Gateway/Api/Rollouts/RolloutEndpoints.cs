@@ -161,6 +161,6 @@ internal static class RolloutEndpoints
         };
     }
 
-    private static Task<IReadOnlyDictionary<string, RolloutView>> LiveAsync(FleetRuntime runtime, CancellationToken cancellationToken) =>
-        runtime.Rollouts.AskAsync<IReadOnlyDictionary<string, RolloutView>>(GetRolloutViews.Instance, ReadTimeout, runtime.Time, cancellationToken);
+    private static async Task<IReadOnlyDictionary<string, RolloutView>> LiveAsync(FleetRuntime runtime, CancellationToken cancellationToken) =>
+        (await runtime.Rollouts.AskAsync<RolloutViewSet>(GetRolloutViews.Instance, ReadTimeout, runtime.Time, cancellationToken).ConfigureAwait(false)).Views;
 }

@@ -3,7 +3,11 @@ using System.Text;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Configuration;
+using Fleet.Gateway;
 using Fleet.Gateway.Cluster;
+using Fleet.Gateway.Distillation;
+using Fleet.Gateway.Insights;
+using Fleet.Gateway.Rollouts;
 using Fleet.Gateway.Twins;
 using Fleet.Shared.Protocol;
 
@@ -17,6 +21,10 @@ public sealed class FleetClusterSerializerTests() : Akka.TestKit.Xunit2.TestKit(
     """))
 {
     public static TheoryData<string> Messages() => [.. Samples.Keys];
+
+    private static readonly RolloutView View = new("ro-1", "m", "1.1.0", "1.0.0", "soaking", null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddSeconds(5),
+        new RolloutPolicyBody { CanaryDevices = 1, SoakSeconds = 0.2 }, 1, new DeviceCounts(3, 1, 1, 1, 0, 0),
+        [new WaveView(1, 1, "soaking", 0, 1, 0, 0, DateTimeOffset.UnixEpoch.AddSeconds(9), new GateView("wait", ["soaking"]))]);
 
     private static readonly Dictionary<string, object> Samples = new(StringComparer.Ordinal)
     {
@@ -40,7 +48,40 @@ public sealed class FleetClusterSerializerTests() : Akka.TestKit.Xunit2.TestKit(
         ["metric points"] = new[] { new MetricPoint(1, 0.1f, float.NaN, 0, 1, 2, float.NaN) },
         ["heal observed"] = new HealObserved("dev-1", "bitFlip", "m", "1.0.0", "healed"),
         ["device escalated"] = new DeviceEscalated("dev-1", "budget"),
+        ["start rollout"] = new StartRollout("m", "1.1.0", new RolloutPolicy { Soak = TimeSpan.FromSeconds(3), CanaryShare = 0.1 }, ["dev-1", "dev-2"], "op"),
+        ["start rollout of the fleet"] = new StartRollout("m", "1.1.0", new RolloutPolicy(), null, "op"),
+        ["change rollout"] = new ChangeRollout("ro-1", RolloutAction.Abort, "bad", "op"),
+        ["get rollout views"] = GetRolloutViews.Instance,
+        ["rollout views"] = new RolloutViewSet(new Dictionary<string, RolloutView> { ["ro-1"] = View }),
+        ["rollout started"] = new RolloutStartResult(RolloutRequestStatus.Done, null, View),
+        ["rollout not started"] = new RolloutStartResult(RolloutRequestStatus.Conflict, "another rollout", null),
+        ["rollout changed"] = new RolloutChangeResult(RolloutRequestStatus.NotFound, null, null),
+        ["start distillation"] = new StartDistillation("m", "1.0.0", "2.0.0", "1.0.1", "op"),
+        ["get distillation"] = new GetDistillation("dist-1"),
+        ["distillation job"] = new DistillationJob("dist-1", "m", "1.0.0", "2.0.0", "1.0.1", "succeeded", new DistillationProgress("done", 5, 5, 0.01), [3, 4],
+            new Dictionary<string, double> { ["finalLoss"] = 0.01 }, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddMinutes(2)),
+        ["no distillation job"] = DistillationJob.None,
+        ["get insight summary"] = new GetInsightSummary("m", "1.0.0"),
+        ["insight summary"] = new InsightSummary("m", "1.0.0", 4, 2, 99,
+            [new SignatureRank("sig", "bitFlip", 4, 2, 0.3, 0.5, new Dictionary<string, int> { ["healed"] = 4 })],
+            new AggregatedRegion(2, 0, 400, [0.5, 1.5], [0.1, 0.2], -1, 1, [[0.5, 0.5], [1, 0]]) { NoisyDevices = 1 }, [98, 99], 0),
     };
+
+    /// <summary>
+    /// Akka verifies only messages sent to actors' mailboxes with serialize-messages on, not the replies that reach an
+    /// ask: so every type Fleet marks as a cluster message must have a manifest and a sample here.
+    /// </summary>
+    [Fact]
+    public void EveryMarkedClusterMessage_HasAManifest_AndASample()
+    {
+        var marked = typeof(IFleetClusterMessage).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IFleetClusterMessage).IsAssignableFrom(t))
+            .ToList();
+
+        Assert.NotEmpty(marked);
+        Assert.All(marked, t => Assert.Contains(t, FleetClusterSerializer.Manifested));
+        Assert.All(FleetClusterSerializer.Manifested, t => Assert.Contains(Samples.Values, s => s.GetType() == t));
+    }
 
     [Theory]
     [MemberData(nameof(Messages))]

@@ -9,7 +9,7 @@ namespace Fleet.Tests.Gateway.Rollouts;
 /// The rollout API and manager against a real gateway, real Mosquitto and protocol-speaking test devices: canary and
 /// waves within the disruption budget, gate failures rolled back, pause/resume/abort, auth and validation.
 /// </summary>
-public sealed class RolloutApiTests(RolloutGatewayFixture gateway) : IClassFixture<RolloutGatewayFixture>, IAsyncLifetime
+public abstract class RolloutApiScenarios(RolloutGatewayFixture gateway) : IAsyncLifetime
 {
     private readonly string _model = "m" + Guid.NewGuid().ToString("N")[..6];
     private readonly List<RolloutTestDevice> _devices = [];
@@ -288,3 +288,8 @@ public sealed class RolloutApiTests(RolloutGatewayFixture gateway) : IClassFixtu
         Assert.Contains(mentions, text, StringComparison.Ordinal);
     }
 }
+
+public sealed class RolloutApiTests(RolloutGatewayFixture gateway) : RolloutApiScenarios(gateway), IClassFixture<RolloutGatewayFixture>;
+
+/// <summary>The same scenarios with <c>akka.actor.serialize-messages = on</c>: rollout commands, views and the twins' desired state cross as if between nodes.</summary>
+public sealed class RolloutApiSerializedTests(SerializingRolloutGatewayFixture gateway) : RolloutApiScenarios(gateway), IClassFixture<SerializingRolloutGatewayFixture>;

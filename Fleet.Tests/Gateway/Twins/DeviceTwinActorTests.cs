@@ -54,7 +54,7 @@ public sealed class DeviceTwinActorTests : Akka.TestKit.Xunit2.TestKit, IClassFi
         };
         _store = new FaultyFleetStore(await FleetStoreFactory.OpenAsync(new FleetStoreOptions(), _data, _clock.Time, CancellationToken.None), _faults);
         var external = new EmbeddedBroker(options, _clock.Time, NullLogger<EmbeddedBroker>.Instance);
-        _publisher = await DevicePublisher.ConnectAsync(external, options.ShardCount, TimeProvider.System, NullLogger.Instance, CancellationToken.None);
+        _publisher = await DevicePublisher.ConnectAsync(external, options.ShardCount, NullLogger.Instance, CancellationToken.None);
         _services = new TwinServices(_store, _publisher, new TwinCounters(new MetricsRegistry()), options, _clock.Time, NullLogger.Instance);
     }
 

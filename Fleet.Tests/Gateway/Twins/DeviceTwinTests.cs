@@ -15,7 +15,8 @@ using Fleet.Gateway;
 
 namespace Fleet.Tests.Gateway.Twins;
 
-public sealed class DeviceTwinTests(GatewayFixture gateway) : IClassFixture<GatewayFixture>
+/// <summary>Twins end to end (real gateway, broker and test devices); run on a plain node and with every message serialized.</summary>
+public abstract class DeviceTwinScenarios(GatewayFixture gateway)
 {
     private static string NewId(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..8];
 
@@ -241,5 +242,19 @@ public sealed class DeviceTwinTests(GatewayFixture gateway) : IClassFixture<Gate
                 await device.DisposeAsync();
             }
         }
+    }
+}
+
+public sealed class DeviceTwinTests(GatewayFixture gateway) : DeviceTwinScenarios(gateway), IClassFixture<GatewayFixture>;
+
+/// <summary>The same scenarios with <c>akka.actor.serialize-messages = on</c>: every twin request and reply crosses as if between nodes.</summary>
+public sealed class DeviceTwinSerializedTests(SerializingGatewayFixture gateway) : DeviceTwinScenarios(gateway), IClassFixture<SerializingGatewayFixture>
+{
+    [Fact]
+    public void TheGatewaysActorSystem_SerializesEveryMessage()
+    {
+        var system = gateway.Host.Services.GetRequiredService<FleetRuntime>().System;
+
+        Assert.True(system.Settings.SerializeAllMessages);
     }
 }
