@@ -121,9 +121,17 @@ internal sealed class ShardSession : IAsyncDisposable
             {
                 throw new InvalidOperationException($"shard {_shard}: the broker refused the session: {connected.ResultCode}");
             }
+        }
+        catch
+        {
+            connection.Retire();
+            client.Dispose();
+            throw;
+        }
 
-            Volatile.Write(ref _current, connection);
-
+        Volatile.Write(ref _current, connection);
+        try
+        {
             // A new session gets the retained reports and statuses (how a fresh gateway learns the fleet); an
             // existing one keeps its subscription and queued messages, and retained copies are not sent again.
             var subscription = new MqttClientSubscribeOptionsBuilder()
@@ -137,16 +145,22 @@ internal sealed class ShardSession : IAsyncDisposable
             {
                 throw new InvalidOperationException($"shard {_shard}: subscribing to {Topics.ShardSubscription(_shard)} failed: {granted}");
             }
-
-            return connection;
+        }
+        catch (Exception ex) when (connection.IsRetired && !ex.IsFatal())
+        {
+            // A resumed message was already left unacknowledged on this connection, which is closing: the
+            // session is there, and the connection's end reopens it like any retirement.
         }
         catch
         {
             connection.Retire();
             Volatile.Write(ref _current, null);
+            await CloseAsync(client).ConfigureAwait(false);
             client.Dispose();
             throw;
         }
+
+        return connection;
     }
 
     /// <summary>Waits for each connection to end, then opens a fresh one after a backoff, until stopped or taken over.</summary>
@@ -335,6 +349,11 @@ internal sealed class ShardSession : IAsyncDisposable
 
     private async Task CloseAsync(IMqttClient client)
     {
+        if (!client.IsConnected)
+        {
+            return;
+        }
+
         try
         {
             await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None).ConfigureAwait(false);
