@@ -190,6 +190,8 @@ static void link_send(uint8_t type, const uint8_t *payload, uint32_t len)
     for (i = 0; i < n; i++) { while (REG(UART1 + 0x04) & 1u) {} REG(UART1) = link_frame[i]; }
 }
 
+static void on_link_frame(void *ctx, uint8_t type, const uint8_t *payload, uint32_t len) { (void)ctx; link_send(type, payload, len); }
+
 static void on_link_send(void *ctx, fm_topic_t topic, const char *json, uint32_t len)
 {
     (void)ctx;
@@ -236,8 +238,7 @@ __attribute__((noreturn)) static int agent_main(void)
         fm_sensor_sample(&s, agent.running, in);
         fm_agent_step(&agent, in, agent.out);
         while (REG(UART1 + 0x04) & 2u) {
-            if (fm_link_feed(&link_rx, (uint8_t)REG(UART1), &f) && f.type == FM_LINK_COMMAND)
-                fm_agent_command(&agent, (const char *)f.payload, f.len);
+            if (fm_link_feed(&link_rx, (uint8_t)REG(UART1), &f)) fm_link_dispatch(&agent, &f, on_link_frame, 0);
         }
     }
 }
