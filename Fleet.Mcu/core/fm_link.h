@@ -19,7 +19,7 @@ enum {
     FM_LINK_TIME = 0x12,      /* hub -> MCU: u64 LE milliseconds since 1970, sent in answer to every hello */
     FM_LINK_IMAGE_DATA = 0x13,/* hub -> MCU: u32 LE offset + image bytes (acknowledged) */
     FM_LINK_IMAGE_END = 0x14, /* hub -> MCU: the image is complete: verify and install (acknowledged) */
-    FM_LINK_SYNC = 0x15       /* hub -> MCU: send status and report now (the hub has (re)connected to the broker) */
+    FM_LINK_SYNC = 0x15       /* hub -> MCU: say HELLO (the port), then status and report (the hub (re)attached or (re)connected) */
 };
 
 typedef struct { uint8_t type, seq; const uint8_t *payload; uint32_t len; } fm_link_frame_t;

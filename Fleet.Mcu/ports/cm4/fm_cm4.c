@@ -238,7 +238,10 @@ __attribute__((noreturn)) static int agent_main(void)
         fm_sensor_sample(&s, agent.running, in);
         fm_agent_step(&agent, in, agent.out);
         while (REG(UART1 + 0x04) & 2u) {
-            if (fm_link_feed(&link_rx, (uint8_t)REG(UART1), &f)) fm_link_dispatch(&agent, &f, on_link_frame, 0);
+            if (!fm_link_feed(&link_rx, (uint8_t)REG(UART1), &f)) continue;
+            /* A hub that (re)attached asks who is there: hello first, then the core sends status and report. */
+            if (f.type == FM_LINK_SYNC) link_send(FM_LINK_HELLO, (const uint8_t *)FM_DEVICE_ID, fm_strlen(FM_DEVICE_ID));
+            fm_link_dispatch(&agent, &f, on_link_frame, 0);
         }
     }
 }
