@@ -14,7 +14,7 @@ namespace Fleet.Device.Uplink;
 /// One device's MQTT session on MQTTnet (docs/PROTOCOL.md), whatever produces its payloads: a fresh client per
 /// connection, a persistent session with the Last Will on the status topic, the retained report republished after
 /// every connection, and QoS 1 events from an on-disk queue. <see cref="DeviceUplink"/> stamps the agent's own
-/// messages; <see cref="Mcu.McuUplink"/> forwards what an MCU stamped itself.
+/// messages; <see cref="McuUplink"/> forwards what an MCU stamped itself.
 /// </summary>
 /// <remarks>
 /// <para>At-least-once is ours, not the library's: MQTTnet 5 keeps no session state and never resends an

@@ -1,4 +1,3 @@
-using Fleet.Device.Uplink;
 using Fleet.Device.Uplink.Queue;
 using Fleet.Shared.Messaging;
 using Fleet.Shared.Protocol;
@@ -6,15 +5,15 @@ using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;
 
-namespace Fleet.Device.Mcu;
+namespace Fleet.Device.Uplink;
 
 /// <summary>
-/// One MCU's MQTT session on the hub: the <see cref="QueuedUplink"/> of the device agent (fresh client per connection,
+/// One MCU's MQTT session on the hub (<c>fleet-device --mcu</c>, Fleet.Device/Mcu): the <see cref="QueuedUplink"/> of the device agent (fresh client per connection,
 /// persistent session, Last Will, retained report, QoS 1 events from an on-disk queue acknowledged only after PUBACK)
 /// carrying payloads the MCU stamped itself with its own (epoch, seq); the hub adds nothing to them.
 /// </summary>
 /// <remarks>
-/// After every connection the MCU is asked (<see cref="McuFrameType.Sync"/>) for a fresh status and report: a
+/// After every connection the MCU is asked (<c>sync</c>, the callback the bridge gives) for a fresh status and report: a
 /// republished old status would carry a seq the gateway has already seen after the broker's Last Will. The offline
 /// statuses the hub sends itself (shutdown, or lost when the link closed) have no seq, like the Last Will.
 /// </remarks>
