@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Fleet.Device.Updates;
+using Fleet.Shared.Diagnostics;
 using Fleet.Shared.Mcu;
 using Fleet.Shared.Onnx.Reading;
 using Fleet.Shared.Protocol;
@@ -31,6 +32,9 @@ internal sealed partial class McuBridge
         {
             while (await _desired.Reader.WaitToReadAsync(cancellationToken))
             {
+                // What the MCU runs decides what to send: wait for its report (the retained desired state arrives
+                // right after the hub subscribes, usually before the MCU has answered the sync).
+                await Volatile.Read(ref _reportSeen).Task.WaitAsync(cancellationToken);
                 DesiredState? latest = null;
                 while (_desired.Reader.TryRead(out var next))
                 {
@@ -46,8 +50,9 @@ internal sealed partial class McuBridge
                 {
                     await ApplyAsync(latest, cancellationToken);
                 }
-                catch (IOException ex)
+                catch (Exception ex) when (ex is not OperationCanceledException && !ex.IsFatal())
                 {
+                    // The MCU has not processed the version: the gateway sends it again, and the hub tries again.
                     await log.WriteLineAsync($"fleet-device: MCU {_deviceId}: desired version {latest.Version} not delivered: {ex.Message}");
                 }
             }

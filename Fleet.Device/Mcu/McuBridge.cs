@@ -31,6 +31,7 @@ internal sealed partial class McuBridge(McuBridgeOptions options, TextWriter log
     private McuUplink? _uplink;
     private string? _deviceId;
     private ReportMessage? _reported;
+    private TaskCompletionSource _reportSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private AckWaiter? _ack;
 
     /// <summary>Bytes skipped by the link decoder while resynchronising.</summary>
@@ -193,7 +194,8 @@ internal sealed partial class McuBridge(McuBridgeOptions options, TextWriter log
         }
 
         _deviceId = id;
-        _reported = null;
+        Volatile.Write(ref _reported, null);
+        Volatile.Write(ref _reportSeen, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         var queue = DiskEventQueue.Open(Path.Combine(options.DataDirectory, id, "queue"));
         var settings = new MqttConnectionSettings
         {
@@ -299,6 +301,7 @@ internal sealed partial class McuBridge(McuBridgeOptions options, TextWriter log
                 if (report.IsSuccess)
                 {
                     Volatile.Write(ref _reported, report.Value);
+                    Volatile.Read(ref _reportSeen).TrySetResult();
                 }
 
                 uplink.Report(json);
