@@ -66,7 +66,8 @@ internal sealed partial class McuBridge
     {
         using var buffer = new MemoryStream();
         byte[]? image = null;
-        using (var json = new Utf8JsonWriter(buffer))
+        // Relaxed escaping: the MCU reads no escapes, and LinkText already keeps strings to printable ASCII without " or \.
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteNumber("v", 1);

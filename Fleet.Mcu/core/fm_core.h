@@ -192,6 +192,7 @@ void fm_json_uint(fm_json_t *j, uint32_t value);
 /* Flat JSON readers: the first "key": value anywhere in json. str: printable ASCII without escapes, copied with a
  * NUL into out; returns its length or -1. u32 / decimal (no exponent): 1 read, 0 absent, -1 malformed. */
 int fm_json_get_str(const char *json, uint32_t len, const char *key, char *out, uint32_t cap);
+int fm_json_has(const char *json, uint32_t len, const char *key); /* 1 when "key": is present */
 int fm_json_get_u32(const char *json, uint32_t len, const char *key, uint32_t *out);
 int fm_json_get_decimal(const char *json, uint32_t len, const char *key, float *out);
 

@@ -73,6 +73,8 @@ static int32_t value_at(const char *json, uint32_t len, const char *key)
     return -1;
 }
 
+int fm_json_has(const char *json, uint32_t len, const char *key) { return value_at(json, len, key) >= 0; }
+
 int fm_json_get_str(const char *json, uint32_t len, const char *key, char *out, uint32_t cap)
 {
     int32_t at = value_at(json, len, key);

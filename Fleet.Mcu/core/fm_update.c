@@ -79,7 +79,10 @@ int fm_agent_desired(fm_agent_t *a, const char *json, uint32_t len)
         return 0;
     }
     if (fm_json_get_str(json, len, "modelId", model_id, sizeof model_id) <= 0) { refuse(a, version, model_version, "modelVersion without a valid modelId", 0); return 0; }
-    if (fm_json_get_str(json, len, "refused", reason, sizeof reason) > 0) { refuse(a, version, model_version, "refused by the hub: ", reason); return 0; }
+    if (fm_json_has(json, len, "refused")) { /* a reason it cannot read is still a refusal */
+        refuse(a, version, model_version, "refused by the hub: ", fm_json_get_str(json, len, "refused", reason, sizeof reason) > 0 ? reason : "(reason unreadable)");
+        return 0;
+    }
     if (!same(model_id, a->factory.id)) { refuse(a, version, model_version, "this MCU runs model ", a->factory.id); return 0; }
     if (a->source == FM_SRC_ACTIVE && same(model_version, a->golden.version)) { accept(a, version); return 0; } /* already serving */
     if (fm_json_get_str(json, len, "imageSha256", sha_hex, sizeof sha_hex) != 64 || !parse_sha(sha_hex, a->pending.sha256)

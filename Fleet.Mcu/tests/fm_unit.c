@@ -291,6 +291,11 @@ static void test_update(const uint8_t *voc, uint32_t vlen, const uint8_t *saf, u
         CHECK(fm_agent_desired(&a, "{\"version\":12,\"klMax\":-1}", 26) == 0 && a.cannot_version == 12 && fm_agent_kl_max(&a) == 0.5f, "desired: a bad klMax is refused, the old one kept");
         CHECK(fm_agent_desired(&a, "{\"version\":\"x\"}", 15) == 0 && fm_agent_desired(&a, "garbage", 7) == 0 && a.desired_version == 12, "desired: a frame without a numeric version is ignored");
     }
+    {
+        static const char escaped[] = "{\"version\":13,\"modelId\":\"vocoder\",\"modelVersion\":\"2.0.0\",\"refused\":\"the artifact\\u0027s SHA-256\"}";
+        CHECK(fm_agent_desired(&a, escaped, sizeof escaped - 1) == 0 && a.cannot_version == 13 && strcmp(a.cannot_reason, "refused by the hub: (reason unreadable)") == 0
+              && strcmp(a.running->version, "1.0.1") == 0, "update: a refusal whose reason has an escape is still a refusal");
+    }
     free(good); free(bad_golden); free(tampered);
 }
 

@@ -18,7 +18,8 @@ namespace Fleet.Tests.Mcu;
 /// the gateway's broker → the gateway (and its dashboard in headless Chromium). The MCU becomes a device with its
 /// twin; a bit flip injected through the gateway's command API is healed on the MCU, lands in the heal log and on the
 /// device's dashboard page; a model version desired through the gateway is refused by a hub without the fleet's key
-/// (the MCU keeps serving its model and reports why) and installed through a hub with it.
+/// and, as a package altered after signing, by a hub with it (the MCU keeps serving its model and reports why), and
+/// installed once the package verifies.
 /// </summary>
 [Collection(McuCollection.Name)]
 public sealed class McuBridgeEndToEndTests(McuFixture fixture, DashboardFixture dashboard) : IClassFixture<DashboardFixture>
@@ -71,7 +72,7 @@ public sealed class McuBridgeEndToEndTests(McuFixture fixture, DashboardFixture 
     }
 
     [Fact]
-    public async Task DesiredModelVersion_RefusedByAHubWithoutTheFleetKey_KeepsTheOldModel_InstalledByAHubWithIt()
+    public async Task DesiredModelVersion_RefusedWithoutTheFleetKeyOrWhenTampered_KeepsTheOldModel_InstalledWhenVerified()
     {
         const string id = "mcu-e2e-2";
         var vocoder = ReferenceModels.Build().Vocoder;
@@ -109,7 +110,20 @@ public sealed class McuBridgeEndToEndTests(McuFixture fixture, DashboardFixture 
             hub.Start();
             // The new hub asks the MCU who it is (it said hello long ago) and brings it online again.
             await AgentProbe.DeviceWhenAsync(Gateway.Reader, hub, id, d => AgentProbe.OnlineWithVocoder(d) && AgentProbe.ReportedDesired(d, desired), "the MCU online through the second hub");
-            var again = await DesireAsync(id, desired);
+            // The package altered in the gateway's store after it was signed: the hub's SHA-256 check refuses it.
+            var artifact = Path.Combine(Gateway.Host.DataDirectory, "models", "vocoder", "1.0.1.onnx");
+            var original = await File.ReadAllBytesAsync(artifact);
+            var altered = (byte[])original.Clone();
+            altered[altered.Length / 2] ^= 0x20;
+            await File.WriteAllBytesAsync(artifact, altered);
+            var tampered = await DesireAsync(id, desired);
+            var refusedAgain = await AgentProbe.DeviceWhenAsync(Gateway.Reader, hub, id, d => AgentProbe.ReportedDesired(d, tampered), "the MCU's answer to the tampered package");
+            var stillOld = AgentProbe.Twin(refusedAgain)!.Value.GetProperty("reported");
+            Assert.Contains("SHA-256 does not match", stillOld.GetProperty("cannotApply").GetProperty("reason").GetString(), StringComparison.Ordinal);
+            Assert.Equal("1.0.0", stillOld.GetProperty("model").GetProperty("version").GetString());
+
+            await File.WriteAllBytesAsync(artifact, original);
+            var again = await DesireAsync(id, tampered);
 
             var installed = await AgentProbe.DeviceWhenAsync(Gateway.Reader, hub, id,
                 d => AgentProbe.ReportedDesired(d, again) && AgentProbe.Twin(d)!.Value.GetProperty("reported").GetProperty("model").GetProperty("version").GetString() == "1.0.1",
