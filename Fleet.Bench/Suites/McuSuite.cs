@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Fleet.Shared.Learning;
 using Fleet.Shared.Mcu;
 using Fleet.Shared.Models;
 using Fleet.Shared.Models.Packaging;
-using Fleet.Shared.Onnx.Reading;
 
 namespace Fleet.Bench.Suites;
 
@@ -38,6 +36,7 @@ internal sealed partial class McuSuite : IBenchSuite
         var qemuTrials = context.Scaled(200, 20);
         await RunAsync("make", ["-C", source, "host", $"OUT={build}"], cancellationToken);
         await RunAsync("make", ["-C", source, "cm4", $"OUT={build}", $"GEN={exported}", $"FM_SELFTEST_TRIALS={qemuTrials}", "FM_SELFTEST_CLEAN=100"], cancellationToken);
+        await RunAsync("make", ["-C", source, "cm4-agent", $"OUT={build}", $"GEN={exported}", "DEVICE_ID=mcu-bench"], cancellationToken);
 
         var host = await RunAsync(Path.Combine(build, "fm_host"),
             [Path.Combine(build, "flash.bin"), Path.Combine(exported, "vocoder.fmi"), Path.Combine(exported, "vocoder-safety.fmi"),
@@ -58,9 +57,12 @@ internal sealed partial class McuSuite : IBenchSuite
         var probes = Probe().Matches(qemu).ToDictionary(m => m.Groups[1].Value, m => long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
         long qemuFlips = QemuValue(qemu, "campaign: flips"), qemuHealed = QemuValue(qemu, "campaign: healed"), qemuDetected = QemuValue(qemu, "campaign: detected");
 
-        var sections = await SectionsAsync(elf, cancellationToken);
+        // The deployed firmware is the agent (link, desired state, model updates with SHA-256); the self-test firmware
+        // (campaign, probes) is measured too. Both must fit the budget.
+        var sections = await SectionsAsync(Path.Combine(build, "fleet-mcu-agent.elf"), cancellationToken);
         var flash = sections.Where(s => s.Address < 0x2000_0000 || s.Loaded).Sum(s => s.Size);
         var ram = sections.Where(s => s.Address >= 0x2000_0000).Sum(s => s.Size);
+        var selfTest = await SectionsAsync(elf, cancellationToken);
 
         result.Add("mcu_flash_bytes", flash);
         result.Add("mcu_ram_bytes", ram);
@@ -68,6 +70,9 @@ internal sealed partial class McuSuite : IBenchSuite
         result.Add("mcu_ram_budget_bytes", 64L * 1024);
         result.Add("mcu_flash_sections", string.Join(", ", sections.Where(s => s.Address < 0x2000_0000 || s.Loaded).Select(s => $"{s.Name} {s.Size}")));
         result.Add("mcu_ram_sections", string.Join(", ", sections.Where(s => s.Address >= 0x2000_0000).Select(s => $"{s.Name} {s.Size}")));
+        result.Add("mcu_size_note", "mcu_flash_bytes / mcu_ram_bytes: the agent firmware (fleet-mcu-agent.elf: both models, the link, desired state, model updates with SHA-256, the two 32 KiB update banks and the persist page reserved); selftest_*: the self-test + probe firmware");
+        result.Add("selftest_firmware_flash_bytes", selfTest.Where(s => s.Address < 0x2000_0000 || s.Loaded).Sum(s => s.Size));
+        result.Add("selftest_firmware_ram_bytes", selfTest.Where(s => s.Address >= 0x2000_0000).Sum(s => s.Size));
         result.Add("inference_instructions", probes["inference_instructions"]);
         result.Add("inference_us_at_168mhz_estimate", probes["inference_instructions"] / ClockMhz);
         result.Add("safety_inference_instructions", probes["safety_inference_instructions"]);
@@ -79,6 +84,14 @@ internal sealed partial class McuSuite : IBenchSuite
         result.Add("heal_instructions", probes["heal_instructions"]);
         result.Add("heal_us_at_168mhz_estimate", probes["heal_instructions"] / ClockMhz);
         result.Add("estimate_note", "µs = instructions / 168 MHz assuming 1 instruction per cycle; an estimate, not a measurement. Instructions counted by QEMU -icount shift=0 via SysTick (calibrated in the same run).");
+        result.Add("update_receive_instructions", probes["update_receive_instructions"]);
+        result.Add("sha256_image_instructions", probes["sha256_image_instructions"]);
+        result.Add("sha256_image_bytes", probes["image_bytes"]);
+        result.Add("sha256_instructions_per_byte", (double)probes["sha256_image_instructions"] / probes["image_bytes"]);
+        result.Add("update_install_instructions", probes["update_install_instructions"]);
+        result.Add("update_install_us_at_168mhz_estimate", probes["update_install_instructions"] / ClockMhz);
+        result.Add("update_installed", probes["update_installed"]);
+        result.Add("update_note", "a model update of the vocoder image (re-versioned 1.0.1): receive = writing it into the update bank in 1000-byte image-data calls; install = image end: SHA-256 of the image, header checks, loading its parameters into SRAM, golden validation of 16 cases, the bank switch (persist write), the update event and report JSON.");
         result.Add("heal_note", "heal_instructions = one command-triggered episode after a flip: digest check of every chunk, restore of the damaged chunk, golden validation (digests + 16 golden cases) and the heal event and report JSON.");
         result.Add("bitflip_trials_host", flips);
         result.Add("bitflip_trials_qemu", qemuFlips);
@@ -92,15 +105,14 @@ internal sealed partial class McuSuite : IBenchSuite
         result.Add("int8_vs_float_error_safety", safety.Error.RelativeRms);
         result.Add("int8_vs_float_max_abs", vocoder.Error.MaxAbsolute);
         result.Add("int8_error_note", "relative RMS error sqrt(Σ(y8−y)²/Σy²) of the int8 network vs the float model over 2000 calibration inputs uniform in [0, 1]³");
-        context.Progress.WriteLine($"  flash {flash} B, RAM {ram} B, inference {probes["inference_instructions"]} instr, restore {probes["restore_chunk_instructions"]} instr, heal {probes["heal_instructions"]} instr");
+        context.Progress.WriteLine($"  flash {flash} B, RAM {ram} B, inference {probes["inference_instructions"]} instr, restore {probes["restore_chunk_instructions"]} instr, heal {probes["heal_instructions"]} instr, SHA-256 of the image {probes["sha256_image_instructions"]} instr, update install {probes["update_install_instructions"]} instr");
         return result;
     }
 
     private static McuExport Export(ReferenceModel model, string id, string directory)
     {
         var package = ModelPackageReader.Read(ModelPackageWriter.Write(ModelPackage.FromReference(model, id, "1.0.0"))).Package!;
-        var export = McuExporter.Export(Mlp.FromOnnx(OnnxModelReader.Read(package.Onnx)), package.Golden, package.Baseline, id, "1.0.0",
-            new McuExportOptions(InputMin: 0, InputMax: 1));
+        var export = McuExporter.ExportPackage(package, new McuExportOptions(InputMin: 0, InputMax: 1));
         McuExportFiles.Write(export, directory, id);
         return export;
     }

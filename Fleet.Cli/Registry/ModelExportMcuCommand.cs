@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Fleet.Cli.Connection;
-using Fleet.Shared.Learning;
 using Fleet.Shared.Mcu;
 using Fleet.Shared.Models.Packaging;
 using Fleet.Shared.Onnx.Reading;
@@ -86,9 +85,7 @@ internal static class ModelExportMcuCommand
 
         try
         {
-            var network = Mlp.FromOnnx(OnnxModelReader.Read(package.Onnx));
-            return McuExporter.Export(network, package.Golden, package.Baseline, id, version,
-                new McuExportOptions(InputMin: range?.Min, InputMax: range?.Max));
+            return McuExporter.ExportPackage(package, new McuExportOptions(InputMin: range?.Min, InputMax: range?.Max));
         }
         catch (Exception ex) when (ex is OnnxFormatException or NotSupportedException or ArgumentException)
         {

@@ -1,36 +1,114 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Fleet.Shared.Mqtt;
-using Fleet.Shared.Mqtt.Packets;
+using System.Threading.Channels;
+using Fleet.Device.Uplink;
+using Fleet.Device.Uplink.Queue;
+using Fleet.Shared.Messaging;
 using Fleet.Shared.Protocol;
+using Microsoft.Extensions.Logging;
 
 namespace Fleet.Device.Mcu;
 
 /// <summary>
-/// Bridges one MCU on its serial link (docs/MCU-LINK.md) to MQTT as its own device: the id from its hello frame,
-/// its own session (clean start off, one-day expiry, auto-reconnect) and Last Will; its payloads published unchanged
-/// on its topics with PROTOCOL.md's QoS and retain; desired state and commands sent down as frames; command answers
-/// routed to the request's response topic with its correlation data.
+/// Bridges one MCU on its serial link (docs/MCU-LINK.md) to MQTT as its own device: the id from its hello frame, its
+/// own <see cref="McuUplink"/> (session, Last Will, on-disk event queue); its payloads published unchanged on its
+/// topics with PROTOCOL.md's QoS and retain; commands sent down as frames and their answers routed to the request's
+/// response topic with its correlation data; desired state translated into the link's desired frame, with a model
+/// update fetched, verified with the fleet signature and quantised here, then sent down as an image the MCU checks
+/// again (SHA-256) before it installs it (McuBridge.Updates.cs).
 /// </summary>
-/// <remarks>Publications wait in the MQTT session while the broker is away; there is no on-disk queue yet, so a
-/// hub restart loses what was not yet acknowledged (the MCU's next report and telemetry carry its state again).</remarks>
-internal sealed class McuBridge(McuBridgeOptions options, TextWriter log, TimeProvider time)
+internal sealed partial class McuBridge(McuBridgeOptions options, TextWriter log, ILoggerFactory loggers, TimeProvider time, HttpClient http, ECDsa? fleetKey)
 {
-    private static readonly byte[] OfflineLost = """{"v":1,"state":"offline","reason":"lost"}"""u8.ToArray();
-    private static readonly byte[] OfflineShutdown = """{"v":1,"state":"offline","reason":"shutdown"}"""u8.ToArray();
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly ConcurrentDictionary<string, (string? Topic, ReadOnlyMemory<byte>? Correlation)> _pendingCommands = new();
+    private readonly Channel<DesiredState> _desired = Channel.CreateUnbounded<DesiredState>(new UnboundedChannelOptions { SingleReader = true });
     private Stream? _link;
+    private TcpClient? _tcp;
     private byte _sequence;
+    private McuUplink? _uplink;
+    private string? _deviceId;
+    private ReportMessage? _reported;
+    private TaskCompletionSource _reportSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private AckWaiter? _ack;
 
-    /// <summary>Frames dropped by the link decoder (bytes skipped while resynchronising).</summary>
+    /// <summary>Bytes skipped by the link decoder while resynchronising.</summary>
     public long DroppedBytes { get; private set; }
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        using var tcp = McuBridgeOptions.TryTcp(options.Link, out var host, out var port) ? new TcpClient() : null;
+        if (await OpenLinkAsync(cancellationToken) is { } failed)
+        {
+            return failed;
+        }
+
+        await log.WriteLineAsync($"fleet-device: MCU link {options.Link} open; asking the MCU who it is");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var updates = Task.Run(() => UpdateLoopAsync(stop.Token), CancellationToken.None);
+        var codec = new McuLinkCodec();
+        var buffer = new byte[4096];
+        var exitCode = 0;
+        try
+        {
+            // An MCU that booted before the hub attached said hello into the void: ask again.
+            await WriteFrameAsync(McuFrameType.Sync, ReadOnlyMemory<byte>.Empty, cancellationToken);
+            while (true)
+            {
+                var read = await _link!.ReadAsync(buffer, cancellationToken);
+                if (read == 0)
+                {
+                    await log.WriteLineAsync($"fleet-device: the MCU link {options.Link} closed");
+                    if (_uplink is not null)
+                    {
+                        _uplink.LinkLost = true;
+                    }
+
+                    exitCode = 1;
+                    break;
+                }
+
+                foreach (var frame in codec.Feed(buffer.AsSpan(0, read)))
+                {
+                    await OnFrameAsync(frame, cancellationToken);
+                }
+
+                DroppedBytes = codec.Dropped;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (IOException ex)
+        {
+            await log.WriteLineAsync($"fleet-device: the MCU link {options.Link} failed: {ex.Message}");
+            if (_uplink is not null)
+            {
+                _uplink.LinkLost = true;
+            }
+
+            exitCode = 1;
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await updates;
+            if (_uplink is not null)
+            {
+                await _uplink.DisposeAsync();
+            }
+
+            await _link!.DisposeAsync();
+            _tcp?.Dispose();
+        }
+
+        return exitCode;
+    }
+
+    private async Task<int?> OpenLinkAsync(CancellationToken cancellationToken)
+    {
+        var tcp = _tcp = McuBridgeOptions.TryTcp(options.Link, out var host, out var port) ? new TcpClient() : null;
         try
         {
             if (tcp is not null)
@@ -50,7 +128,7 @@ internal sealed class McuBridge(McuBridgeOptions options, TextWriter log, TimePr
                             await log.WriteLineAsync($"fleet-device: MCU link {options.Link} not reachable yet ({ex.SocketErrorCode}); retrying");
                         }
 
-                        await Task.Delay(TimeSpan.FromMilliseconds(500), TimeProvider.System, cancellationToken);
+                        await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken);
                     }
                 }
 
@@ -60,93 +138,82 @@ internal sealed class McuBridge(McuBridgeOptions options, TextWriter log, TimePr
             {
                 _link = new FileStream(options.Link, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, 1, useAsync: false);
             }
+
+            return null;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            _tcp?.Dispose();
             return 0;
         }
         catch (Exception ex) when (ex is SocketException or IOException or UnauthorizedAccessException)
         {
+            _tcp?.Dispose();
             await log.WriteLineAsync($"fleet-device: cannot open the MCU link {options.Link}: {ex.Message}");
             return 2;
         }
+    }
 
-        await log.WriteLineAsync($"fleet-device: MCU link {options.Link} open; waiting for the MCU's hello");
-        MqttClient? mqtt = null;
-        string? deviceId = null;
-        var codec = new McuLinkCodec();
-        var buffer = new byte[4096];
-        try
+    private async Task OnFrameAsync(McuFrame frame, CancellationToken cancellationToken)
+    {
+        switch (frame.Type)
         {
-            while (true)
-            {
-                var read = await _link.ReadAsync(buffer, cancellationToken);
-                if (read == 0)
+            case McuFrameType.Hello:
+                var id = Encoding.ASCII.GetString(frame.Payload);
+                if (DeviceId.Problem(id) is { } problem)
                 {
-                    await log.WriteLineAsync($"fleet-device: the MCU link {options.Link} closed");
-                    if (mqtt is not null)
-                    {
-                        await PublishStatusAsync(mqtt, deviceId!, OfflineLost, CancellationToken.None);
-                    }
-
-                    return 1;
+                    await log.WriteLineAsync($"fleet-device: MCU hello with an invalid device id ignored: {problem}");
+                    break;
                 }
 
-                foreach (var frame in codec.Feed(buffer.AsSpan(0, read)))
+                await SendTimeAsync(cancellationToken);
+                if (id != _deviceId)
                 {
-                    switch (frame.Type)
-                    {
-                        case McuFrameType.Hello:
-                            var id = Encoding.ASCII.GetString(frame.Payload);
-                            if (DeviceId.Problem(id) is { } problem)
-                            {
-                                await log.WriteLineAsync($"fleet-device: MCU hello with an invalid device id ignored: {problem}");
-                                break;
-                            }
-
-                            await SendTimeAsync(cancellationToken);
-                            if (id != deviceId)
-                            {
-                                if (mqtt is not null)
-                                {
-                                    await mqtt.DisposeAsync();
-                                }
-
-                                deviceId = id;
-                                mqtt = await ConnectAsync(id, cancellationToken);
-                            }
-
-                            break;
-                        case McuFrameType.Message when mqtt is not null && frame.Payload.Length > 1:
-                            await PublishAsync(mqtt, deviceId!, (McuTopic)frame.Payload[0], frame.Payload.AsMemory(1), cancellationToken);
-                            break;
-                        case McuFrameType.Message:
-                            await log.WriteLineAsync("fleet-device: MCU message before its hello dropped");
-                            break;
-                    }
+                    await AttachAsync(id);
                 }
 
-                DroppedBytes = codec.Dropped;
-            }
+                break;
+            case McuFrameType.Message when _uplink is not null && frame.Payload.Length > 1:
+                await ForwardAsync(_uplink, (McuTopic)frame.Payload[0], frame.Payload[1..], cancellationToken);
+                break;
+            case McuFrameType.Message:
+                await log.WriteLineAsync("fleet-device: MCU message before its hello dropped");
+                break;
+            case McuFrameType.Ack when frame.Payload.Length == 3:
+                Volatile.Read(ref _ack)?.Offer(frame.Payload);
+                break;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            if (mqtt is not null)
-            {
-                await PublishStatusAsync(mqtt, deviceId!, OfflineShutdown, CancellationToken.None);
-            }
+    }
 
-            return 0;
-        }
-        finally
+    /// <summary>A new MCU on the link: its own session and on-disk queue.</summary>
+    private async Task AttachAsync(string id)
+    {
+        if (_uplink is not null)
         {
-            if (mqtt is not null)
-            {
-                await mqtt.DisposeAsync();
-            }
-
-            await _link.DisposeAsync();
+            await _uplink.DisposeAsync();
         }
+
+        _deviceId = id;
+        Volatile.Write(ref _reported, null);
+        Volatile.Write(ref _reportSeen, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var queue = DiskEventQueue.Open(Path.Combine(options.DataDirectory, id, "queue"));
+        var settings = new MqttConnectionSettings
+        {
+            Host = options.BrokerHost,
+            Port = options.BrokerPort,
+            ClientId = id,
+            UserName = options.Username,
+            Password = options.Password,
+            KeepAlive = TimeSpan.FromSeconds(30),
+            Timeout = TimeSpan.FromSeconds(10),
+        };
+        _uplink = new McuUplink(id, settings, queue, time, loggers.CreateLogger("Fleet.Device.Mcu." + id),
+            ct => WriteFrameAsync(McuFrameType.Sync, ReadOnlyMemory<byte>.Empty, ct))
+        {
+            Received = DownAsync,
+        };
+        _uplink.Start();
+        await log.WriteLineAsync($"fleet-device: MCU {id} attached; its session goes to {options.BrokerHost}:{options.BrokerPort}, its events queue in {Path.Combine(options.DataDirectory, id, "queue")}");
     }
 
     /// <summary>The hub's clock for the MCU: the epoch it takes when its persisted counter is lost must be newer than any before.</summary>
@@ -157,12 +224,19 @@ internal sealed class McuBridge(McuBridgeOptions options, TextWriter log, TimePr
         await WriteFrameAsync(McuFrameType.Time, payload, cancellationToken);
     }
 
-    private async Task WriteFrameAsync(McuFrameType type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    /// <summary>Writes one frame (telling <paramref name="waiter"/> its sequence number first).</summary>
+    private async Task WriteFrameAsync(McuFrameType type, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken, AckWaiter? waiter = null)
     {
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            await _link!.WriteAsync(McuLinkCodec.Encode(type, _sequence++, payload.Span), cancellationToken);
+            var sequence = _sequence++;
+            if (waiter is not null)
+            {
+                waiter.Sequence = sequence;
+            }
+
+            await _link!.WriteAsync(McuLinkCodec.Encode(type, sequence, payload.Span), cancellationToken);
             await _link.FlushAsync(cancellationToken);
         }
         finally
@@ -171,33 +245,25 @@ internal sealed class McuBridge(McuBridgeOptions options, TextWriter log, TimePr
         }
     }
 
-    private async Task<MqttClient> ConnectAsync(string deviceId, CancellationToken cancellationToken)
+    private async ValueTask DownAsync(InboundMessage message)
     {
-        var status = Topics.FromDevice(deviceId, TopicKind.Status);
-        var client = new MqttClient(new MqttClientOptions
+        var deviceId = _deviceId!;
+        if (message.Topic == Topics.Desired(deviceId))
         {
-            Host = options.BrokerHost,
-            Port = options.BrokerPort,
-            ClientId = deviceId,
-            CleanStart = false,
-            SessionExpiryInterval = 86_400,
-            UserName = options.Username,
-            Password = options.Password,
-            AutoReconnect = true,
-            Will = new MqttApplicationMessage(status, OfflineLost) { QualityOfService = MqttQualityOfService.AtLeastOnce, Retain = true },
-        });
-        client.MessageReceived = (message, ct) => DownAsync(deviceId, message, ct);
-        var result = await client.ConnectAsync(cancellationToken);
-        await client.SubscribeAsync(Topics.DeviceSubscription(deviceId), MqttQualityOfService.AtLeastOnce, cancellationToken);
-        await log.WriteLineAsync($"fleet-device: MCU {deviceId} connected to {options.BrokerHost}:{options.BrokerPort} ({result.ResultCode})");
-        return client;
-    }
+            var desired = WireCodec.DecodeDesired(message.Payload.Span);
+            if (desired.IsSuccess)
+            {
+                _desired.Writer.TryWrite(desired.Value!);
+            }
+            else
+            {
+                await log.WriteLineAsync($"fleet-device: MCU {deviceId}: desired state ignored: {desired.Error}");
+            }
 
-    private async ValueTask DownAsync(string deviceId, MqttApplicationMessage message, CancellationToken cancellationToken)
-    {
-        var type = message.Topic == Topics.Desired(deviceId) ? McuFrameType.Desired
-            : message.Topic == Topics.Command(deviceId) ? McuFrameType.Command : (McuFrameType?)null;
-        if (type is null)
+            return;
+        }
+
+        if (message.Topic != Topics.Command(deviceId))
         {
             return;
         }
@@ -208,63 +274,56 @@ internal sealed class McuBridge(McuBridgeOptions options, TextWriter log, TimePr
             return;
         }
 
-        if (type == McuFrameType.Command && CommandId(message.Payload) is { } id)
+        if (CommandId(message.Payload) is { } id)
         {
             _pendingCommands[id] = (message.ResponseTopic, message.CorrelationData);
         }
 
-        await WriteFrameAsync(type.Value, message.Payload, cancellationToken);
-    }
-
-    private async Task PublishAsync(MqttClient mqtt, string deviceId, McuTopic topic, ReadOnlyMemory<byte> json, CancellationToken cancellationToken)
-    {
-        var (kind, qos, retain) = topic switch
-        {
-            McuTopic.Status => (TopicKind.Status, MqttQualityOfService.AtLeastOnce, true),
-            McuTopic.Report => (TopicKind.Report, MqttQualityOfService.AtLeastOnce, true),
-            McuTopic.Telemetry => (TopicKind.Telemetry, MqttQualityOfService.AtMostOnce, false),
-            McuTopic.Events => (TopicKind.Events, MqttQualityOfService.AtLeastOnce, false),
-            McuTopic.CommandResult => (TopicKind.CommandResult, MqttQualityOfService.AtLeastOnce, false),
-            _ => ((TopicKind?)null, MqttQualityOfService.AtMostOnce, false),
-        };
-        if (kind is null)
-        {
-            await log.WriteLineAsync($"fleet-device: MCU {deviceId} sent an unknown topic {(byte)topic}; dropped");
-            return;
-        }
-
-        var target = Topics.FromDevice(deviceId, kind.Value);
-        ReadOnlyMemory<byte>? correlation = null;
-        if (kind == TopicKind.CommandResult && CommandId(json) is { } id && _pendingCommands.TryRemove(id, out var pending))
-        {
-            target = pending.Topic ?? target;
-            correlation = pending.Correlation;
-        }
-
-        // Publications are queued in the client's session; awaiting the broker's ack here would stall the link.
-        var publication = mqtt.PublishAsync(new MqttApplicationMessage(target, json.ToArray()) { QualityOfService = qos, Retain = retain, CorrelationData = correlation }, cancellationToken).AsTask();
-        _ = publication.ContinueWith(
-            t => log.WriteLine($"fleet-device: MCU {deviceId}: publication on {target} failed: {t.Exception!.GetBaseException().Message}"),
-            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-    }
-
-    private static async Task PublishStatusAsync(MqttClient mqtt, string deviceId, byte[] payload, CancellationToken cancellationToken)
-    {
-        if (!mqtt.IsConnected)
-        {
-            return;
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(5));
         try
         {
-            await mqtt.PublishAsync(new MqttApplicationMessage(Topics.FromDevice(deviceId, TopicKind.Status), payload)
-            { QualityOfService = MqttQualityOfService.AtLeastOnce, Retain = true }, timeout.Token);
+            await WriteFrameAsync(McuFrameType.Command, message.Payload, CancellationToken.None);
         }
-        catch (OperationCanceledException)
+        catch (IOException ex)
         {
-            // The Last Will still tells the gateway.
+            await log.WriteLineAsync($"fleet-device: MCU {deviceId}: command not sent down the link: {ex.Message}");
+        }
+    }
+
+    private async Task ForwardAsync(McuUplink uplink, McuTopic topic, byte[] json, CancellationToken cancellationToken)
+    {
+        switch (topic)
+        {
+            case McuTopic.Status:
+                uplink.Status(json);
+                break;
+            case McuTopic.Report:
+                var report = WireCodec.DecodeReport(json);
+                if (report.IsSuccess)
+                {
+                    Volatile.Write(ref _reported, report.Value);
+                    Volatile.Read(ref _reportSeen).TrySetResult();
+                }
+
+                uplink.Report(json);
+                break;
+            case McuTopic.Telemetry:
+                uplink.Telemetry(json);
+                break;
+            case McuTopic.Events:
+                await uplink.EnqueueAsync(json, cancellationToken);
+                break;
+            case McuTopic.CommandResult:
+                (string? Topic, ReadOnlyMemory<byte>? Correlation) pending = default;
+                if (CommandId(json) is { } id)
+                {
+                    _pendingCommands.TryRemove(id, out pending);
+                }
+
+                uplink.Answer(pending.Topic, pending.Correlation, json);
+                break;
+            default:
+                await log.WriteLineAsync($"fleet-device: MCU {_deviceId} sent an unknown topic {(byte)topic}; dropped");
+                break;
         }
     }
 

@@ -1,4 +1,9 @@
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using Fleet.Shared.Security;
+using Serilog;
+using Serilog.Events;
+using Serilog.Extensions.Logging;
 
 namespace Fleet.Device.Mcu;
 
@@ -14,6 +19,24 @@ internal static class McuBridgeCommand
             return 2;
         }
 
+        ECDsa? fleetKey = null;
+        if (options.FleetKeyPath is { } keyPath)
+        {
+            try
+            {
+                fleetKey = FleetKey.FromPem(await File.ReadAllTextAsync(keyPath));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or CryptographicException)
+            {
+                await Console.Error.WriteLineAsync($"fleet-device: cannot read the fleet key '{keyPath}': {ex.Message}");
+                return 2;
+            }
+        }
+
+        using var key = fleetKey;
+        using var serilog = new LoggerConfiguration().MinimumLevel.Information().WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose).CreateLogger();
+        using var loggers = new SerilogLoggerFactory(serilog);
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
         using var cts = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -25,6 +48,6 @@ internal static class McuBridgeCommand
             c.Cancel = true;
             cts.Cancel();
         });
-        return await new McuBridge(options, Console.Error, TimeProvider.System).RunAsync(cts.Token);
+        return await new McuBridge(options, Console.Error, loggers, TimeProvider.System, http, fleetKey).RunAsync(cts.Token);
     }
 }

@@ -3,13 +3,28 @@ using System.Globalization;
 namespace Fleet.Device.Mcu;
 
 /// <summary>
-/// <c>fleet-device --mcu LINK [--broker HOST:PORT] [--username U] [--password P]</c>: LINK is <c>tcp:HOST:PORT</c>
-/// (a socket standing in for the UART, e.g. QEMU's <c>-serial tcp:…,server=on</c>) or a serial device path whose line
-/// settings were made beforehand (<c>stty -F /dev/ttyACM0 115200 raw -echo</c>).
+/// <c>fleet-device --mcu LINK [--broker HOST:PORT] [--username U] [--password P] [--data DIR] [--fleet-key PEM]
+/// [--input-range MIN:MAX] [--max-error E]</c>: LINK is <c>tcp:HOST:PORT</c> (a socket standing in for the UART, e.g.
+/// QEMU's <c>-serial tcp:…,server=on</c>) or a serial device path whose line settings were made beforehand
+/// (<c>stty -F /dev/ttyACM0 115200 raw -echo</c>). DIR holds each MCU's on-disk event queue
+/// (<c>DIR/ID/queue</c>); PEM is the fleet's public key, without which model updates are refused; the input range
+/// and error bound are those of <c>fleet models export-mcu</c>, used when the hub quantises a model update.
 /// </summary>
 internal sealed record McuBridgeOptions(string Link, string BrokerHost, int BrokerPort, string? Username, string? Password)
 {
-    public const string Usage = "usage: fleet-device --mcu tcp:HOST:PORT|SERIALDEVICE [--broker HOST:PORT] [--username U] [--password P]";
+    public const string Usage = "usage: fleet-device --mcu tcp:HOST:PORT|SERIALDEVICE [--broker HOST:PORT] [--username U] [--password P] [--data DIR] [--fleet-key PEM] [--input-range MIN:MAX] [--max-error E]";
+
+    /// <summary>Where each MCU's event queue lives (<c>DIR/ID/queue</c>).</summary>
+    public string DataDirectory { get; init; } = "fleet-mcu-data";
+
+    /// <summary>The fleet's public key (PEM); null refuses every model update.</summary>
+    public string? FleetKeyPath { get; init; }
+
+    /// <summary>The MCU's sensor range for quantising updates (null: the golden inputs' range).</summary>
+    public (float Min, float Max)? InputRange { get; init; }
+
+    /// <summary>Largest relative RMS error of a quantised update accepted.</summary>
+    public double MaxError { get; init; } = 0.05;
 
     public static (McuBridgeOptions? Options, string? Problem) Parse(IReadOnlyList<string> args)
     {
@@ -43,6 +58,30 @@ internal sealed record McuBridgeOptions(string Link, string BrokerHost, int Brok
                     break;
                 case "--password":
                     options = options with { Password = value };
+                    break;
+                case "--data":
+                    options = options with { DataDirectory = value };
+                    break;
+                case "--fleet-key":
+                    options = options with { FleetKeyPath = value };
+                    break;
+                case "--input-range":
+                    var parts = value.Split(':');
+                    if (parts.Length != 2 || !float.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var min)
+                        || !float.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var max) || !float.IsFinite(min) || !float.IsFinite(max) || !(max > min))
+                    {
+                        return (null, $"--input-range '{value}' is not MIN:MAX with MIN < MAX");
+                    }
+
+                    options = options with { InputRange = (min, max) };
+                    break;
+                case "--max-error":
+                    if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var bound) || !(bound > 0) || !double.IsFinite(bound))
+                    {
+                        return (null, $"--max-error '{value}' is not a positive number");
+                    }
+
+                    options = options with { MaxError = bound };
                     break;
                 default:
                     return (null, $"unknown option {args[i]}");

@@ -24,58 +24,92 @@ internal sealed class ModelUpdater(ModelCatalog catalog, ECDsa? fleetKey, HttpCl
             return StagedUpdate.Refused(desiredVersion, "no fleet key is configured; the device accepts no model updates");
         }
 
-        if (!ModelVersions.IsValid(manifest.Version))
+        if (CheckManifest(manifest, installedId, installedVersion) is { } refusal)
         {
-            return StagedUpdate.Refused(desiredVersion, $"model version '{manifest.Version}' is not a dotted numeric version");
+            return StagedUpdate.Refused(desiredVersion, refusal);
         }
 
-        if (manifest.Id == installedId && ModelVersions.Compare(manifest.Version, installedVersion) < 0 && !manifest.AllowRollback)
-        {
-            return StagedUpdate.Refused(desiredVersion, $"version {manifest.Version} is older than the installed {installedVersion} (allowRollback is false)");
-        }
-
-        if (!Uri.TryCreate(manifest.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
-        {
-            return StagedUpdate.Refused(desiredVersion, $"'{manifest.Url}' is not an http(s) URL");
-        }
-
-        byte[] bytes;
-        try
-        {
-            using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                return StagedUpdate.Refused(desiredVersion, $"download failed: HTTP {(int)response.StatusCode}");
-            }
-
-            if (response.Content.Headers.ContentLength > MaxPackageBytes)
-            {
-                return StagedUpdate.Refused(desiredVersion, $"the package is larger than {MaxPackageBytes} bytes");
-            }
-
-            bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException ex)
-        {
-            return StagedUpdate.Refused(desiredVersion, $"download failed: {ex.Message}");
-        }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return StagedUpdate.Refused(desiredVersion, "download timed out");
-        }
-
-        return Stage(desiredVersion, manifest, bytes);
+        var (bytes, problem) = await DownloadAsync(http, manifest, cancellationToken).ConfigureAwait(false);
+        return bytes is null ? StagedUpdate.Refused(desiredVersion, problem!) : Stage(desiredVersion, manifest, bytes);
     }
 
     /// <summary>Verifies downloaded bytes against the manifest and stages them.</summary>
     public StagedUpdate Stage(long desiredVersion, ModelManifest manifest, byte[] bytes)
     {
+        var (package, problem) = Verify(fleetKey!, manifest, bytes);
+        if (package is null)
+        {
+            return StagedUpdate.Refused(desiredVersion, problem!);
+        }
+
+        var key = catalog.Install(bytes, package);
+        return key.IsSuccess
+            ? new StagedUpdate(desiredVersion, package, key.Value, null)
+            : StagedUpdate.Refused(desiredVersion, $"cannot stage: {key.Error}");
+    }
+
+    /// <summary>Why a manifest cannot be installed over <paramref name="installedId"/> <paramref name="installedVersion"/> (a bad version, a rollback not allowed, a URL that is not http(s)); null when it can.</summary>
+    public static string? CheckManifest(ModelManifest manifest, string installedId, string installedVersion)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        if (!ModelVersions.IsValid(manifest.Version))
+        {
+            return $"model version '{manifest.Version}' is not a dotted numeric version";
+        }
+
+        if (manifest.Id == installedId && ModelVersions.Compare(manifest.Version, installedVersion) < 0 && !manifest.AllowRollback)
+        {
+            return $"version {manifest.Version} is older than the installed {installedVersion} (allowRollback is false)";
+        }
+
+        return Uri.TryCreate(manifest.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+            ? null
+            : $"'{manifest.Url}' is not an http(s) URL";
+    }
+
+    /// <summary>Downloads the manifest's package (at most <see cref="MaxPackageBytes"/>); the bytes, or why not.</summary>
+    public static async Task<(byte[]? Bytes, string? Problem)> DownloadAsync(HttpClient http, ModelManifest manifest, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(manifest);
+        try
+        {
+            using var response = await http.GetAsync(new Uri(manifest.Url), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return (null, $"download failed: HTTP {(int)response.StatusCode}");
+            }
+
+            if (response.Content.Headers.ContentLength > MaxPackageBytes)
+            {
+                return (null, $"the package is larger than {MaxPackageBytes} bytes");
+            }
+
+            return (await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (HttpRequestException ex)
+        {
+            return (null, $"download failed: {ex.Message}");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (null, "download timed out");
+        }
+    }
+
+    /// <summary>
+    /// Checks downloaded bytes against the manifest: SHA-256 and the fleet signature, a readable package whose card
+    /// names the manifest's id and version. The package, or why it is refused.
+    /// </summary>
+    public static (ModelPackage? Package, string? Problem) Verify(ECDsa fleetKey, ModelManifest manifest, byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(fleetKey);
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(bytes);
-        var check = ModelSignature.Verify(fleetKey!, bytes, manifest.Sha256, manifest.Signature);
+        var check = ModelSignature.Verify(fleetKey, bytes, manifest.Sha256, manifest.Signature);
         if (check != SignatureCheck.Valid)
         {
-            return StagedUpdate.Refused(desiredVersion, check switch
+            return (null, check switch
             {
                 SignatureCheck.HashMismatch => "the artifact's SHA-256 does not match the manifest",
                 SignatureCheck.Unsigned => "the artifact is unsigned",
@@ -87,18 +121,12 @@ internal sealed class ModelUpdater(ModelCatalog catalog, ECDsa? fleetKey, HttpCl
         var read = ModelPackageReader.Read(bytes);
         if (!read.IsSuccess)
         {
-            return StagedUpdate.Refused(desiredVersion, $"the package is invalid: {read.Message}");
+            return (null, $"the package is invalid: {read.Message}");
         }
 
         var card = read.Package!.Card;
-        if (card.Id != manifest.Id || ModelVersions.Compare(card.ModelVersion, manifest.Version) != 0)
-        {
-            return StagedUpdate.Refused(desiredVersion, $"the package is {card.Id} {card.ModelVersion}, not the {manifest.Id} {manifest.Version} the manifest names");
-        }
-
-        var key = catalog.Install(bytes, read.Package);
-        return key.IsSuccess
-            ? new StagedUpdate(desiredVersion, read.Package, key.Value, null)
-            : StagedUpdate.Refused(desiredVersion, $"cannot stage: {key.Error}");
+        return card.Id != manifest.Id || ModelVersions.Compare(card.ModelVersion, manifest.Version) != 0
+            ? (null, $"the package is {card.Id} {card.ModelVersion}, not the {manifest.Id} {manifest.Version} the manifest names")
+            : (read.Package, null);
     }
 }

@@ -1,7 +1,7 @@
 /* The MCU agent: observation windows (output histogram vs baseline KL, k-of-n persistence), periodic chunk digests,
  * the remediation ladder (restore chunks -> factory image -> safety model, golden validation after each rung) under
  * a heal budget, and the device protocol's payloads with a persisted (epoch, seq). Same policy as Fleet.Device. */
-#include "fm_core.h"
+#include "fm_internal.h"
 
 #define FM_PERSIST_MAGIC 0x50534D46u /* "FMSP" */
 
@@ -19,13 +19,23 @@ void fm_policy_default(fm_policy_t *p)
     p->telemetry_every = 8;
 }
 
-static uint32_t persist_crc(const fm_persist_t *r) { return fm_crc32c(0, (const uint8_t *)r, 12); }
+static uint32_t persist_crc(const fm_persist_t *r) { return fm_crc32c(0, (const uint8_t *)r, (uint32_t)offsetof(fm_persist_t, crc)); }
 
-static void store_block(fm_agent_t *a)
+float fm_agent_kl_max(const fm_agent_t *a) { return a->kl_override > 0 ? a->kl_override : a->running->kl_max; }
+
+uint32_t fm_agent_bank_len(const fm_agent_t *a) { return (a->golden_bank_len / 2u) & ~3u; }
+
+const uint8_t *fm_agent_bank(const fm_agent_t *a, uint32_t i) { return a->golden_bank + (i & 1u) * fm_agent_bank_len(a); }
+
+void fm_i_store(fm_agent_t *a)
 {
     fm_persist_t r;
+    union { float f; uint32_t u; } kl;
     a->seq_block = a->seq + FM_SEQ_BLOCK;
-    r.magic = FM_PERSIST_MAGIC; r.epoch = a->epoch; r.seq_block = a->seq_block; r.crc = persist_crc(&r);
+    kl.f = a->kl_override;
+    r.magic = FM_PERSIST_MAGIC; r.epoch = a->epoch; r.seq_block = a->seq_block;
+    r.bank = a->bank; r.desired_version = a->desired_version; r.kl_max_bits = kl.u;
+    r.crc = persist_crc(&r);
     if (a->port.persist_store) a->port.persist_store(a->port.ctx, &r);
 }
 
@@ -33,11 +43,11 @@ static void store_block(fm_agent_t *a)
  * resumes at the reserved end, so seq only ever grows within an epoch. */
 static uint32_t next_seq(fm_agent_t *a)
 {
-    if (++a->seq >= a->seq_block) store_block(a);
+    if (++a->seq >= a->seq_block) fm_i_store(a);
     return a->seq;
 }
 
-static void header(fm_agent_t *a, fm_json_t *j)
+void fm_i_header(fm_agent_t *a, fm_json_t *j)
 {
     fm_json_init(j, a->json, FM_JSON_MAX);
     fm_json_raw(j, "{");
@@ -46,7 +56,7 @@ static void header(fm_agent_t *a, fm_json_t *j)
     fm_json_u32(j, "epoch", a->epoch);
 }
 
-static void send(fm_agent_t *a, fm_json_t *j, fm_topic_t topic)
+void fm_i_send(fm_agent_t *a, fm_json_t *j, fm_topic_t topic)
 {
     fm_json_raw(j, "}");
     if (!j->overflow && a->port.send) a->port.send(a->port.ctx, topic, j->buf, j->len);
@@ -55,16 +65,16 @@ static void send(fm_agent_t *a, fm_json_t *j, fm_topic_t topic)
 void fm_agent_send_status(fm_agent_t *a)
 {
     fm_json_t j;
-    header(a, &j);
+    fm_i_header(a, &j);
     fm_json_str(&j, "state", "online");
     fm_json_str(&j, "agent", FM_AGENT_NAME);
-    send(a, &j, FM_TOPIC_STATUS);
+    fm_i_send(a, &j, FM_TOPIC_STATUS);
 }
 
 void fm_agent_send_report(fm_agent_t *a)
 {
     fm_json_t j;
-    header(a, &j);
+    fm_i_header(a, &j);
     fm_json_u32(&j, "desiredVersion", a->desired_version);
     fm_json_key(&j, "model"); fm_json_raw(&j, "{");
     fm_json_str(&j, "id", a->running->id);
@@ -73,33 +83,39 @@ void fm_agent_send_report(fm_agent_t *a)
     fm_json_raw(&j, "}");
     fm_json_str(&j, "health", health_names[a->health]);
     fm_json_key(&j, "thresholds"); fm_json_raw(&j, "{");
-    fm_json_fixed(&j, "klMax", a->running->kl_max);
+    fm_json_fixed(&j, "klMax", fm_agent_kl_max(a));
     fm_json_raw(&j, "}");
+    if (a->cannot_version) {
+        fm_json_key(&j, "cannotApply"); fm_json_raw(&j, "{");
+        fm_json_u32(&j, "version", a->cannot_version);
+        fm_json_str(&j, "reason", a->cannot_reason);
+        fm_json_raw(&j, "}");
+    }
     fm_json_str(&j, "agent", FM_AGENT_NAME);
-    send(a, &j, FM_TOPIC_REPORT);
+    fm_i_send(a, &j, FM_TOPIC_REPORT);
 }
 
 void fm_agent_send_cmd_result(fm_agent_t *a, const char *id, int ok, const char *result_json, const char *error)
 {
     fm_json_t j;
-    header(a, &j);
+    fm_i_header(a, &j);
     fm_json_str(&j, "id", id);
     fm_json_key(&j, "ok"); fm_json_raw(&j, ok ? "true" : "false");
     fm_json_key(&j, "result"); fm_json_raw(&j, result_json);
     fm_json_key(&j, "error");
     if (error) fm_json_str(&j, 0, error); else fm_json_raw(&j, "null");
-    send(a, &j, FM_TOPIC_CMD_RESULT);
+    fm_i_send(a, &j, FM_TOPIC_CMD_RESULT);
 }
 
 static void send_telemetry(fm_agent_t *a)
 {
     fm_json_t j;
-    header(a, &j);
+    fm_i_header(a, &j);
     fm_json_fixed(&j, "kl", a->last_kl);
-    fm_json_fixed(&j, "klThreshold", a->running->kl_max);
+    fm_json_fixed(&j, "klThreshold", fm_agent_kl_max(a));
     fm_json_u32(&j, "inferences", a->running->window);
     fm_json_u32(&j, "heals", a->heals);
-    send(a, &j, FM_TOPIC_TELEMETRY);
+    fm_i_send(a, &j, FM_TOPIC_TELEMETRY);
 }
 
 static void reset_observation(fm_agent_t *a)
@@ -119,7 +135,7 @@ static void reset_observation(fm_agent_t *a)
 }
 
 /* Copies an image's parameters into SRAM and makes it the running model. */
-static int load(fm_agent_t *a, const fm_image_t *img, fm_source_t source)
+int fm_i_load(fm_agent_t *a, const fm_image_t *img, fm_source_t source)
 {
     if (img->params_size > a->active_cap) return FM_E_SPACE;
     fm_memcpy(a->active, img->base + img->params_off, img->params_size);
@@ -202,7 +218,7 @@ static void send_heal_event(fm_agent_t *a, const fm_heal_result_t *h)
 {
     fm_json_t j;
     uint32_t i;
-    header(a, &j);
+    fm_i_header(a, &j);
     fm_json_str(&j, "type", "heal");
     fm_json_key(&j, "id"); fm_json_raw(&j, "\"h-"); fm_json_uint(&j, a->epoch); fm_json_raw(&j, "-"); fm_json_uint(&j, a->seq); fm_json_raw(&j, "\"");
     fm_json_str(&j, "diagnosis", h->diagnosis);
@@ -229,7 +245,7 @@ static void send_heal_event(fm_agent_t *a, const fm_heal_result_t *h)
     fm_json_raw(&j, "]");
     fm_json_str(&j, "outcome", outcome_names[h->outcome]);
     fm_json_str(&j, "modelVersion", a->running->version);
-    send(a, &j, FM_TOPIC_EVENTS);
+    fm_i_send(a, &j, FM_TOPIC_EVENTS);
 }
 
 static int heal(fm_agent_t *a, const char *diagnosis, const char *trigger, int hardware)
@@ -253,8 +269,8 @@ static int heal(fm_agent_t *a, const char *diagnosis, const char *trigger, int h
         fm_rung_result_t *r = &h->rungs[h->rung_count++];
         r->rung = ladder[i]; r->pass = 0; r->refused = 0; r->chunks = 0; r->first_chunk = 0;
         if (ladder[i] == FM_RUNG_RESTORE) fm_agent_restore(a, r);
-        else if (ladder[i] == FM_RUNG_FACTORY) { if (load(a, &a->factory, FM_SRC_FACTORY) != FM_OK) r->refused = 1; }
-        else if (!a->safety_ok || load(a, &a->safety, FM_SRC_SAFETY) != FM_OK) r->refused = 1;
+        else if (ladder[i] == FM_RUNG_FACTORY) { if (fm_i_load(a, &a->factory, FM_SRC_FACTORY) != FM_OK) r->refused = 1; }
+        else if (!a->safety_ok || fm_i_load(a, &a->safety, FM_SRC_SAFETY) != FM_OK) r->refused = 1;
         r->pass = (uint8_t)fm_agent_validate(a);
         if (r->pass) { h->outcome = FM_OUT_HEALED; break; }
     }
@@ -289,7 +305,7 @@ static int end_window(fm_agent_t *a)
     a->last_kl = kl > 0 ? kl : 0;
     a->in_window = 0;
     a->windows++;
-    exceeded = a->last_kl > img->kl_max;
+    exceeded = a->last_kl > fm_agent_kl_max(a);
     if (exceeded) a->kl_exceeded_windows++;
     a->persist_bits = ((a->persist_bits << 1) | (uint64_t)exceeded) & mask;
     for (b = 0; b < 64; b++) ones += (uint32_t)((a->persist_bits >> b) & 1u);
@@ -337,21 +353,25 @@ int fm_agent_init(fm_agent_t *a, const fm_policy_t *policy, const fm_port_t *por
     rc = fm_image_open(&a->factory, factory, factory_len);
     if (rc != FM_OK) return rc;
     a->safety_ok = safety && fm_image_open(&a->safety, safety, safety_len) == FM_OK;
-    a->golden_ok = fm_image_open(&a->golden, golden_bank, golden_bank_len) == FM_OK;
-    if (!a->golden_ok && a->port.flash_write && a->factory.size <= golden_bank_len
-        && a->port.flash_write(a->port.ctx, golden_bank, factory, a->factory.size) == 0)
-        a->golden_ok = fm_image_open(&a->golden, golden_bank, golden_bank_len) == FM_OK; /* first boot: provision */
     if (a->port.persist_load && a->port.persist_load(a->port.ctx, &rec) && rec.magic == FM_PERSIST_MAGIC && rec.crc == persist_crc(&rec)) {
+        union { float f; uint32_t u; } kl;
+        kl.u = rec.kl_max_bits;
         a->epoch = rec.epoch; a->seq = rec.seq_block;
+        a->bank = (uint8_t)(rec.bank & 1u); a->desired_version = rec.desired_version;
+        a->kl_override = kl.f > 0 && kl.f < 1000.0f ? kl.f : 0;
     } else {
         a->epoch = a->port.fresh_epoch ? a->port.fresh_epoch(a->port.ctx) : 1u; a->seq = 0;
     }
-    store_block(a);
+    a->golden_ok = fm_image_open(&a->golden, fm_agent_bank(a, a->bank), fm_agent_bank_len(a)) == FM_OK;
+    if (!a->golden_ok && a->bank == 0 && a->port.flash_write && a->factory.size <= fm_agent_bank_len(a)
+        && a->port.flash_write(a->port.ctx, fm_agent_bank(a, 0), factory, a->factory.size) == 0)
+        a->golden_ok = fm_image_open(&a->golden, fm_agent_bank(a, 0), fm_agent_bank_len(a)) == FM_OK; /* first boot: provision */
+    fm_i_store(a);
     a->health = FM_HEALTHY;
     a->running = &a->factory;
-    if (!(a->golden_ok && load(a, &a->golden, FM_SRC_ACTIVE) == FM_OK && fm_agent_validate(a))
-        && !(load(a, &a->factory, FM_SRC_FACTORY) == FM_OK && fm_agent_validate(a))
-        && !(a->safety_ok && load(a, &a->safety, FM_SRC_SAFETY) == FM_OK && fm_agent_validate(a))) {
+    if (!(a->golden_ok && fm_i_load(a, &a->golden, FM_SRC_ACTIVE) == FM_OK && fm_agent_validate(a))
+        && !(fm_i_load(a, &a->factory, FM_SRC_FACTORY) == FM_OK && fm_agent_validate(a))
+        && !(a->safety_ok && fm_i_load(a, &a->safety, FM_SRC_SAFETY) == FM_OK && fm_agent_validate(a))) {
         a->health = FM_UNHEALABLE;
     }
     fm_agent_send_status(a);

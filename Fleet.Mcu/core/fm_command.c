@@ -2,26 +2,6 @@
  * for "id" and "name" (the MCU needs no JSON parser for these), answered on cmd-result. */
 #include "fm_core.h"
 
-/* Copies the string value of "key" into out (printable ASCII only); returns its length or -1. */
-static int string_field(const char *json, uint32_t len, const char *key, char *out, uint32_t cap)
-{
-    uint32_t k = fm_strlen(key), i, n;
-    for (i = 0; i + k + 3 < len; i++) {
-        if (json[i] != '"' || fm_memcmp(json + i + 1, key, k) != 0 || json[i + 1 + k] != '"') continue;
-        i += k + 2;
-        while (i < len && (json[i] == ' ' || json[i] == ':')) i++;
-        if (i >= len || json[i] != '"') return -1;
-        for (n = 0, i++; i < len && json[i] != '"' && n + 1 < cap; i++, n++) {
-            if (json[i] < 0x20 || json[i] > 0x7e || json[i] == '\\') return -1;
-            out[n] = json[i];
-        }
-        if (i >= len || json[i] != '"') return -1;
-        out[n] = 0;
-        return (int)n;
-    }
-    return -1;
-}
-
 static int same(const char *a, const char *b) { return fm_strlen(a) == fm_strlen(b) && fm_memcmp(a, b, fm_strlen(a)) == 0; }
 
 int fm_agent_command(fm_agent_t *a, const char *json, uint32_t len)
@@ -32,15 +12,15 @@ int fm_agent_command(fm_agent_t *a, const char *json, uint32_t len)
     fm_json_t r;
     fm_json_init(&r, result, sizeof result);
     fm_json_raw(&r, "{");
-    if (string_field(json, len, "id", id, sizeof id) <= 0) return -1; /* unanswerable: no id */
-    if (string_field(json, len, "name", name, sizeof name) <= 0) error = "command without a name";
+    if (fm_json_get_str(json, len, "id", id, sizeof id) <= 0) return -1; /* unanswerable: no id */
+    if (fm_json_get_str(json, len, "name", name, sizeof name) <= 0) error = "command without a name";
     else if (same(name, "reportNow")) fm_agent_send_report(a);
     else if (same(name, "validate")) {
         int pass = fm_agent_validate(a);
         fm_json_str(&r, "verdict", pass ? "pass" : "fail");
         fm_json_u32(&r, "cases", a->running->golden_count);
     } else if (same(name, "injectFault")) {
-        if (string_field(json, len, "fault", fault, sizeof fault) <= 0 || !(same(fault, "bitflip") || fm_memcmp(fault, "bitflip:", 8) == 0))
+        if (fm_json_get_str(json, len, "fault", fault, sizeof fault) <= 0 || !(same(fault, "bitflip") || fm_memcmp(fault, "bitflip:", 8) == 0))
             error = "this MCU injects only bitflip faults";
         else {
             uint32_t x = a->inferences * 2654435761u + a->seq, byte = x % a->running->params_size, bit = (x >> 27) & 7u;

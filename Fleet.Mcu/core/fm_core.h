@@ -34,6 +34,12 @@ typedef struct {
 } fm_image_t;
 
 uint32_t fm_crc32c(uint32_t crc, const uint8_t *data, uint32_t len); /* pass 0 to start; returns the final CRC */
+/* SHA-256 (FIPS 180-4), streaming: the check of a model image received over the link. */
+typedef struct { uint32_t h[8]; uint64_t total; uint8_t buf[64]; uint32_t fill; } fm_sha256_t;
+void fm_sha256_init(fm_sha256_t *s);
+void fm_sha256_update(fm_sha256_t *s, const uint8_t *data, uint32_t len);
+void fm_sha256_final(fm_sha256_t *s, uint8_t out[32]);
+void fm_sha256(const uint8_t *data, uint32_t len, uint8_t out[32]);
 int fm_image_open(fm_image_t *img, const uint8_t *flash, uint32_t len);
 uint32_t fm_image_digest(const fm_image_t *img, uint32_t chunk);
 uint32_t fm_chunk_len(const fm_image_t *img, uint32_t chunk);
@@ -53,6 +59,7 @@ typedef enum { FM_HEALTHY = 0, FM_DEGRADED = 1, FM_HEALING = 2, FM_UNHEALABLE = 
 typedef enum { FM_TOPIC_STATUS = 0, FM_TOPIC_REPORT = 1, FM_TOPIC_TELEMETRY = 2, FM_TOPIC_EVENTS = 3, FM_TOPIC_CMD_RESULT = 4 } fm_topic_t;
 typedef enum { FM_RUNG_RESTORE = 0, FM_RUNG_FACTORY = 1, FM_RUNG_SAFETY = 2 } fm_rung_t;
 typedef enum { FM_OUT_NONE = 0, FM_OUT_HEALED, FM_OUT_UNHEALABLE, FM_OUT_BUDGET } fm_outcome_t;
+#define FM_REASON_MAX 112
 
 typedef struct {
     uint32_t digest_period;   /* windows between full digest checks */
@@ -62,7 +69,10 @@ typedef struct {
     uint32_t telemetry_every; /* windows between telemetry messages (0: never) */
 } fm_policy_t;
 
-typedef struct { uint32_t magic, epoch, seq_block, crc; } fm_persist_t;
+/* The persist page: (epoch, seq) and the applied desired state. bank: which half of the updatable region holds the
+ * golden image; desired_version: the highest desired-state version processed; kl_max_bits: the desired klMax (float
+ * bits; 0 = the image's own). crc: CRC-32C of the fields before it. */
+typedef struct { uint32_t magic, epoch, seq_block, bank, desired_version, kl_max_bits, crc; } fm_persist_t;
 
 typedef struct {
     void *ctx;
@@ -111,6 +121,17 @@ typedef struct {
     /* protocol */
     uint32_t seq, seq_block, epoch, heals, desired_version;
     fm_health_t health;
+    /* desired state and model updates (docs/MCU-LINK.md) */
+    float kl_override;        /* desired klMax; 0: the running image's */
+    uint8_t bank;             /* the updatable region is two banks; this one holds the golden image */
+    struct {
+        uint8_t active;       /* an image is expected (IMAGE_DATA frames, then IMAGE_END) */
+        uint32_t version, size, received;
+        uint8_t sha256[32];
+        char model_version[16];
+    } pending;
+    uint32_t cannot_version;  /* the desired version refused last (0: none), reported as cannotApply */
+    char cannot_reason[FM_REASON_MAX];
     fm_heal_result_t last_heal_result;
     char json[FM_JSON_MAX];
     int8_t scratch[2 * FM_MAX_WIDTH];
@@ -142,7 +163,23 @@ void fm_agent_send_status(fm_agent_t *a);
 int fm_agent_command(fm_agent_t *a, const char *json, uint32_t len);
 void fm_agent_send_cmd_result(fm_agent_t *a, const char *id, int ok, const char *result_json, const char *error);
 void fm_agent_send_report(fm_agent_t *a);
-
+/* The klMax in force: the desired one, else the running image's. */
+float fm_agent_kl_max(const fm_agent_t *a);
+/* The updatable region's bank i (0 or 1) and its length (half the region, a multiple of 4). */
+const uint8_t *fm_agent_bank(const fm_agent_t *a, uint32_t i);
+uint32_t fm_agent_bank_len(const fm_agent_t *a);
+/* A desired-state frame (flat JSON, docs/MCU-LINK.md): applies klMax, records the version, and for a new model
+ * either records the hub's refusal or starts expecting its image in the other bank. A version not above
+ * desired_version is ignored. Returns 1 when an image is now expected, 0 otherwise; sends report/update as due. */
+int fm_agent_desired(fm_agent_t *a, const char *json, uint32_t len);
+/* Writes image bytes at offset into the staging bank; in order (offset == received) or a repeat (offset + len <=
+ * received, ignored). FM_OK, or FM_E_FORMAT (no image expected), FM_E_BOUNDS (outside the image or a gap). */
+int fm_agent_image_data(fm_agent_t *a, uint32_t offset, const uint8_t *data, uint32_t len);
+/* The image is complete: checks its size and SHA-256, opens it, validates it on its golden inputs in SRAM, and only
+ * then installs it as the golden image (the bank switch is one persist write; the factory image is never written).
+ * Refused: the old model keeps serving. Sends an update event (committed | refused, with the reason) and a report.
+ * Returns FM_OK when installed. */
+int fm_agent_image_end(fm_agent_t *a);
 /* ---- protocol JSON ---- */
 typedef struct { char *buf; uint32_t cap, len; uint8_t overflow; } fm_json_t;
 void fm_json_init(fm_json_t *j, char *buf, uint32_t cap);
@@ -152,6 +189,12 @@ void fm_json_u32(fm_json_t *j, const char *key, uint32_t value);
 void fm_json_fixed(fm_json_t *j, const char *key, float value);    /* 6 decimals */
 void fm_json_key(fm_json_t *j, const char *key);
 void fm_json_uint(fm_json_t *j, uint32_t value);
+/* Flat JSON readers: the first "key": value anywhere in json. str: printable ASCII without escapes, copied with a
+ * NUL into out; returns its length or -1. u32 / decimal (no exponent): 1 read, 0 absent, -1 malformed. */
+int fm_json_get_str(const char *json, uint32_t len, const char *key, char *out, uint32_t cap);
+int fm_json_has(const char *json, uint32_t len, const char *key); /* 1 when "key": is present */
+int fm_json_get_u32(const char *json, uint32_t len, const char *key, uint32_t *out);
+int fm_json_get_decimal(const char *json, uint32_t len, const char *key, float *out);
 
 /* freestanding helpers */
 void fm_memcpy(void *dst, const void *src, uint32_t n);

@@ -57,3 +57,67 @@ void fm_json_fixed(fm_json_t *j, const char *key, float value)
     for (i = 5; i >= 0; i--) { d[i] = (char)('0' + frac % 10u); frac /= 10u; }
     for (i = 0; i < 6; i++) put(j, d[i]);
 }
+
+/* ---- reading flat JSON (commands and the link's desired-state frame): a bounded scan for "key": value ---- */
+
+/* Index just past `"key":` (and spaces), or -1. Keys are matched whole: "version" does not match "modelVersion". */
+static int32_t value_at(const char *json, uint32_t len, const char *key)
+{
+    uint32_t k = fm_strlen(key), i;
+    for (i = 0; i + k + 2 < len; i++) {
+        if (json[i] != '"' || fm_memcmp(json + i + 1, key, k) != 0 || json[i + 1 + k] != '"') continue;
+        i += k + 2;
+        while (i < len && (json[i] == ' ' || json[i] == ':')) i++;
+        return i < len ? (int32_t)i : -1;
+    }
+    return -1;
+}
+
+int fm_json_has(const char *json, uint32_t len, const char *key) { return value_at(json, len, key) >= 0; }
+
+int fm_json_get_str(const char *json, uint32_t len, const char *key, char *out, uint32_t cap)
+{
+    int32_t at = value_at(json, len, key);
+    uint32_t i, n;
+    if (at < 0 || json[at] != '"' || cap == 0) return -1;
+    for (n = 0, i = (uint32_t)at + 1; i < len && json[i] != '"'; i++, n++) {
+        if (json[i] < 0x20 || json[i] > 0x7e || json[i] == '\\' || n + 1 >= cap) return -1;
+        out[n] = json[i];
+    }
+    if (i >= len) return -1;
+    out[n] = 0;
+    return (int)n;
+}
+
+int fm_json_get_u32(const char *json, uint32_t len, const char *key, uint32_t *out)
+{
+    int32_t at = value_at(json, len, key);
+    uint32_t i, v = 0, digits = 0;
+    if (at < 0) return 0;
+    for (i = (uint32_t)at; i < len && json[i] >= '0' && json[i] <= '9'; i++, digits++) {
+        uint32_t d = (uint32_t)(json[i] - '0');
+        if (v > (0xFFFFFFFFu - d) / 10u) return -1; /* overflow */
+        v = v * 10u + d;
+    }
+    if (!digits || (i < len && (json[i] == '.' || json[i] == 'e' || json[i] == 'E' || json[i] == '-'))) return -1;
+    *out = v;
+    return 1;
+}
+
+int fm_json_get_decimal(const char *json, uint32_t len, const char *key, float *out)
+{
+    int32_t at = value_at(json, len, key);
+    uint32_t i, whole = 0, frac = 0, scale = 1, digits = 0;
+    if (at < 0) return 0;
+    for (i = (uint32_t)at; i < len && json[i] >= '0' && json[i] <= '9'; i++, digits++) {
+        if (whole > 100000u) return -1;
+        whole = whole * 10u + (uint32_t)(json[i] - '0');
+    }
+    if (i < len && json[i] == '.') {
+        for (i++; i < len && json[i] >= '0' && json[i] <= '9'; i++, digits++)
+            if (scale < 1000000u) { frac = frac * 10u + (uint32_t)(json[i] - '0'); scale *= 10u; }
+    }
+    if (!digits || (i < len && (json[i] == 'e' || json[i] == 'E' || json[i] == '-' || json[i] == '.'))) return -1;
+    *out = (float)whole + (float)frac / (float)scale;
+    return 1;
+}

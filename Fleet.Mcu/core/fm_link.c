@@ -41,3 +41,27 @@ int fm_link_feed(fm_link_rx_t *rx, uint8_t byte, fm_link_frame_t *frame)
         return 1;
     }
 }
+
+static void ack(const fm_link_frame_t *f, int status, void (*send_frame)(void *, uint8_t, const uint8_t *, uint32_t), void *ctx)
+{
+    uint8_t p[3];
+    p[0] = f->type; p[1] = f->seq; p[2] = (uint8_t)(int8_t)status;
+    send_frame(ctx, FM_LINK_ACK, p, 3);
+}
+
+void fm_link_dispatch(fm_agent_t *a, const fm_link_frame_t *f,
+                      void (*send_frame)(void *ctx, uint8_t type, const uint8_t *payload, uint32_t len), void *ctx)
+{
+    switch (f->type) {
+    case FM_LINK_DESIRED: fm_agent_desired(a, (const char *)f->payload, f->len); break;
+    case FM_LINK_COMMAND: fm_agent_command(a, (const char *)f->payload, f->len); break;
+    case FM_LINK_SYNC: fm_agent_send_status(a); fm_agent_send_report(a); break;
+    case FM_LINK_IMAGE_DATA:
+        if (f->len < 4) { ack(f, FM_E_FORMAT, send_frame, ctx); break; }
+        ack(f, fm_agent_image_data(a, (uint32_t)f->payload[0] | ((uint32_t)f->payload[1] << 8) | ((uint32_t)f->payload[2] << 16) | ((uint32_t)f->payload[3] << 24),
+                                   f->payload + 4, f->len - 4), send_frame, ctx);
+        break;
+    case FM_LINK_IMAGE_END: ack(f, fm_agent_image_end(a), send_frame, ctx); break;
+    default: break;
+    }
+}

@@ -30,6 +30,39 @@ static void test_crc(void)
     CHECK(fm_crc32c(fm_crc32c(0, check, 4), check + 4, 5) == 0xE3069283u, "CRC-32C continues across calls");
 }
 
+static int sha_is(const uint8_t *data, uint32_t len, const char *hex)
+{
+    uint8_t d[32];
+    char got[65];
+    uint32_t i;
+    fm_sha256(data, len, d);
+    for (i = 0; i < 32; i++) snprintf(got + 2 * i, 3, "%02x", d[i]);
+    if (strcmp(got, hex) != 0) { printf("# sha256 = %s, want %s\n", got, hex); return 0; }
+    return 1;
+}
+
+static void test_sha256(void)
+{
+    /* FIPS 180-4 / NIST CAVP examples */
+    static uint8_t million[1000000];
+    const char *two_block = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    fm_sha256_t s;
+    uint8_t d[32], e[32];
+    uint32_t i;
+    CHECK(sha_is((const uint8_t *)"", 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"), "SHA-256 of the empty string");
+    CHECK(sha_is((const uint8_t *)"abc", 3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"), "SHA-256 of \"abc\"");
+    CHECK(sha_is((const uint8_t *)two_block, 56, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"), "SHA-256 of the 448-bit two-block message");
+    memset(million, 'a', sizeof million);
+    CHECK(sha_is(million, sizeof million, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"), "SHA-256 of one million 'a'");
+    /* streaming in odd pieces gives the one-shot digest */
+    fm_sha256(million, 1000, d);
+    fm_sha256_init(&s);
+    for (i = 0; i < 1000; i += 37) fm_sha256_update(&s, million + i, i + 37 <= 1000 ? 37 : 1000 - i);
+    fm_sha256_final(&s, e);
+    CHECK(memcmp(d, e, 32) == 0, "SHA-256 streamed in 37-byte pieces equals the one-shot digest");
+    CHECK(sha_is((const uint8_t *)two_block, 55, "aa353e009edbaebfc6e494c8d847696896cb8b398e0173a4b5c1b636292d87c7"), "SHA-256 at the 55-byte padding boundary");
+}
+
 static void test_ln(void)
 {
     const float xs[] = { 1e-6f, 0.001f, 0.015625f, 0.5f, 0.9999f, 1.0f, 1.5f, 2.0f, 10.0f };
@@ -57,6 +90,16 @@ static void test_json(void)
     fm_json_init(&j, buf, 8);
     fm_json_raw(&j, "{\"long\":\"value\"}");
     CHECK(j.overflow && j.len == 7, "JSON writer flags overflow and never overruns");
+    {
+        static const char d[] = "{\"version\":12,\"klMax\":0.25,\"modelVersion\":\"1.0.1\",\"big\":4294967296,\"neg\":-1,\"esc\":\"a\\\"b\"}";
+        uint32_t u = 0; float f = 0; char s[16];
+        CHECK(fm_json_get_u32(d, sizeof d - 1, "version", &u) == 1 && u == 12, "JSON reader: \"version\" is not confused with \"modelVersion\"");
+        CHECK(fm_json_get_decimal(d, sizeof d - 1, "klMax", &f) == 1 && f > 0.2499f && f < 0.2501f, "JSON reader: a decimal");
+        CHECK(fm_json_get_str(d, sizeof d - 1, "modelVersion", s, sizeof s) == 5 && strcmp(s, "1.0.1") == 0, "JSON reader: a string");
+        CHECK(fm_json_get_u32(d, sizeof d - 1, "big", &u) == -1 && fm_json_get_u32(d, sizeof d - 1, "neg", &u) == -1, "JSON reader: overflowing and negative u32 are malformed");
+        CHECK(fm_json_get_str(d, sizeof d - 1, "esc", s, sizeof s) == -1 && fm_json_get_str(d, sizeof d - 1, "modelVersion", s, 4) == -1, "JSON reader: escapes and over-long strings are refused");
+        CHECK(fm_json_get_u32(d, sizeof d - 1, "absent", &u) == 0 && fm_json_get_str(d, 20, "modelVersion", s, sizeof s) == -1, "JSON reader: absent key, and a value cut off by the length");
+    }
 }
 
 static void test_image(const uint8_t *img_bytes, uint32_t len, const char *name)
@@ -154,6 +197,108 @@ static void test_agent(const uint8_t *voc, uint32_t vlen, const uint8_t *saf, ui
     CHECK(fm_agent_init(&a, &p, &port, bank, sizeof bank, voc, vlen, saf, slen, active, sizeof active) == FM_E_FORMAT, "a policy with k > n is refused");
 }
 
+/* An image of another version: the factory image with its version field changed and the header CRC redone. golden_damage
+ * flips one expected golden output (the image stays well-formed, but fails validation on its golden inputs). */
+static uint8_t *variant(const uint8_t *img, uint32_t len, const char *version, int golden_damage)
+{
+    uint8_t *v = malloc(len);
+    fm_image_t h;
+    uint32_t crc;
+    memcpy(v, img, len);
+    memset(v + 32, 0, 16);
+    memcpy(v + 32, version, strlen(version));
+    fm_image_open(&h, img, len);
+    if (golden_damage) v[h.golden_off + h.sizes[0] + 3] ^= 0x01;
+    crc = fm_crc32c(0, v, 120);
+    crc = fm_crc32c(crc, v + h.digests_off, h.size - h.digests_off);
+    v[120] = (uint8_t)crc; v[121] = (uint8_t)(crc >> 8); v[122] = (uint8_t)(crc >> 16); v[123] = (uint8_t)(crc >> 24);
+    return v;
+}
+
+static void hex(const uint8_t *img, uint32_t len, char out[65])
+{
+    uint8_t d[32];
+    uint32_t i;
+    fm_sha256(img, len, d);
+    for (i = 0; i < 32; i++) snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+/* Offers an image by a desired-state frame and sends it in 1000-byte pieces; returns fm_agent_image_end's code. */
+static int offer(fm_agent_t *a, uint32_t version, const char *mv, const uint8_t *img, uint32_t len, const char *sha)
+{
+    char d[320];
+    uint32_t off;
+    snprintf(d, sizeof d, "{\"v\":1,\"version\":%u,\"modelId\":\"vocoder\",\"modelVersion\":\"%s\",\"imageSize\":%u,\"imageSha256\":\"%s\"}", version, mv, len, sha);
+    if (fm_agent_desired(a, d, (uint32_t)strlen(d)) != 1) return 99;
+    for (off = 0; off < len; off += 1000)
+        if (fm_agent_image_data(a, off, img + off, len - off < 1000 ? len - off : 1000) != FM_OK) return 98;
+    return fm_agent_image_end(a);
+}
+
+static void test_update(const uint8_t *voc, uint32_t vlen, const uint8_t *saf, uint32_t slen)
+{
+    static fm_agent_t a;
+    static uint8_t factory_copy[64 * 1024];
+    fm_policy_t p;
+    fm_port_t port = { 0, on_send, p_load, p_store, f_write, f_epoch };
+    uint8_t *good = variant(voc, vlen, "1.0.1", 0), *bad_golden = variant(voc, vlen, "1.0.2", 1), *tampered = variant(voc, vlen, "1.0.3", 0);
+    char sha[65], sha_bad_golden[65], sha_tampered[65];
+    const uint8_t *golden_before;
+    fm_policy_default(&p);
+    memcpy(factory_copy, voc, vlen);
+    memset(bank, 0xff, sizeof bank);
+    have_stored = 0;
+    fm_agent_init(&a, &p, &port, bank, sizeof bank, factory_copy, vlen, saf, slen, active, sizeof active);
+    CHECK(vlen <= fm_agent_bank_len(&a) && a.bank == 0 && strcmp(a.running->version, "1.0.0") == 0, "update: boots from bank 0 on the factory's 1.0.0; the image fits a bank");
+    hex(good, vlen, sha); hex(bad_golden, vlen, sha_bad_golden); hex(tampered, vlen, sha_tampered);
+
+    CHECK(fm_agent_desired(&a, "{\"v\":1,\"version\":3,\"klMax\":0.5}", 30) == 0 && a.desired_version == 3 && fm_agent_kl_max(&a) == 0.5f
+          && last_topic == FM_TOPIC_REPORT && strstr(last_msg, "\"desiredVersion\":3") && strstr(last_msg, "\"klMax\":0.500000"),
+          "desired thresholds: klMax applied, desiredVersion 3 reported");
+    CHECK(fm_agent_desired(&a, "{\"v\":1,\"version\":2,\"klMax\":0.9}", 30) == 0 && fm_agent_kl_max(&a) == 0.5f, "desired: an older version is ignored");
+
+    tampered[5000] ^= 0x10; /* one bit changed after the hub computed its SHA-256 */
+    golden_before = a.running->base;
+    CHECK(offer(&a, 4, "1.0.3", tampered, vlen, sha_tampered) == FM_E_CRC && a.running->base == golden_before && strcmp(a.running->version, "1.0.0") == 0
+          && a.desired_version == 4 && a.cannot_version == 4 && strstr(last_msg, "\"cannotApply\":{\"version\":4,\"reason\":\"the image's SHA-256 does not match"),
+          "update: a tampered image fails its SHA-256, is refused (cannotApply) and 1.0.0 keeps serving");
+    CHECK(fm_agent_validate(&a) && a.source == FM_SRC_ACTIVE, "update: after the refusal the old model still validates");
+    CHECK(offer(&a, 5, "1.0.2", bad_golden, vlen, sha_bad_golden) == FM_E_CRC && strcmp(a.running->version, "1.0.0") == 0 && fm_agent_validate(&a)
+          && strstr(a.cannot_reason, "golden inputs"), "update: an image failing its golden inputs is refused before it serves; 1.0.0 reloaded and valid");
+    CHECK(offer(&a, 6, "1.0.1", good, vlen, sha) == FM_OK && a.bank == 1 && strcmp(a.running->version, "1.0.1") == 0 && a.source == FM_SRC_ACTIVE
+          && a.cannot_version == 0 && last_topic == FM_TOPIC_REPORT && strstr(last_msg, "\"version\":\"1.0.1\"") && !strstr(last_msg, "cannotApply"),
+          "update: a good image is verified, validated and installed in the other bank; the report shows 1.0.1");
+    CHECK(memcmp(factory_copy, voc, vlen) == 0 && memcmp(bank, voc, vlen) == 0, "update: the factory image and the previous golden bank are untouched");
+    CHECK(fm_agent_init(&a, &p, &port, bank, sizeof bank, factory_copy, vlen, saf, slen, active, sizeof active) == FM_OK && a.bank == 1
+          && strcmp(a.running->version, "1.0.1") == 0 && a.desired_version == 6 && fm_agent_kl_max(&a) == 0.5f,
+          "update: after a reboot 1.0.1 serves from bank 1 with desiredVersion 6 and klMax 0.5 kept");
+    CHECK(fm_agent_desired(&a, "{\"version\":7,\"modelId\":\"vocoder\",\"modelVersion\":\"1.0.1\"}", 63) == 0 && a.desired_version == 7 && !a.pending.active,
+          "update: desiring the version already serving needs no image");
+    CHECK(fm_agent_desired(&a, "{\"version\":8,\"modelId\":\"vocoder\",\"modelVersion\":\"2.0.0\",\"refused\":\"signature does not verify\"}", 94) == 0
+          && a.cannot_version == 8 && strcmp(a.cannot_reason, "refused by the hub: signature does not verify") == 0, "update: the hub's refusal is reported as cannotApply");
+    CHECK(fm_agent_desired(&a, "{\"version\":9,\"modelId\":\"other\",\"modelVersion\":\"2.0.0\",\"imageSize\":999,\"imageSha256\":\"00\"}", 87) == 0
+          && a.cannot_version == 9 && strstr(a.cannot_reason, "this MCU runs model vocoder"), "update: another model id is refused");
+    {
+        char d[256];
+        snprintf(d, sizeof d, "{\"version\":10,\"modelId\":\"vocoder\",\"modelVersion\":\"3.0.0\",\"imageSize\":%u,\"imageSha256\":\"%s\"}", 40000u, sha);
+        CHECK(fm_agent_desired(&a, d, (uint32_t)strlen(d)) == 0 && a.cannot_version == 10, "update: an image larger than a bank is refused");
+        snprintf(d, sizeof d, "{\"version\":11,\"modelId\":\"vocoder\",\"modelVersion\":\"1.0.2\",\"imageSize\":%u,\"imageSha256\":\"%s\"}", vlen, sha);
+        CHECK(fm_agent_desired(&a, d, (uint32_t)strlen(d)) == 1 && fm_agent_image_data(&a, 1000, good, 10) == FM_E_BOUNDS && fm_agent_image_data(&a, 0, good, 1000) == FM_OK
+              && fm_agent_image_data(&a, 0, good, 1000) == FM_OK && fm_agent_image_data(&a, vlen, good, 1) == FM_E_BOUNDS,
+              "update: image data must arrive in order (a repeat is accepted, a gap and an overrun are not)");
+        CHECK(fm_agent_image_end(&a) == FM_E_BOUNDS && strcmp(a.running->version, "1.0.1") == 0 && strstr(a.cannot_reason, "incomplete"), "update: an incomplete image is refused");
+        CHECK(fm_agent_image_data(&a, 0, good, 10) == FM_E_FORMAT && fm_agent_image_end(&a) == FM_E_FORMAT, "update: image frames with no image expected are refused");
+        CHECK(fm_agent_desired(&a, "{\"version\":12,\"klMax\":-1}", 26) == 0 && a.cannot_version == 12 && fm_agent_kl_max(&a) == 0.5f, "desired: a bad klMax is refused, the old one kept");
+        CHECK(fm_agent_desired(&a, "{\"version\":\"x\"}", 15) == 0 && fm_agent_desired(&a, "garbage", 7) == 0 && a.desired_version == 12, "desired: a frame without a numeric version is ignored");
+    }
+    {
+        static const char escaped[] = "{\"version\":13,\"modelId\":\"vocoder\",\"modelVersion\":\"2.0.0\",\"refused\":\"the artifact\\u0027s SHA-256\"}";
+        CHECK(fm_agent_desired(&a, escaped, sizeof escaped - 1) == 0 && a.cannot_version == 13 && strcmp(a.cannot_reason, "refused by the hub: (reason unreadable)") == 0
+              && strcmp(a.running->version, "1.0.1") == 0, "update: a refusal whose reason has an escape is still a refusal");
+    }
+    free(good); free(bad_golden); free(tampered);
+}
+
 /* docs/MCU-LINK.md's example: a MESSAGE frame, seq 7, status topic, payload {"v":1} */
 static const uint8_t vector[] = { 0xf1, 0xee, 0x02, 0x07, 0x08, 0x00, 0x00, 0x7b, 0x22, 0x76, 0x22, 0x3a, 0x31, 0x7d, 0xf7, 0x7a, 0xa5, 0xb6 };
 
@@ -199,11 +344,13 @@ int main(int argc, char **argv)
     voc = read_file(argv[1], &vlen);
     saf = read_file(argv[2], &slen);
     test_crc();
+    test_sha256();
     test_ln();
     test_json();
     test_image(voc, vlen, "vocoder image opens");
     test_image(saf, slen, "safety image opens");
     test_agent(voc, vlen, saf, slen);
+    test_update(voc, vlen, saf, slen);
     test_link();
     printf("%d passed, %d failed\n", passed, failed);
     free(voc); free(saf);

@@ -24,6 +24,16 @@ public static class McuExporter
     /// <summary>Widest layer.</summary>
     public const int MaxWidth = 256;
 
+    /// <summary>Quantises a model package's network with its golden set and baseline, as its card names it.</summary>
+    /// <exception cref="Onnx.Reading.OnnxFormatException">The package's graph is not one Fleet reads.</exception>
+    /// <exception cref="NotSupportedException">The network does not fit the C core.</exception>
+    public static McuExport ExportPackage(Models.Packaging.ModelPackage package, McuExportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        var network = Mlp.FromOnnx(Onnx.Reading.OnnxModelReader.Read(package.Onnx));
+        return Export(network, package.Golden, package.Baseline, package.Card.Id, package.Card.ModelVersion, options);
+    }
+
     /// <summary>Quantises <paramref name="network"/>; <paramref name="golden"/> and <paramref name="baseline"/> come from its package.</summary>
     public static McuExport Export(Mlp network, GoldenSet golden, BaselineHistogram baseline, string id, string version, McuExportOptions? options = null)
     {

@@ -26,6 +26,9 @@ public sealed class McuFixture : IAsyncLifetime
 
     public string SafetyImage => Path.Combine(Exported, "vocoder-safety.fmi");
 
+    /// <summary>The reference vocoder exported as version 1.0.1: a model update for an MCU running the factory's 1.0.0.</summary>
+    public string UpdateImage => Path.Combine(Root, "exported-1.0.1", "vocoder.fmi");
+
     internal CliRunner.Run VocoderExport { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -34,6 +37,7 @@ public sealed class McuFixture : IAsyncLifetime
         var set = ReferenceModels.Build();
         VocoderExport = await ExportAsync(set.Vocoder, "vocoder");
         await ExportAsync(set.Safety, "vocoder-safety");
+        await ExportAsync(set.Vocoder, "vocoder", "1.0.1", Path.GetDirectoryName(UpdateImage)!);
         var make = await ProcessRunner.RunAsync("make", ["-C", McuSource, "host", $"OUT={Build}"], TimeSpan.FromMinutes(3));
         if (make.ExitCode != 0)
         {
@@ -112,11 +116,11 @@ public sealed class McuFixture : IAsyncLifetime
         sections.Where(s => s.Address >= 0x2000_0000).Sum(s => s.Size);
 
     /// <summary>Writes the model's package and exports it through the CLI.</summary>
-    private async Task<CliRunner.Run> ExportAsync(ReferenceModel model, string id)
+    private async Task<CliRunner.Run> ExportAsync(ReferenceModel model, string id, string version = "1.0.0", string? output = null)
     {
-        var package = Path.Combine(Root, id + ".zip");
-        await File.WriteAllBytesAsync(package, ModelPackageWriter.Write(ModelPackage.FromReference(model, id, "1.0.0")));
-        var run = await CliRunner.RunAsync("models", "export-mcu", id, "1.0.0", "--package", package, "--out", Exported, "--input-range", "0:1");
+        var package = Path.Combine(Root, $"{id}-{version}.zip");
+        await File.WriteAllBytesAsync(package, ModelPackageWriter.Write(ModelPackage.FromReference(model, id, version)));
+        var run = await CliRunner.RunAsync("models", "export-mcu", id, version, "--package", package, "--out", output ?? Exported, "--input-range", "0:1");
         if (run.ExitCode != 0)
         {
             throw new InvalidOperationException($"export-mcu {id} failed: {run.Output}{run.Error}");

@@ -84,6 +84,52 @@ static uint32_t calibrate(void)
 
 static uint32_t instructions(uint32_t ticks, uint32_t per_1600k) { return (uint32_t)(((uint64_t)ticks * 1600000u + per_1600k / 2) / per_1600k); }
 
+/* A model update as the hub sends it: the factory image re-versioned 1.0.1 (header CRC redone), announced by a
+ * desired frame, written in 1000-byte image-data calls, then image end (SHA-256, open, golden validation, install). */
+__attribute__((unused)) static void bench_update(uint32_t cal)
+{
+    static const char hexd[] = "0123456789abcdef";
+    const fm_image_t *f = &agent.factory;
+    uint8_t head[1000], digest[32];
+    char desired[200];
+    uint32_t off, t0, t1, crc, n, i;
+    fm_sha256_t sha;
+    fm_json_t j;
+    fm_memcpy(head, f->base, sizeof head);
+    for (i = 32; i < 48; i++) head[i] = 0;
+    fm_memcpy(head + 32, "1.0.1", 5);
+    crc = fm_crc32c(fm_crc32c(0, head, 120), f->base + f->digests_off, f->size - f->digests_off);
+    head[120] = (uint8_t)crc; head[121] = (uint8_t)(crc >> 8); head[122] = (uint8_t)(crc >> 16); head[123] = (uint8_t)(crc >> 24);
+    fm_sha256_init(&sha);
+    fm_sha256_update(&sha, head, sizeof head);
+    fm_sha256_update(&sha, f->base + sizeof head, f->size - sizeof head);
+    fm_sha256_final(&sha, digest);
+    fm_json_init(&j, desired, sizeof desired);
+    fm_json_raw(&j, "{\"version\":1,\"modelId\":\"vocoder\",\"modelVersion\":\"1.0.1\"");
+    fm_json_u32(&j, "imageSize", f->size);
+    fm_json_key(&j, "imageSha256"); fm_json_raw(&j, "\"");
+    for (i = 0; i < 32; i++) { char h[3] = { hexd[digest[i] >> 4], hexd[digest[i] & 15u], 0 }; fm_json_raw(&j, h); }
+    fm_json_raw(&j, "\"}");
+    print_kv("BENCH update_desired_accepted", (uint32_t)fm_agent_desired(&agent, desired, j.len));
+    ticks_start(); t0 = ticks_now();
+    for (off = 0; off < f->size; off += n) {
+        n = f->size - off < sizeof head ? f->size - off : (uint32_t)sizeof head;
+        fm_agent_image_data(&agent, off, off == 0 ? head : f->base + off, n);
+    }
+    t1 = ticks_now();
+    print_kv("BENCH update_receive_instructions", instructions(t1 - t0, cal));
+    ticks_start(); t0 = ticks_now();
+    fm_sha256(fm_agent_bank(&agent, agent.bank ^ 1u), f->size, digest);
+    t1 = ticks_now();
+    print_kv("BENCH sha256_image_instructions", instructions(t1 - t0, cal));
+    print_kv("BENCH image_bytes", f->size);
+    ticks_start(); t0 = ticks_now();
+    i = (uint32_t)fm_agent_image_end(&agent);
+    t1 = ticks_now();
+    print_kv("BENCH update_install_instructions", instructions(t1 - t0, cal));
+    print_kv("BENCH update_installed", i == FM_OK && agent.running->version[4] == '1');
+}
+
 __attribute__((unused)) static void bench(void)
 {
     uint32_t cal = calibrate(), t0, t1, i, first;
@@ -134,6 +180,7 @@ __attribute__((unused)) static void bench(void)
     t1 = ticks_now();
     print_kv("BENCH heal_instructions", instructions(t1 - t0, cal));
     print_kv("BENCH heal_outcome_healed", i == FM_OUT_HEALED);
+    bench_update(cal);
 }
 
 #ifndef FM_AGENT_MODE
@@ -190,6 +237,8 @@ static void link_send(uint8_t type, const uint8_t *payload, uint32_t len)
     for (i = 0; i < n; i++) { while (REG(UART1 + 0x04) & 1u) {} REG(UART1) = link_frame[i]; }
 }
 
+static void on_link_frame(void *ctx, uint8_t type, const uint8_t *payload, uint32_t len) { (void)ctx; link_send(type, payload, len); }
+
 static void on_link_send(void *ctx, fm_topic_t topic, const char *json, uint32_t len)
 {
     (void)ctx;
@@ -236,8 +285,10 @@ __attribute__((noreturn)) static int agent_main(void)
         fm_sensor_sample(&s, agent.running, in);
         fm_agent_step(&agent, in, agent.out);
         while (REG(UART1 + 0x04) & 2u) {
-            if (fm_link_feed(&link_rx, (uint8_t)REG(UART1), &f) && f.type == FM_LINK_COMMAND)
-                fm_agent_command(&agent, (const char *)f.payload, f.len);
+            if (!fm_link_feed(&link_rx, (uint8_t)REG(UART1), &f)) continue;
+            /* A hub that (re)attached asks who is there: hello first, then the core sends status and report. */
+            if (f.type == FM_LINK_SYNC) link_send(FM_LINK_HELLO, (const uint8_t *)FM_DEVICE_ID, fm_strlen(FM_DEVICE_ID));
+            fm_link_dispatch(&agent, &f, on_link_frame, 0);
         }
     }
 }

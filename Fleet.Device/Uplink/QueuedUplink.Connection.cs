@@ -12,7 +12,7 @@ using MQTTnet.Protocol;
 namespace Fleet.Device.Uplink;
 
 /// <summary>The connection: the reconnect pump, a fresh client per connection, inbound messages, backoff.</summary>
-internal sealed partial class DeviceUplink
+internal abstract partial class QueuedUplink
 {
     private async Task PumpAsync(CancellationToken cancellationToken)
     {
@@ -89,7 +89,7 @@ internal sealed partial class DeviceUplink
             .Build();
         using var timeout = Patience(cancellationToken);
         await client.SubscribeAsync(subscribe, timeout.Token).ConfigureAwait(false);
-        await StatusAsync(client, DeviceState.Online, null, timeout.Token).ConfigureAwait(false);
+        await OnConnectedAsync(client, timeout.Token).ConfigureAwait(false);
         return true;
     }
 

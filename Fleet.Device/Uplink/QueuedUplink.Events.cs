@@ -12,7 +12,7 @@ using MQTTnet.Protocol;
 namespace Fleet.Device.Uplink;
 
 /// <summary>The QoS 1 event path: the one disk writer (group commit) and delivery of the queue, one event in flight.</summary>
-internal sealed partial class DeviceUplink
+internal abstract partial class QueuedUplink
 {
     /// <summary>The one disk writer: takes every write waiting, appends them in order with one flush (group commit), then completes them.</summary>
     private async Task WriteAsync()
@@ -56,12 +56,14 @@ internal sealed partial class DeviceUplink
     /// <summary>Sends the report if it changed, then the queued events one at a time; returns when to retry early (an event nobody received).</summary>
     private async Task<TimeSpan?> DeliverAsync(IMqttClient client, CancellationToken cancellationToken)
     {
-        if (!_reportSent && Volatile.Read(ref _report) is { } report)
+        if (!_reportSent)
         {
             _reportSent = true;
-            var stamped = report with { Seq = _seq.Next(), Epoch = _seq.Epoch, Ts = _time.GetUtcNow(), Agent = _agent };
-            await PublishAsync(client, Message(Topics.FromDevice(_deviceId, TopicKind.Report), WireCodec.Encode(stamped), MqttQualityOfServiceLevel.AtLeastOnce, retain: true), cancellationToken)
-                .ConfigureAwait(false);
+            if (NextReport() is { } report)
+            {
+                await PublishAsync(client, Message(Topics.FromDevice(_deviceId, TopicKind.Report), report, MqttQualityOfServiceLevel.AtLeastOnce, retain: true), cancellationToken)
+                    .ConfigureAwait(false);
+            }
         }
 
         var topic = Topics.FromDevice(_deviceId, TopicKind.Events);
