@@ -60,11 +60,11 @@ internal sealed partial class DeviceUplink
         {
             _reportSent = true;
             var stamped = report with { Seq = _seq.Next(), Epoch = _seq.Epoch, Ts = _time.GetUtcNow(), Agent = _agent };
-            await PublishAsync(client, Message(Topics.FromDevice(_deviceId, TopicKind.Report), WireCodec.Encode(stamped), MqttQualityOfServiceLevel.AtLeastOnce, retain: true), cancellationToken)
+            await PublishAsync(client, Message(From(TopicKind.Report), WireCodec.Encode(stamped), MqttQualityOfServiceLevel.AtLeastOnce, retain: true), cancellationToken)
                 .ConfigureAwait(false);
         }
 
-        var topic = Topics.FromDevice(_deviceId, TopicKind.Events);
+        var topic = From(TopicKind.Events);
         while (client.IsConnected)
         {
             var batch = _queue.PeekBatch(32);

@@ -49,6 +49,7 @@ internal sealed partial class DeviceUplink : IAsyncDisposable
     private readonly Task _writer;
     private readonly Lock _stamp = new();
     private readonly string _agent;
+    private readonly int _shardCount;
     private IMqttClient? _client;
     private ReportMessage? _report;
     private volatile bool _reportSent = true;
@@ -59,8 +60,10 @@ internal sealed partial class DeviceUplink : IAsyncDisposable
 
     /// <param name="deviceId">The device; also its MQTT client id.</param>
     /// <param name="settings">The broker connection (host, port, version, credentials, TLS); the uplink sets the client id, the persistent session and the will.</param>
-    public DeviceUplink(string deviceId, MqttConnectionSettings settings, DiskEventQueue queue, SequenceSource seq, TimeProvider time, ILogger logger, string agent)
+    /// <param name="shardCount">The gateway's shard count: the shard in the topics the device publishes on depends on it.</param>
+    public DeviceUplink(string deviceId, MqttConnectionSettings settings, DiskEventQueue queue, SequenceSource seq, TimeProvider time, ILogger logger, string agent, int shardCount = Sharding.DefaultShardCount)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shardCount);
         ArgumentException.ThrowIfNullOrEmpty(deviceId);
         ArgumentNullException.ThrowIfNull(settings);
         _deviceId = deviceId;
@@ -69,15 +72,19 @@ internal sealed partial class DeviceUplink : IAsyncDisposable
         _time = time;
         _logger = logger;
         _agent = agent;
+        _shardCount = shardCount;
         _settings = settings with
         {
             ClientId = deviceId,
             CleanStart = false,
             SessionExpiryInterval = SessionExpirySeconds,
-            Will = new MqttWillSettings(Topics.FromDevice(deviceId, TopicKind.Status), WireCodec.Encode(StatusMessage.LastWill), MqttQualityOfServiceLevel.AtLeastOnce, Retain: true),
+            Will = new MqttWillSettings(Topics.FromDevice(deviceId, TopicKind.Status, shardCount), WireCodec.Encode(StatusMessage.LastWill), MqttQualityOfServiceLevel.AtLeastOnce, Retain: true),
         };
         _writer = Task.Run(WriteAsync);
     }
+
+    /// <summary>The device's topic of <paramref name="kind"/> (<c>fleet/v1/s/{shard}/{id}/…</c>).</summary>
+    private string From(TopicKind kind) => Topics.FromDevice(_deviceId, kind, _shardCount);
 
     /// <summary>Messages on <c>fleet/v1/d/{id}/#</c> (desired state, commands).</summary>
     public Func<InboundMessage, ValueTask>? Received { get; set; }
@@ -128,7 +135,7 @@ internal sealed partial class DeviceUplink : IAsyncDisposable
         }
 
         var message = telemetry with { Seq = _seq.Next(), Epoch = _seq.Epoch, Ts = _time.GetUtcNow() };
-        _ = PublishQuietlyAsync(client, Message(Topics.FromDevice(_deviceId, TopicKind.Telemetry), WireCodec.Encode(message), MqttQualityOfServiceLevel.AtMostOnce));
+        _ = PublishQuietlyAsync(client, Message(From(TopicKind.Telemetry), WireCodec.Encode(message), MqttQualityOfServiceLevel.AtMostOnce));
     }
 
     /// <summary>
@@ -177,7 +184,7 @@ internal sealed partial class DeviceUplink : IAsyncDisposable
         }
         else
         {
-            message = Message(command.ResponseTopic ?? Topics.FromDevice(_deviceId, TopicKind.CommandResult), payload, MqttQualityOfServiceLevel.AtLeastOnce);
+            message = Message(command.ResponseTopic ?? From(TopicKind.CommandResult), payload, MqttQualityOfServiceLevel.AtLeastOnce);
         }
 
         await PublishQuietlyAsync(client, message).ConfigureAwait(false);
@@ -226,7 +233,7 @@ internal sealed partial class DeviceUplink : IAsyncDisposable
     private Task StatusAsync(IMqttClient client, DeviceState state, OfflineReason? reason, CancellationToken cancellationToken)
     {
         var status = new StatusMessage { Seq = _seq.Next(), Epoch = _seq.Epoch, Ts = _time.GetUtcNow(), State = state, Reason = reason, Agent = _agent };
-        return PublishAsync(client, Message(Topics.FromDevice(_deviceId, TopicKind.Status), WireCodec.Encode(status), MqttQualityOfServiceLevel.AtLeastOnce, retain: true), cancellationToken);
+        return PublishAsync(client, Message(From(TopicKind.Status), WireCodec.Encode(status), MqttQualityOfServiceLevel.AtLeastOnce, retain: true), cancellationToken);
     }
 
     /// <summary>Publishes and waits for the PUBACK; a refusal (reason code 0x80 or above) is a transport fault for the caller's retry loop.</summary>
