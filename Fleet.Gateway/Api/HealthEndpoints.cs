@@ -18,10 +18,22 @@ internal static class HealthEndpoints
         {
             var shards = runtime.ConnectedShards;
             var ready = shards == options.ShardCount && broker.IsRunning;
+            var reasons = new List<string>();
+            if (!broker.IsRunning)
+            {
+                reasons.Add($"the managed broker on port {broker.Port} is down; the gateway is restarting it");
+            }
+
+            if (shards < options.ShardCount)
+            {
+                reasons.Add($"{options.ShardCount - shards} of {options.ShardCount} shard sessions are not connected to the {(broker.IsManaged ? "managed" : "external")} broker at {broker.Host}:{broker.Port}: their devices' messages are not received");
+            }
+
             return Results.Json(
                 new
                 {
                     status = ready ? "ready" : "degraded",
+                    reasons,
                     broker = new { host = broker.Host, port = broker.Port, managed = broker.IsManaged, running = broker.IsRunning, authentication = broker.AuthFiles is not null },
                     store = new { dialect = runtime.Store.Schema.Dialect, version = runtime.Store.Schema.Version },
                     shards = new { connected = shards, total = options.ShardCount },
