@@ -42,10 +42,24 @@ if (args is ["--self-check"])
     return 0;
 }
 
-var (options, problem) = DeviceOptionsLoader.Load(args, Environment.GetEnvironmentVariable);
+var checkOnly = args.Contains("--check-config");
+var (options, problem) = DeviceOptionsLoader.Load([.. args.Where(a => a != "--check-config")], Environment.GetEnvironmentVariable);
+if (checkOnly)
+{
+    if (options is null)
+    {
+        Console.Error.WriteLine($"fleet-device: {problem}");
+        return 2;
+    }
+
+    Console.WriteLine($"configuration usable: {DeviceOptionsLoader.Describe(options)}");
+    return 0;
+}
+
 if (options is null)
 {
-    Console.Error.WriteLine($"fleet-device: {problem}\n{DeviceOptionsLoader.Usage}");
+    // One line a journal shows whole; the usage is a flag away.
+    Console.Error.WriteLine($"fleet-device: {problem}\nfleet-device: not started; fleet-device --help lists the options and the configuration file's keys");
     return 2;
 }
 

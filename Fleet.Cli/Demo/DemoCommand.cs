@@ -179,6 +179,8 @@ internal static class DemoCommand
             var wait = seconds > 0 ? Task.Delay(TimeSpan.FromSeconds(seconds), CliClock.Time, cancellationToken) : Task.Delay(Timeout.InfiniteTimeSpan, CliClock.Time, cancellationToken);
             var nextSummary = CliClock.Time.GetUtcNow().UtcDateTime.AddSeconds(5);
             var summary = new DemoSummary();
+            var incidents = new DemoIncidents();
+            await incidents.NewLinesAsync(http, cancellationToken).ConfigureAwait(false);
             while (!wait.IsCompleted)
             {
                 await Task.WhenAny(wait, Task.Delay(TimeSpan.FromMilliseconds(500), CliClock.Time, cancellationToken), storyReported ? wait : storyTask).ConfigureAwait(false);
@@ -207,6 +209,10 @@ internal static class DemoCommand
                 {
                     nextSummary = CliClock.Time.GetUtcNow().UtcDateTime.AddSeconds(5);
                     Console.WriteLine(await summary.FetchLineAsync(http, cancellationToken).ConfigureAwait(false));
+                    foreach (var incident in await incidents.NewLinesAsync(http, cancellationToken).ConfigureAwait(false))
+                    {
+                        Console.WriteLine($"{CliClock.Time.GetLocalNow().DateTime:HH:mm:ss}  ▶ {incident}");
+                    }
                 }
             }
         }

@@ -183,7 +183,7 @@ internal sealed class DemoStory(HttpClient http, TextWriter output, IReadOnlyLis
             if (state is "completed" or "rolledBack" or "aborted")
             {
                 var reason = rollout.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? " — " + r.GetString() : "";
-                Step($"rollout {id} {state}{reason}");
+                Step($"rollout {id} {Words(state)}{reason}");
                 return state;
             }
 
@@ -197,8 +197,11 @@ internal sealed class DemoStory(HttpClient http, TextWriter output, IReadOnlyLis
         var waves = string.Join(", ", rollout.GetProperty("waves").EnumerateArray().Select(w => string.Create(CultureInfo.InvariantCulture,
             $"{(w.GetProperty("index").GetInt32() == 0 ? "canary" : "wave " + w.GetProperty("index").GetInt32())} {w.GetProperty("committed").GetInt32() + w.GetProperty("failed").GetInt32()}/{w.GetProperty("size").GetInt32()} {w.GetProperty("state").GetString()}")));
         return string.Create(CultureInfo.InvariantCulture,
-            $"{rollout.GetProperty("state").GetString()}: {d.GetProperty("committed").GetInt32()}/{d.GetProperty("total").GetInt32()} committed, {d.GetProperty("failed").GetInt32()} failed, {d.GetProperty("rolledBack").GetInt32()} rolled back [{waves}]");
+            $"{Words(rollout.GetProperty("state").GetString()!)}: {d.GetProperty("committed").GetInt32()}/{d.GetProperty("total").GetInt32()} committed, {d.GetProperty("failed").GetInt32()} failed, {d.GetProperty("rolledBack").GetInt32()} sent back to the previous version [{waves}]");
     }
+
+    /// <summary>A rollout state as words (the API's <c>rolledBack</c> is "rolled back").</summary>
+    private static string Words(string state) => state == "rolledBack" ? "rolled back" : state;
 
     /// <summary>The first patch version after 1.0.0 not registered yet (a demo run again on its data directory distils anew).</summary>
     private async Task<string> FreeVersionAsync(CancellationToken cancellationToken)

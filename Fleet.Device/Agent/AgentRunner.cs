@@ -72,7 +72,7 @@ internal sealed class AgentRunner(DeviceOptions options, ILoggerFactory loggers,
                 var data = options.Simulate == 0 ? options.DataDirectory : Path.Combine(options.DataDirectory, id);
                 Directory.CreateDirectory(data);
                 var uplink = new DeviceUplink(id, DevicePasswordFile.For(options, passwords, id).Options!.Mqtt(), DiskEventQueue.Open(Path.Combine(data, "queue")),
-                    SequenceSource.Open(Path.Combine(data, "seq"), time), time, loggers.CreateLogger("fleet-device.uplink"), AgentVersion);
+                    SequenceSource.Open(Path.Combine(data, "seq"), time), time, loggers.CreateLogger("fleet-device.uplink"), AgentVersion, options.ShardCount);
                 uplinks.Add(uplink);
                 var simulated = options.Simulate > 0 ? new SimulatedSensors(Path.Combine(data, "sensors")) : null;
                 IHardwareSensors sensors = pi ?? (IHardwareSensors)new SysfsSensors(simulated?.Root ?? options.SensorRoot);

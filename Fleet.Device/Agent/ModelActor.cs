@@ -275,7 +275,7 @@ internal sealed partial class ModelActor : ReceiveActor, IWithTimers
         }
 
         var busy = _passingFault is not null || _core.Healer.Latched is not null || !_core.Healer.Budget.Check().IsAllowed;
-        switch (FaultGate.Admit(message.Origin, _core.Watchdog.IsWarm, busy))
+        switch (FaultGate.Admit(message.Origin, _core.Watchdog.IsWarm, busy, updateSoaking: _soak is not null))
         {
             case FaultAdmission.Inject:
                 Inject(message.Fault);

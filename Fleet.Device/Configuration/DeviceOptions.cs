@@ -10,6 +10,9 @@ internal sealed record DeviceOptions
 
     public int BrokerPort { get; set; } = 1883;
 
+    /// <summary>Shards the gateway divides devices into (its <c>Fleet:ShardCount</c>); the shard is part of every topic a device publishes on.</summary>
+    public int ShardCount { get; set; } = Shared.Protocol.Sharding.DefaultShardCount;
+
     public string DataDirectory { get; set; } = "fleet-device-data";
 
     /// <summary>PEM of the fleet's public signing key; without it no model update is accepted.</summary>
@@ -95,90 +98,120 @@ internal sealed record DeviceOptions
         ? [DeviceId!]
         : [.. Enumerable.Range(1, Simulate).Select(i => $"{IdPrefix}-{i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture)}")];
 
-    public string? Problem()
+    /// <summary>
+    /// What is wrong with these options, if anything: the setting at fault (its file key, so the loader can name where
+    /// the value came from; <c>null</c> when a setting is missing) and why.
+    /// </summary>
+    public (string? Key, string Message)? Problem()
     {
         if (Simulate == 0 && DeviceId is null)
         {
-            return "a device id is required (--device-id, FLEET_DEVICE_ID or deviceId in the config file)";
+            return (null, "a device id is required (deviceId in the config file, FLEET_DEVICE_ID or --device-id)");
         }
 
         if (DeviceId is not null && Shared.Protocol.DeviceId.Problem(DeviceId) is { } idProblem)
         {
-            return $"device id '{DeviceId}': {idProblem}";
+            return ("deviceId", $"'{DeviceId}': {idProblem}");
         }
 
         if (Simulate is < 0 or > 10_000)
         {
-            return $"--simulate {Simulate} must be between 0 and 10000";
+            return ("simulate", $"{Simulate} must be between 0 and 10000");
         }
 
         if (Simulate > 0 && Shared.Protocol.DeviceId.Problem(IdPrefix + "-1") is { } prefixProblem)
         {
-            return $"--id-prefix: {prefixProblem}";
+            return ("idPrefix", prefixProblem);
+        }
+
+        if (string.IsNullOrWhiteSpace(BrokerHost))
+        {
+            return ("brokerHost", "the broker's host name is empty");
         }
 
         if (BrokerPort is < 1 or > 65535)
         {
-            return $"broker port {BrokerPort} is out of range";
+            return ("brokerPort", $"{BrokerPort} is not a port (1-65535)");
+        }
+
+        if (ShardCount is < 1 or > 4096)
+        {
+            return ("shardCount", $"{ShardCount} must be between 1 and 4096 (the gateway's Fleet:ShardCount)");
         }
 
         if (!(FramesPerSecond > 0 && FramesPerSecond <= 10_000))
         {
-            return $"frames per second {FramesPerSecond} must be in (0, 10000]";
+            return ("framesPerSecond", $"{FramesPerSecond} must be in (0, 10000]");
         }
 
         // The watchdog samples one inference in 8 and needs at least 10 samples per window.
-        if (WindowSize < MinimumWindowSize || DigestPeriodWindows < 1 || SoakWindows < 1 || TelemetryEveryWindows < 1)
+        if (WindowSize < MinimumWindowSize)
         {
-            return $"window size must be ≥ {MinimumWindowSize} inferences (statistics sample 1 in 8, at least 10 per window); digest period, soak and telemetry periods ≥ 1 window";
+            return ("windowSize", $"{WindowSize} is too small: at least {MinimumWindowSize} inferences (statistics sample 1 in 8, at least 10 per window)");
+        }
+
+        foreach (var (key, windows) in new[] { ("digestPeriodWindows", DigestPeriodWindows), ("soakWindows", SoakWindows), ("telemetryEveryWindows", TelemetryEveryWindows) })
+        {
+            if (windows < 1)
+            {
+                return (key, $"{windows} must be at least 1 window");
+            }
         }
 
         if (Healing.InsightNoiseOptions.Parse(InsightNoise).Problem is { } noiseProblem)
         {
-            return noiseProblem;
+            return ("insightNoise", noiseProblem);
         }
 
         foreach (var sensor in I2cSensors)
         {
             if (Hardware.BoardSensorSpec.Parse(sensor).Problem is { } sensorProblem)
             {
-                return $"--i2c-sensor: {sensorProblem}";
+                return ("i2cSensors", sensorProblem);
             }
         }
 
         if (StatusLedPin is < 0 or > 1023)
         {
-            return $"--status-led {StatusLedPin} is not a GPIO pin number";
+            return ("statusLedPin", $"{StatusLedPin} is not a GPIO pin number (0-1023)");
         }
 
         if (StatusLedPin is not null && Simulate > 0)
         {
-            return "--status-led shows one device's health; it does not go with --simulate";
+            return ("statusLedPin", "a status LED shows one device's health; it does not go with --simulate");
         }
 
         if (MetricsPort is < 1 or > 65535)
         {
-            return $"--metrics-port {MetricsPort} is out of range";
+            return ("metricsPort", $"{MetricsPort} is not a port (1-65535)");
         }
 
-        if (LogFileBytes < 1024 || LogFiles < 1)
+        if (LogFileBytes < 1024)
         {
-            return "a log file must be allowed at least 1024 bytes (--log-file-bytes) and at least one file kept (--log-files)";
+            return ("logFileBytes", $"{LogFileBytes} is too small: a log file must be allowed at least 1024 bytes");
+        }
+
+        if (LogFiles < 1)
+        {
+            return ("logFiles", $"{LogFiles}: at least one log file must be kept");
         }
 
         if (!MqttVersionKnown)
         {
-            return $"MQTT version '{MqttVersion}' is not 5 or 311";
+            return ("mqttVersion", $"'{MqttVersion}' is not 5 or 311");
         }
 
         if ((ClientCertificate is null) != (ClientKey is null))
         {
-            return "a client certificate needs its key and a key its certificate (--cert FILE --key FILE)";
+            return (ClientCertificate is null ? "clientKey" : "clientCertificate", "a client certificate needs its key and a key its certificate (clientCertificate and clientKey, or --cert FILE --key FILE)");
         }
 
-        if (FleetKeyPath is not null && !File.Exists(FleetKeyPath))
+        foreach (var (key, file) in new[] { ("fleetKeyPath", FleetKeyPath), ("caFile", CaFile), ("clientCertificate", ClientCertificate), ("clientKey", ClientKey), ("passwordFile", PasswordFile), ("factoryPackage", FactoryPackage) })
         {
-            return $"fleet key '{FleetKeyPath}' does not exist";
+            if (file is not null && !File.Exists(file))
+            {
+                return (key, $"file '{file}' does not exist");
+            }
         }
 
         return null;

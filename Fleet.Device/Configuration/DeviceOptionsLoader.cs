@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 
 namespace Fleet.Device.Configuration;
 
@@ -12,19 +11,29 @@ internal static class DeviceOptionsLoader
     public const string Usage = """
         usage: fleet-device [--config FILE] [--device-id ID] [--broker HOST:PORT] [--data DIR] [--fleet-key PEM]
                             [--tls] [--ca FILE] [--cert FILE --key FILE] [--username U] [--password P] [--password-file FILE]
-                            [--mqtt-version 5|311]
+                            [--mqtt-version 5|311] [--shard-count N]
                             [--simulate N] [--faults SCHEDULE] [--id-prefix PREFIX] [--fps N]
                             [--window N] [--soak-windows N] [--factory-package FILE]
                             [--insight-noise none|laplace:SCALE|gaussian:SCALE]
                             [--i2c-sensor KIND:BUS:ADDRESS]... [--status-led PIN] [--metrics-port PORT]
                             [--log-dir DIR] [--log-file-bytes N] [--log-files N]
+               fleet-device --check-config [--config FILE] [options]
                fleet-device --version | --self-check | --help
-          environment: FLEET_DEVICE_ID, FLEET_DEVICE_BROKER, FLEET_DEVICE_DATA, FLEET_DEVICE_FLEET_KEY,
+          config file: JSON with the keys of provisioning/device.example.json (installed as /etc/fleet/device.example.json):
+                       deviceId, brokerHost, brokerPort, shardCount, tls, caFile, clientCertificate, clientKey, username,
+                       password, passwordFile, mqttVersion, dataDirectory, fleetKeyPath, factoryPackage, framesPerSecond,
+                       windowSize, digestPeriodWindows, soakWindows, telemetryEveryWindows, insightNoise, i2cSensors,
+                       statusLedPin, metricsPort, logDirectory, logFileBytes, logFiles (and simulate, faults, idPrefix,
+                       sensorRoot for simulation). `fleet devices provision` writes this format. An unknown key or a value
+                       of the wrong type stops the agent; relative paths in the file are relative to the file's directory.
+                       The file is read first, then the environment, then the command line (the last one wins).
+          environment: FLEET_DEVICE_CONFIG, FLEET_DEVICE_ID, FLEET_DEVICE_BROKER, FLEET_DEVICE_DATA, FLEET_DEVICE_FLEET_KEY,
                        FLEET_DEVICE_USERNAME, FLEET_DEVICE_PASSWORD, FLEET_DEVICE_PASSWORD_FILE,
                        FLEET_DEVICE_TLS, FLEET_DEVICE_CA,
-                       FLEET_DEVICE_CERT, FLEET_DEVICE_KEY, FLEET_DEVICE_MQTT_VERSION,
+                       FLEET_DEVICE_CERT, FLEET_DEVICE_KEY, FLEET_DEVICE_MQTT_VERSION, FLEET_DEVICE_SHARD_COUNT,
                        FLEET_DEVICE_SIMULATE, FLEET_DEVICE_FAULTS, FLEET_DEVICE_ID_PREFIX, FLEET_DEVICE_FPS,
-                       FLEET_DEVICE_METRICS_PORT, FLEET_DEVICE_STATUS_LED, FLEET_DEVICE_LOG_DIR
+                       FLEET_DEVICE_METRICS_PORT, FLEET_DEVICE_STATUS_LED, FLEET_DEVICE_LOG_DIR;
+                       STATE_DIRECTORY (set by systemd's StateDirectory=, /var/lib/fleet in the unit) is the default data directory
           hardware:    --i2c-sensor bme280:1:0x76 (temperature) or ina219:1:0x40 (supply voltage), repeatable;
                        a sensor that does not answer is logged once and reported absent; the agent keeps running.
                        --status-led PIN blinks the health on a GPIO pin (BCM): healthy a short pulse every 2 s,
@@ -32,20 +41,29 @@ internal static class DeviceOptionsLoader
           metrics:     --metrics-port PORT serves Prometheus metrics on http://*:PORT/metrics (off by default)
           logs:        console, and JSON (CLEF) files in --log-dir (default DATA/logs) rolled daily and at
                        --log-file-bytes (default 10 MiB), the newest --log-files (default 10) kept
-          checks:      --version prints the agent's version and platform; --self-check runs a known-output model
+          checks:      --check-config loads the configuration as a start would, prints what it would run and exits 0,
+                       or prints why it is unusable and exits 2 (install.sh runs it on a bundle before installing).
+                       --version prints the agent's version and platform; --self-check runs a known-output model
                        through ONNX Runtime and exits 0 when it computes correctly, 3 when not
           faults:      bitflip[:sign|exponent|mantissa]@30s,drift[:pitch|energy|timbre]@60s,thermal@90s,corrupt-artifact@2m,crash@150s,quality@3m
                        or random:RATE (faults per device per minute); times count from the agent's start, and
                        no scheduled fault is injected before the device's watchdog has finished its warm-up
         """;
 
-    /// <summary>The options, or the reason they are unusable (the caller exits with code 2).</summary>
+    /// <summary>The options, or the reason they are unusable, naming where the bad value came from (the caller exits with code 2).</summary>
     public static (DeviceOptions? Options, string? Problem) Load(IReadOnlyList<string> args, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(environment);
         var options = new DeviceOptions();
-        var configPath = environment("FLEET_DEVICE_CONFIG");
+        // systemd's StateDirectory= (the unit's /var/lib/fleet) is the default state directory; the file and flags still win.
+        if (environment("STATE_DIRECTORY") is { Length: > 0 } stateDirectory)
+        {
+            options.DataDirectory = stateDirectory.Split(':')[0];
+        }
+
+        var sources = new Dictionary<string, string>(StringComparer.Ordinal);
+        var configPath = environment("FLEET_DEVICE_CONFIG") is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
         for (var i = 0; i < args.Count - 1; i++)
         {
             if (args[i] == "--config")
@@ -56,31 +74,24 @@ internal static class DeviceOptionsLoader
 
         if (configPath is not null)
         {
-            try
+            var (keys, fileProblem) = DeviceConfigFile.Apply(configPath, options);
+            if (fileProblem is not null)
             {
-                options = JsonSerializer.Deserialize(File.ReadAllBytes(configPath), ConfigurationJsonContext.Default.DeviceOptions) ?? options;
+                return (null, fileProblem);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+
+            foreach (var key in keys!)
             {
-                return (null, $"config file '{configPath}': {ex.Message}");
+                sources[key] = $"config file '{configPath}', key \"{key}\"";
             }
         }
 
-        var values = new List<(string Key, string Value, string Source)>();
-        foreach (var (variable, key) in new[]
+        var values = new List<(string Flag, string Value, string Source)>();
+        foreach (var setting in DeviceSetting.All.Where(s => s.Environment is not null))
         {
-            ("FLEET_DEVICE_ID", "--device-id"), ("FLEET_DEVICE_BROKER", "--broker"), ("FLEET_DEVICE_DATA", "--data"),
-            ("FLEET_DEVICE_FLEET_KEY", "--fleet-key"), ("FLEET_DEVICE_USERNAME", "--username"), ("FLEET_DEVICE_PASSWORD", "--password"),
-            ("FLEET_DEVICE_PASSWORD_FILE", "--password-file"),
-            ("FLEET_DEVICE_TLS", "--tls"), ("FLEET_DEVICE_CA", "--ca"), ("FLEET_DEVICE_CERT", "--cert"), ("FLEET_DEVICE_KEY", "--key"),
-            ("FLEET_DEVICE_MQTT_VERSION", "--mqtt-version"), ("FLEET_DEVICE_SIMULATE", "--simulate"),
-            ("FLEET_DEVICE_FAULTS", "--faults"), ("FLEET_DEVICE_ID_PREFIX", "--id-prefix"), ("FLEET_DEVICE_FPS", "--fps"),
-            ("FLEET_DEVICE_METRICS_PORT", "--metrics-port"), ("FLEET_DEVICE_STATUS_LED", "--status-led"), ("FLEET_DEVICE_LOG_DIR", "--log-dir"),
-        })
-        {
-            if (environment(variable) is { Length: > 0 } value)
+            if (environment(setting.Environment!) is { Length: > 0 } value)
             {
-                values.Add((key, value, variable));
+                values.Add((setting.Flag, value, setting.Environment!));
             }
         }
 
@@ -98,6 +109,12 @@ internal static class DeviceOptionsLoader
                 return (null, $"unexpected argument '{arg}'");
             }
 
+            if (arg != "--config" && DeviceSetting.All.All(s => s.Flag != arg))
+            {
+                var nearest = DeviceSetting.Nearest(arg, DeviceSetting.All.Select(s => s.Flag).Append("--config"));
+                return (null, $"unknown option {arg}{(nearest is null ? "" : $"; did you mean {nearest}?")}");
+            }
+
             if (i + 1 >= args.Count)
             {
                 return (null, $"{arg} needs a value");
@@ -106,18 +123,58 @@ internal static class DeviceOptionsLoader
             values.Add((arg, args[++i], arg));
         }
 
-        foreach (var (key, value, source) in values)
+        foreach (var (flag, value, source) in values)
         {
-            var (next, problem) = Apply(options, key, value);
+            var (next, problem) = Apply(options, flag, value);
             if (problem is not null)
             {
                 return (null, $"{source}: {problem}");
             }
 
             options = next!;
+            foreach (var key in DeviceSetting.All.FirstOrDefault(s => s.Flag == flag)?.Keys ?? [])
+            {
+                sources[key] = source;
+            }
         }
 
-        return options.Problem() is { } invalid ? (null, invalid) : (options, null);
+        if (options.Problem() is { } invalid)
+        {
+            return (null, invalid.Key is null ? invalid.Message : $"{sources.GetValueOrDefault(invalid.Key, invalid.Key)}: {invalid.Message}");
+        }
+
+        if (options.FleetKeyPath is { } keyPath && FleetKeyProblem(keyPath) is { } keyProblem)
+        {
+            return (null, $"{sources.GetValueOrDefault("fleetKeyPath", "fleetKeyPath")}: {keyProblem}");
+        }
+
+        return (options, null);
+    }
+
+    /// <summary>One line on what the options run: the device(s), the broker and how they log in.</summary>
+    public static string Describe(DeviceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var who = options.Simulate > 0 ? $"{options.Simulate} simulated devices ({options.IdPrefix}-001…)" : $"device {options.DeviceId}";
+        var login = options.ClientCertificate is not null ? "client certificate"
+            : options.PasswordFile is not null ? "password file"
+            : options.Username is not null ? $"user {options.Username}" : "anonymous";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{who}, broker {options.BrokerHost}:{options.BrokerPort}{(options.Tls ? " (TLS)" : "")} as {login}, data in {Path.GetFullPath(options.DataDirectory)}, fleet key {options.FleetKeyPath ?? "none (model updates refused)"}");
+    }
+
+    /// <summary>Why the fleet key file cannot verify model signatures, if it cannot.</summary>
+    private static string? FleetKeyProblem(string path)
+    {
+        try
+        {
+            using var key = Shared.Security.FleetKey.FromPem(File.ReadAllText(path));
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or System.Security.Cryptography.CryptographicException)
+        {
+            return $"'{path}' is not the fleet's public key (a PEM ECDSA P-256 key, fleet-key.pub.pem in the bundle): {ex.Message}";
+        }
     }
 
     private static (DeviceOptions?, string?) Apply(DeviceOptions o, string key, string value)
@@ -143,7 +200,6 @@ internal static class DeviceOptionsLoader
             case "--log-dir": return (o with { LogDirectory = value }, null);
             case "--status-led": return Int(value, v => o with { StatusLedPin = v });
             case "--metrics-port": return Int(value, v => o with { MetricsPort = v });
-            case "--log-files": return Int(value, v => o with { LogFiles = v });
             case "--log-file-bytes":
                 return long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var bytes)
                     ? (o with { LogFileBytes = bytes }, null)
@@ -161,6 +217,8 @@ internal static class DeviceOptionsLoader
                 return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var fps)
                     ? (o with { FramesPerSecond = fps }, null)
                     : (null, $"'{value}' is not a number");
+            case "--shard-count": return Int(value, v => o with { ShardCount = v });
+            case "--log-files": return Int(value, v => o with { LogFiles = v });
             default: return (null, $"unknown option {key}");
         }
     }

@@ -27,8 +27,9 @@ internal sealed class DeviceUplink : QueuedUplink
 
     /// <param name="deviceId">The device; also its MQTT client id.</param>
     /// <param name="settings">The broker connection (host, port, version, credentials, TLS); the uplink sets the client id, the persistent session and the will.</param>
-    public DeviceUplink(string deviceId, MqttConnectionSettings settings, DiskEventQueue queue, SequenceSource seq, TimeProvider time, ILogger logger, string agent)
-        : base(deviceId, settings, WireCodec.Encode(StatusMessage.LastWill), queue, time, logger)
+    /// <param name="shardCount">The gateway's shard count: the shard in the topics the device publishes on depends on it.</param>
+    public DeviceUplink(string deviceId, MqttConnectionSettings settings, DiskEventQueue queue, SequenceSource seq, TimeProvider time, ILogger logger, string agent, int shardCount = Sharding.DefaultShardCount)
+        : base(deviceId, settings, WireCodec.Encode(StatusMessage.LastWill), queue, time, logger, shardCount)
     {
         _seq = seq;
         _agent = agent;
@@ -53,7 +54,7 @@ internal sealed class DeviceUplink : QueuedUplink
         }
 
         var message = telemetry with { Seq = _seq.Next(), Epoch = _seq.Epoch, Ts = Time.GetUtcNow() };
-        _ = PublishQuietlyAsync(client, Message(Topics.FromDevice(DeviceId, TopicKind.Telemetry), WireCodec.Encode(message), MqttQualityOfServiceLevel.AtMostOnce));
+        _ = PublishQuietlyAsync(client, Message(From(TopicKind.Telemetry), WireCodec.Encode(message), MqttQualityOfServiceLevel.AtMostOnce));
     }
 
     /// <summary>
@@ -96,7 +97,7 @@ internal sealed class DeviceUplink : QueuedUplink
         }
         else
         {
-            message = Message(command.ResponseTopic ?? Topics.FromDevice(DeviceId, TopicKind.CommandResult), payload, MqttQualityOfServiceLevel.AtLeastOnce);
+            message = Message(command.ResponseTopic ?? From(TopicKind.CommandResult), payload, MqttQualityOfServiceLevel.AtLeastOnce);
         }
 
         await PublishQuietlyAsync(client, message).ConfigureAwait(false);
@@ -114,6 +115,6 @@ internal sealed class DeviceUplink : QueuedUplink
     private Task StatusAsync(IMqttClient client, DeviceState state, OfflineReason? reason, CancellationToken cancellationToken)
     {
         var status = new StatusMessage { Seq = _seq.Next(), Epoch = _seq.Epoch, Ts = Time.GetUtcNow(), State = state, Reason = reason, Agent = _agent };
-        return PublishAsync(client, Message(Topics.FromDevice(DeviceId, TopicKind.Status), WireCodec.Encode(status), MqttQualityOfServiceLevel.AtLeastOnce, retain: true), cancellationToken);
+        return PublishAsync(client, Message(From(TopicKind.Status), WireCodec.Encode(status), MqttQualityOfServiceLevel.AtLeastOnce, retain: true), cancellationToken);
     }
 }

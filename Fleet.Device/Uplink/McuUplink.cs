@@ -17,8 +17,8 @@ namespace Fleet.Device.Uplink;
 /// republished old status would carry a seq the gateway has already seen after the broker's Last Will. The offline
 /// statuses the hub sends itself (shutdown, or lost when the link closed) have no seq, like the Last Will.
 /// </remarks>
-internal sealed class McuUplink(string deviceId, MqttConnectionSettings settings, DiskEventQueue queue, TimeProvider time, ILogger logger, Func<CancellationToken, Task> sync)
-    : QueuedUplink(deviceId, settings, OfflineLost, queue, time, logger)
+internal sealed class McuUplink(string deviceId, MqttConnectionSettings settings, DiskEventQueue queue, TimeProvider time, ILogger logger, Func<CancellationToken, Task> sync, int shardCount = Sharding.DefaultShardCount)
+    : QueuedUplink(deviceId, settings, OfflineLost, queue, time, logger, shardCount)
 {
     private static readonly byte[] OfflineLost = """{"v":1,"state":"offline","reason":"lost"}"""u8.ToArray();
     private static readonly byte[] OfflineShutdown = """{"v":1,"state":"offline","reason":"shutdown"}"""u8.ToArray();
@@ -32,7 +32,7 @@ internal sealed class McuUplink(string deviceId, MqttConnectionSettings settings
     {
         if (ConnectedClient is { } client)
         {
-            _ = PublishQuietlyAsync(client, Message(Topics.FromDevice(DeviceId, TopicKind.Status), json, MqttQualityOfServiceLevel.AtLeastOnce, retain: true));
+            _ = PublishQuietlyAsync(client, Message(From(TopicKind.Status), json, MqttQualityOfServiceLevel.AtLeastOnce, retain: true));
         }
     }
 
@@ -48,7 +48,7 @@ internal sealed class McuUplink(string deviceId, MqttConnectionSettings settings
     {
         if (ConnectedClient is { } client)
         {
-            _ = PublishQuietlyAsync(client, Message(Topics.FromDevice(DeviceId, TopicKind.Telemetry), json, MqttQualityOfServiceLevel.AtMostOnce));
+            _ = PublishQuietlyAsync(client, Message(From(TopicKind.Telemetry), json, MqttQualityOfServiceLevel.AtMostOnce));
         }
     }
 
@@ -63,7 +63,7 @@ internal sealed class McuUplink(string deviceId, MqttConnectionSettings settings
             return;
         }
 
-        var message = Message(responseTopic ?? Topics.FromDevice(DeviceId, TopicKind.CommandResult), json, MqttQualityOfServiceLevel.AtLeastOnce);
+        var message = Message(responseTopic ?? From(TopicKind.CommandResult), json, MqttQualityOfServiceLevel.AtLeastOnce);
         if (correlation is { Length: > 0 } data)
         {
             message.CorrelationData = data.ToArray();
@@ -77,5 +77,5 @@ internal sealed class McuUplink(string deviceId, MqttConnectionSettings settings
     protected override Task OnConnectedAsync(IMqttClient client, CancellationToken cancellationToken) => sync(cancellationToken);
 
     protected override Task OnShutdownAsync(IMqttClient client, CancellationToken cancellationToken) =>
-        PublishAsync(client, Message(Topics.FromDevice(DeviceId, TopicKind.Status), LinkLost ? OfflineLost : OfflineShutdown, MqttQualityOfServiceLevel.AtLeastOnce, retain: true), cancellationToken);
+        PublishAsync(client, Message(From(TopicKind.Status), LinkLost ? OfflineLost : OfflineShutdown, MqttQualityOfServiceLevel.AtLeastOnce, retain: true), cancellationToken);
 }

@@ -61,12 +61,12 @@ internal abstract partial class QueuedUplink
             _reportSent = true;
             if (NextReport() is { } report)
             {
-                await PublishAsync(client, Message(Topics.FromDevice(_deviceId, TopicKind.Report), report, MqttQualityOfServiceLevel.AtLeastOnce, retain: true), cancellationToken)
+                await PublishAsync(client, Message(From(TopicKind.Report), report, MqttQualityOfServiceLevel.AtLeastOnce, retain: true), cancellationToken)
                     .ConfigureAwait(false);
             }
         }
 
-        var topic = Topics.FromDevice(_deviceId, TopicKind.Events);
+        var topic = From(TopicKind.Events);
         while (client.IsConnected)
         {
             var batch = _queue.PeekBatch(32);

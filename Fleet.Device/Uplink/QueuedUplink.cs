@@ -35,6 +35,7 @@ internal abstract partial class QueuedUplink : IAsyncDisposable
     private static readonly TimeSpan AckPatience = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan NoSubscriberRetry = TimeSpan.FromSeconds(1);
     private readonly string _deviceId;
+    private readonly int _shardCount;
     private readonly MqttConnectionSettings _settings;
     private readonly MqttClientFactory _factory = new();
     private readonly DiskEventQueue _queue;
@@ -54,20 +55,23 @@ internal abstract partial class QueuedUplink : IAsyncDisposable
     /// <param name="deviceId">The device; also its MQTT client id.</param>
     /// <param name="settings">The broker connection (host, port, version, credentials, TLS); the uplink sets the client id, the persistent session and the will.</param>
     /// <param name="lastWill">The status payload the broker publishes (retained) when the connection is lost.</param>
-    protected QueuedUplink(string deviceId, MqttConnectionSettings settings, byte[] lastWill, DiskEventQueue queue, TimeProvider time, ILogger logger)
+    /// <param name="shardCount">The gateway's shard count: the shard in the topics the device publishes on depends on it.</param>
+    protected QueuedUplink(string deviceId, MqttConnectionSettings settings, byte[] lastWill, DiskEventQueue queue, TimeProvider time, ILogger logger, int shardCount)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shardCount);
         ArgumentException.ThrowIfNullOrEmpty(deviceId);
         ArgumentNullException.ThrowIfNull(settings);
         _deviceId = deviceId;
         _queue = queue;
         _time = time;
         _logger = logger;
+        _shardCount = shardCount;
         _settings = settings with
         {
             ClientId = deviceId,
             CleanStart = false,
             SessionExpiryInterval = SessionExpirySeconds,
-            Will = new MqttWillSettings(Topics.FromDevice(deviceId, TopicKind.Status), lastWill, MqttQualityOfServiceLevel.AtLeastOnce, Retain: true),
+            Will = new MqttWillSettings(Topics.FromDevice(deviceId, TopicKind.Status, shardCount), lastWill, MqttQualityOfServiceLevel.AtLeastOnce, Retain: true),
         };
         _writer = Task.Run(WriteAsync);
     }
@@ -94,6 +98,9 @@ internal abstract partial class QueuedUplink : IAsyncDisposable
 
     /// <summary>The device; also its MQTT client id.</summary>
     protected string DeviceId => _deviceId;
+
+    /// <summary>The device's topic of <paramref name="kind"/> (<c>fleet/v1/s/{shard}/{id}/…</c>).</summary>
+    protected string From(TopicKind kind) => Topics.FromDevice(_deviceId, kind, _shardCount);
 
     /// <summary>The connection settings in force (client id, session and will included).</summary>
     protected MqttConnectionSettings Settings => _settings;

@@ -20,10 +20,27 @@ internal static class HealthEndpoints
             var shards = runtime.ConnectedShards;
             var held = runtime.HeldShards;
             var ready = shards == options.ShardCount && held.Count == 0 && broker.IsRunning;
+            var reasons = new List<string>();
+            if (!broker.IsRunning)
+            {
+                reasons.Add($"the managed broker on port {broker.Port} is down; the gateway is restarting it");
+            }
+
+            if (shards < options.ShardCount)
+            {
+                reasons.Add($"{options.ShardCount - shards} of {options.ShardCount} shard sessions are not connected to the {(broker.IsManaged ? "managed" : "external")} broker at {broker.Host}:{broker.Port}: their devices' messages are not received");
+            }
+
+            if (held.Count > 0)
+            {
+                reasons.Add($"{held.Count} shard(s) held: a message could not be stored yet and is redelivered with backoff (shards.held says which and why)");
+            }
+
             return Results.Json(
                 new
                 {
                     status = ready ? "ready" : "degraded",
+                    reasons,
                     broker = new { host = broker.Host, port = broker.Port, managed = broker.IsManaged, running = broker.IsRunning, authentication = broker.AuthFiles is not null },
                     store = new { dialect = runtime.Store.Schema.Dialect, version = runtime.Store.Schema.Version },
                     shards = new

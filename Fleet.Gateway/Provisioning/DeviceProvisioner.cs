@@ -34,11 +34,14 @@ internal sealed class DeviceProvisioner(GatewayOptions options, EmbeddedBroker b
             return (ProvisionStatus.AlreadyProvisioned, null);
         }
 
-        BundleCredentials? credentials = null;
+        var config = new DeviceConfig(deviceId, broker.PublicHost, broker.Port, options.ShardCount, DeviceBundle.FleetKeyFileName);
+        var files = new Dictionary<string, string>(StringComparer.Ordinal) { [DeviceBundle.FleetKeyFileName] = registry.PublicKeyPem };
+        var warnings = new List<string>();
         if (certificate)
         {
             var (certificatePem, keyPem) = _ca.Value.Issue(deviceId);
-            credentials = new BundleCredentials("certificate", deviceId, null, certificatePem, keyPem, _ca.Value.CertificatePem);
+            (files["client.crt"], files["client.key"]) = (certificatePem, keyPem);
+            config = config with { ClientCertificate = "client.crt", ClientKey = "client.key" };
         }
         else if (auth is not null)
         {
@@ -46,16 +49,36 @@ internal sealed class DeviceProvisioner(GatewayOptions options, EmbeddedBroker b
             await auth.SetPasswordAsync(deviceId, password, cancellationToken).ConfigureAwait(false);
             broker.Reload();
             GatewayLog.BrokerReloaded(logger, 1);
-            credentials = new BundleCredentials("password", deviceId, password);
+            config = config with { Username = deviceId, Password = password };
         }
 
+        // The TLS listener is where devices on other machines connect (the plain one is the gateway's, on loopback):
+        // a certificate always goes there, a password too when that listener does not demand certificates.
+        if (broker.TlsPort is { } tlsPort && (certificate || !options.BrokerTls.RequireClientCertificate))
+        {
+            files["ca.crt"] = _ca.Value.CertificatePem;
+            config = config with { BrokerPort = tlsPort, Tls = true, CaFile = "ca.crt" };
+        }
+        else if (certificate)
+        {
+            files["ca.crt"] = _ca.Value.CertificatePem;
+            config = config with { Tls = true, CaFile = "ca.crt" };
+            warnings.Add($"the managed broker has no TLS listener (Fleet:BrokerTls:Enabled), so device.json names its plain port {broker.Port}, where a certificate cannot log in: enable the listener, or point brokerHost and brokerPort at a broker doing mutual TLS with the fleet CA");
+        }
+
+        if (broker.IsManaged && config.Tls != true)
+        {
+            warnings.Add($"device.json names the managed broker's plain listener {broker.Host}:{broker.Port}, which listens on this machine's loopback only{(options.BrokerPort == 0 ? " and whose port changes at a restart" : "")}: for devices elsewhere start the gateway with its TLS listener (--Fleet:BrokerTls:Enabled true --Fleet:BrokerTls:Port 8883 --Fleet:BrokerTls:BindAddress 0.0.0.0 --Fleet:BrokerPublicHost NAME) and provision again (see provisioning/raspberry-pi.md)");
+        }
+        else if (config.BrokerHost is "127.0.0.1" or "localhost" or "::1")
+        {
+            warnings.Add($"device.json names the broker {config.BrokerHost}:{config.BrokerPort}, reachable only from the gateway's machine: start the gateway with --Fleet:BrokerPublicHost NAME (an address devices reach) for devices elsewhere");
+        }
+
+        var credentials = certificate ? "certificate" : auth is null ? "none" : "password";
         await store.Store.Audit.AppendAsync(actor, rotate && !added ? "device.reprovision" : "device.provision", deviceId,
-            JsonSerializer.Serialize(new Dictionary<string, string> { ["credentials"] = credentials?.Kind ?? "none" }), cancellationToken).ConfigureAwait(false);
-        // A certificate is for the TLS listener when the managed broker has one; a password works on either.
-        var endpoint = certificate && broker.TlsPort is { } tlsPort
-            ? new BundleBroker(broker.PublicHost, tlsPort, Tls: true)
-            : new BundleBroker(broker.PublicHost, broker.Port);
-        var bundle = new DeviceBundle(1, deviceId, shard, options.ShardCount, endpoint, credentials, urls.BaseUrl, registry.PublicKeyPem);
+            JsonSerializer.Serialize(new Dictionary<string, string> { ["credentials"] = credentials }), cancellationToken).ConfigureAwait(false);
+        var bundle = new DeviceBundle(deviceId, shard, credentials, urls.BaseUrl, config, files, warnings);
         return (ProvisionStatus.Provisioned, bundle);
     }
 

@@ -1,7 +1,6 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Fleet.Gateway.Broker;
+using Fleet.Tests.Cli;
 using Fleet.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -35,31 +34,15 @@ public sealed class RealAgentTlsTests : IAsyncLifetime
     [Fact]
     public async Task AgentWithAFleetCertificate_JoinsOverTheManagedBrokersTlsListener_AndBecomesATwin()
     {
-        using var operatorClient = _gateway.Client(_gateway.OperatorToken);
-        var provisioned = await operatorClient.PostAsync($"/api/v1/devices/{Id}/provision?credentials=certificate", null);
-        Assert.Equal(HttpStatusCode.Created, provisioned.StatusCode);
-        var bundle = await provisioned.Content.ReadFromJsonAsync<JsonElement>();
-        var credentials = bundle.GetProperty("credentials");
-        var files = new Dictionary<string, string>
-        {
-            ["ca.crt"] = credentials.GetProperty("ca").GetString()!,
-            ["client.crt"] = credentials.GetProperty("certificate").GetString()!,
-            ["client.key"] = credentials.GetProperty("privateKey").GetString()!,
-            ["fleet-key.pub.pem"] = bundle.GetProperty("fleetPublicKey").GetString()!,
-        };
-        foreach (var (name, content) in files)
-        {
-            await File.WriteAllTextAsync(Path.Combine(_data, name), content);
-        }
+        // The operator's path: the CLI writes the bundle, the agent boots from its device.json alone.
+        var bundle = Path.Combine(_data, "bundle");
+        var run = await CliRunner.RunAsync(["devices", "provision", Id, "--certificate", "--out", bundle, "--url", _gateway.BaseAddress.ToString(), "--token", _gateway.OperatorToken]);
+        Assert.True(run.ExitCode == 0, run.Error);
+        var config = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(bundle, "device.json"))).RootElement;
+        Assert.True(config.GetProperty("tls").GetBoolean());
+        Assert.Equal(_gateway.Services.GetRequiredService<EmbeddedBroker>().TlsPort, config.GetProperty("brokerPort").GetInt32());
 
-        var broker = bundle.GetProperty("broker");
-        Assert.True(broker.GetProperty("tls").GetBoolean());
-        Assert.Equal(_gateway.Services.GetRequiredService<EmbeddedBroker>().TlsPort, broker.GetProperty("port").GetInt32());
-        _agent = AgentProcess.Single(
-            "--device-id", Id, "--broker", $"{broker.GetProperty("host").GetString()}:{broker.GetProperty("port").GetInt32()}",
-            "--data", Path.Combine(_data, "device"), "--fleet-key", Path.Combine(_data, "fleet-key.pub.pem"),
-            "--ca", Path.Combine(_data, "ca.crt"), "--cert", Path.Combine(_data, "client.crt"), "--key", Path.Combine(_data, "client.key"),
-            "--fps", "20", "--window", "100");
+        _agent = AgentProcess.Single("--config", Path.Combine(bundle, "device.json"), "--data", Path.Combine(_data, "device"), "--fps", "20", "--window", "100");
         _agent.Start();
 
         using var reader = _gateway.Client(_gateway.ReaderToken);

@@ -13,6 +13,8 @@ internal sealed class AgentProcess : IAsyncDisposable
 {
     private readonly IReadOnlyList<string> _arguments;
     private readonly string? _ownedDirectory;
+    private readonly string? _binary;
+    private readonly IReadOnlyDictionary<string, string> _environment = new Dictionary<string, string>();
     private readonly StringBuilder _log = new();
     private Process? _process;
 
@@ -20,6 +22,13 @@ internal sealed class AgentProcess : IAsyncDisposable
     {
         _arguments = arguments;
         _ownedDirectory = ownedDirectory;
+    }
+
+    private AgentProcess(string binary, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment)
+        : this(arguments)
+    {
+        _binary = binary;
+        _environment = environment;
     }
 
     public bool HasExited => _process is { HasExited: true };
@@ -47,16 +56,25 @@ internal sealed class AgentProcess : IAsyncDisposable
     /// <summary>One device with explicit options (e.g. TLS credentials).</summary>
     public static AgentProcess Single(params string[] arguments) => new(arguments);
 
+    /// <summary>An agent installed somewhere else (an unpacked device package), started with this environment.</summary>
+    public static AgentProcess Installed(string binary, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment) =>
+        new(binary, arguments, environment);
+
     public static string DeviceId(string prefix, int index) => string.Create(CultureInfo.InvariantCulture, $"{prefix}-{index:000}");
 
     public void Start()
     {
-        var binary = Path.Combine(AppContext.BaseDirectory, "fleet-device");
+        var binary = _binary ?? Path.Combine(AppContext.BaseDirectory, "fleet-device");
         var psi = new ProcessStartInfo(File.Exists(binary) ? binary : Path.ChangeExtension(binary, ".dll"))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (name, value) in _environment)
+        {
+            psi.Environment[name] = value;
+        }
+
         foreach (var argument in _arguments)
         {
             psi.ArgumentList.Add(argument);

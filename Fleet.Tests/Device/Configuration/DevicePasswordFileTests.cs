@@ -34,7 +34,9 @@ public sealed class DevicePasswordFileTests : IDisposable
     [Fact]
     public void Loader_TakesThePasswordFile_FromTheCommandLineAndTheEnvironment()
     {
-        Assert.Equal("/a", DeviceOptionsLoader.Load(["--device-id", "d-1", "--password-file", "/a"], _ => null).Options!.PasswordFile);
-        Assert.Equal("/b", DeviceOptionsLoader.Load(["--device-id", "d-1"], v => v == "FLEET_DEVICE_PASSWORD_FILE" ? "/b" : null).Options!.PasswordFile);
+        File.WriteAllText(_path, "d-1:pw\n");
+        Assert.Equal(_path, DeviceOptionsLoader.Load(["--device-id", "d-1", "--password-file", _path], _ => null).Options!.PasswordFile);
+        Assert.Equal(_path, DeviceOptionsLoader.Load(["--device-id", "d-1"], v => v == "FLEET_DEVICE_PASSWORD_FILE" ? _path : null).Options!.PasswordFile);
+        Assert.Contains("--password-file: file '/absent' does not exist", DeviceOptionsLoader.Load(["--device-id", "d-1", "--password-file", "/absent"], _ => null).Problem, StringComparison.Ordinal);
     }
 }

@@ -8,7 +8,7 @@ namespace Fleet.Tests.Device.Packaging;
 /// x64 package runs here, and both carry what install.sh needs.
 /// </summary>
 [Collection(DevicePackageCollection.Name)]
-public sealed class DevicePackageTests(DevicePackageFixture packages, ITestOutputHelper output) : IClassFixture<DevicePackageFixture>
+public sealed class DevicePackageTests(DevicePackageFixture packages, ITestOutputHelper output)
 {
     [Fact]
     public void Arm64Package_EveryNativeBinary_IsAArch64Elf()

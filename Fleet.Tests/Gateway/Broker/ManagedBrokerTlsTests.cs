@@ -36,9 +36,9 @@ public sealed class ManagedBrokerTlsTests : IAsyncLifetime
         var provisioned = await _operator.PostAsync("/api/v1/devices/tls-pi-1/provision?credentials=certificate", null);
         Assert.Equal(HttpStatusCode.Created, provisioned.StatusCode);
         var bundle = await provisioned.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(broker.TlsPort, bundle.GetProperty("broker").GetProperty("port").GetInt32());
-        Assert.True(bundle.GetProperty("broker").GetProperty("tls").GetBoolean());
-        var files = WriteCredentials(bundle.GetProperty("credentials"));
+        Assert.Equal(broker.TlsPort, bundle.GetProperty("config").GetProperty("brokerPort").GetInt32());
+        Assert.True(bundle.GetProperty("config").GetProperty("tls").GetBoolean());
+        var files = WriteCredentials(bundle);
 
         using var device = await TestMqtt.ConnectAsync(Settings(broker.TlsPort.Value, "tls-pi-1", files.Tls(withCertificate: true)));
         var report = await TestMqtt.PublishAsync(device, Topics.FromDevice("tls-pi-1", TopicKind.Report),
@@ -58,14 +58,16 @@ public sealed class ManagedBrokerTlsTests : IAsyncLifetime
 
     private static MqttConnectionSettings Settings(int port, string clientId, MqttTlsSettings tls) => new() { Host = "127.0.0.1", Port = port, ClientId = clientId, Tls = tls };
 
-    private CredentialFiles WriteCredentials(JsonElement credentials)
+    private CredentialFiles WriteCredentials(JsonElement bundle)
     {
-        Assert.Equal("certificate", credentials.GetProperty("kind").GetString());
+        Assert.Equal("certificate", bundle.GetProperty("credentials").GetString());
+        var config = bundle.GetProperty("config");
+        var content = bundle.GetProperty("files");
         var directory = Directory.CreateDirectory(Path.Combine(_gateway.DataDirectory, "bundle-tls")).FullName;
         var files = new CredentialFiles(Path.Combine(directory, "ca.crt"), Path.Combine(directory, "client.crt"), Path.Combine(directory, "client.key"));
-        File.WriteAllText(files.Ca, credentials.GetProperty("ca").GetString());
-        File.WriteAllText(files.Certificate, credentials.GetProperty("certificate").GetString());
-        File.WriteAllText(files.Key, credentials.GetProperty("privateKey").GetString());
+        File.WriteAllText(files.Ca, content.GetProperty(config.GetProperty("caFile").GetString()!).GetString());
+        File.WriteAllText(files.Certificate, content.GetProperty(config.GetProperty("clientCertificate").GetString()!).GetString());
+        File.WriteAllText(files.Key, content.GetProperty(config.GetProperty("clientKey").GetString()!).GetString());
         return files;
     }
 

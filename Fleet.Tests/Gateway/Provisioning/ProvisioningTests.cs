@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Fleet.Device.Configuration;
 using Fleet.Gateway.Broker;
 using Fleet.Shared.Messaging;
 using Fleet.Shared.Protocol;
@@ -32,10 +33,17 @@ public sealed class ProvisioningTests : IAsyncLifetime
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(bundlePath));
         var bundle = JsonDocument.Parse(await File.ReadAllTextAsync(bundlePath)).RootElement;
         Assert.Equal("pi-7", bundle.GetProperty("deviceId").GetString());
-        Assert.Equal(Sharding.ShardOf("pi-7"), bundle.GetProperty("shard").GetInt32());
-        Assert.Contains("BEGIN PUBLIC KEY", bundle.GetProperty("fleetPublicKey").GetString(), StringComparison.Ordinal);
-        var password = bundle.GetProperty("credentials").GetProperty("password").GetString();
+        Assert.Contains("BEGIN PUBLIC KEY", await File.ReadAllTextAsync(Path.Combine(bundleDirectory, "fleet-key.pub.pem")), StringComparison.Ordinal);
+        var password = bundle.GetProperty("password").GetString();
         Assert.DoesNotContain(password!, await File.ReadAllTextAsync(Path.Combine(_gateway.DataDirectory, "broker-auth", "passwd")), StringComparison.Ordinal);
+
+        // device.json is the agent's configuration: its strict loader takes it as written, the key beside it.
+        var (options, problem) = DeviceOptionsLoader.Load(["--config", bundlePath], _ => null);
+        Assert.True(problem is null, problem);
+        Assert.Equal(("pi-7", "127.0.0.1", port, "pi-7", password, Sharding.DefaultShardCount, false),
+            (options!.DeviceId, options.BrokerHost, options.BrokerPort, options.Username, options.Password, options.ShardCount, options.Tls));
+        Assert.Equal(Path.Combine(bundleDirectory, "fleet-key.pub.pem"), options.FleetKeyPath);
+        Assert.Contains("plain listener", run.Error, StringComparison.Ordinal);
 
         var anonymous = await TestMqtt.TryConnectAsync(new MqttConnectionSettings { Host = "127.0.0.1", Port = port, ClientId = "anon" });
         Assert.Null(anonymous.Client);
@@ -57,6 +65,12 @@ public sealed class ProvisioningTests : IAsyncLifetime
         var certificateDirectory = Path.Combine(_gateway.DataDirectory, "bundle-pi-9");
         var certificateRun = await CliRunner.RunAsync(["devices", "provision", "pi-9", "--certificate", "--out", certificateDirectory, "--url", _gateway.BaseAddress.ToString(), "--token", _gateway.OperatorToken]);
         Assert.True(certificateRun.ExitCode == 0, certificateRun.Error);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(certificateDirectory, "client.key")));
+        Assert.Contains("no TLS listener", certificateRun.Error, StringComparison.Ordinal);
+        var (certificateOptions, certificateProblem) = DeviceOptionsLoader.Load(["--config", Path.Combine(certificateDirectory, "device.json")], _ => null);
+        Assert.True(certificateProblem is null, certificateProblem);
+        Assert.Equal((true, Path.Combine(certificateDirectory, "client.crt"), Path.Combine(certificateDirectory, "ca.crt"), null),
+            (certificateOptions!.Tls, certificateOptions.ClientCertificate, certificateOptions.CaFile, certificateOptions.Password));
         using var client = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(Path.Combine(certificateDirectory, "client.crt"), Path.Combine(certificateDirectory, "client.key"));
         using var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(certificateDirectory, "ca.crt")));
         Assert.Equal("pi-9", client.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: false));
