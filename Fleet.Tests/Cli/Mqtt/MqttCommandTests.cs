@@ -2,7 +2,6 @@ using System.Globalization;
 using Fleet.Cli.Mqtt;
 using Fleet.Shared.Messaging;
 using Fleet.Tests.Infrastructure;
-using Fleet.Tests.Mqtt.Infrastructure;
 using MQTTnet;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
