@@ -65,6 +65,9 @@ internal sealed class FleetRuntime(
     /// <summary>Shards whose messages are held (not stored, redelivered with backoff), and why.</summary>
     public IReadOnlyList<ShardHold> HeldShards => [.. _sessions.Select(s => s.Hold).OfType<ShardHold>()];
 
+    /// <summary>Shards whose session another holder of the same client id took over (this node stepped aside).</summary>
+    public IReadOnlyList<int> TakenOverShards => [.. _sessions.Where(s => !s.IsOwner).Select(s => s.Shard)];
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _system = ActorSystem.Create("fleet-gateway", new ActorSystemOptions { TimeProvider = timeProvider });
