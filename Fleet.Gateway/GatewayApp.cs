@@ -9,6 +9,7 @@ using Fleet.Gateway.Dashboard;
 using Fleet.Gateway.Api.Insights;
 using Fleet.Gateway.Api.Rejections;
 using Fleet.Gateway.Api.Rollouts;
+using Akka.Hosting;
 using Serilog;
 using Fleet.Gateway.Events;
 using Fleet.Gateway.Twins;
@@ -45,7 +46,7 @@ internal static class GatewayApp
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddFleetAuth(options.DataDirectory);
+        builder.Services.AddFleetAuth(options.Secrets);
         builder.Services.AddProblemDetails(problem => problem.CustomizeProblemDetails = ApiProblems.WithDetail);
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
@@ -56,6 +57,8 @@ internal static class GatewayApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FleetStoreService>());
         builder.Services.AddSingleton<GatewayUrls>();
         builder.Services.AddSingleton<FleetRuntime>();
+        // After the broker and the store: Akka.Hosting starts the actor system, then FleetRuntime opens ingress.
+        builder.Services.AddAkka(Gateway.Cluster.ClusterOptions.SystemName, (akka, sp) => sp.GetRequiredService<FleetRuntime>().Configure(akka));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FleetRuntime>());
         builder.Services.AddSingleton(sp => new ModelRegistry(options, sp.GetRequiredService<FleetStoreService>()));
         builder.Services.AddSingleton<Provisioning.DeviceProvisioner>();

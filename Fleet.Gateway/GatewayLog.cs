@@ -54,6 +54,9 @@ internal static partial class GatewayLog
     [LoggerMessage(1104, LogLevel.Warning, "Twin {DeviceId} restarted after: {Reason}; rehydrated from the store")]
     public static partial void TwinRestarted(ILogger logger, string deviceId, string reason);
 
+    [LoggerMessage(1111, LogLevel.Warning, "Twin {DeviceId} restarted more than {MaxRestarts} times within {Window}; passivating it until its next message")]
+    public static partial void TwinOverRestartBudget(ILogger logger, string deviceId, int maxRestarts, TimeSpan window);
+
     [LoggerMessage(1105, LogLevel.Warning, "Shard {Shard}: session closed with messages unacknowledged; reopening in {Delay} for redelivery")]
     public static partial void SessionReopening(ILogger logger, int shard, TimeSpan delay);
 

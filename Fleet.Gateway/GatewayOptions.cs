@@ -3,8 +3,18 @@ namespace Fleet.Gateway;
 /// <summary>Gateway settings, bound from the <c>Fleet</c> configuration section (appsettings, FLEET__* env, --Fleet:Key=value).</summary>
 internal sealed record GatewayOptions
 {
-    /// <summary>Where SQLite, the managed broker's persistence and model artifacts live.</summary>
+    /// <summary>Where SQLite, the managed broker's persistence and this node's own files live.</summary>
     public string DataDirectory { get; init; } = "data";
+
+    /// <summary>
+    /// Where the fleet's secrets live: the model-signing key (<c>fleet-key.pem</c>), the API tokens
+    /// (<c>tokens.json</c>, <c>credentials</c>) and the fleet CA. Default: <see cref="DataDirectory"/>. Every node of a
+    /// cluster must see the same secrets (devices trust one signing key; one token works on every node).
+    /// </summary>
+    public string? SecretsDirectory { get; init; }
+
+    /// <summary><see cref="SecretsDirectory"/>, or <see cref="DataDirectory"/> when none is set.</summary>
+    public string Secrets => string.IsNullOrWhiteSpace(SecretsDirectory) ? DataDirectory : SecretsDirectory;
 
     /// <summary>External broker host; null starts a managed Mosquitto child process.</summary>
     public string? BrokerHost { get; init; }
@@ -106,6 +116,20 @@ internal sealed record GatewayOptions
 
         problems.AddRange(Rollouts.Validate());
         problems.AddRange(Cluster.Validate());
+        if (!Cluster.JoinsItself)
+        {
+            // Every node of a cluster hosts twins of any device and the singletons, so they share one store and one broker.
+            if (Store.Provider != Fleet.Gateway.Store.FleetStoreOptions.Postgres)
+            {
+                problems.Add("Fleet:Cluster:SeedNodes makes this gateway one node of several, and several nodes share one store: set Fleet:Store:Provider to postgresql (SQLite is one process's file).");
+            }
+
+            if (BrokerHost is null)
+            {
+                problems.Add("Fleet:Cluster:SeedNodes makes this gateway one node of several, and several nodes share one broker: set Fleet:BrokerHost and Fleet:BrokerPort (a managed broker belongs to one process).");
+            }
+        }
+
         if (PublicUrl is not null && !Uri.TryCreate(PublicUrl, UriKind.Absolute, out _))
         {
             problems.Add($"Fleet:PublicUrl '{PublicUrl}' is not an absolute URL.");

@@ -6,7 +6,7 @@ using System.Text.Json;
 using Fleet.Gateway.Broker;
 using Fleet.Gateway.Hosting;
 using Fleet.Gateway.Twins;
-using Fleet.Shared.Actors;
+using Akka.Actor;
 using Fleet.Shared.Messaging;
 using Fleet.Shared.Protocol;
 using Microsoft.AspNetCore.Builder;

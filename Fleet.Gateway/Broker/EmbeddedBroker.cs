@@ -96,7 +96,7 @@ internal sealed class EmbeddedBroker(GatewayOptions options, TimeProvider time, 
     private async Task<string[]> TlsListenerAsync(string brokerDirectory, int port, CancellationToken cancellationToken)
     {
         var tls = options.BrokerTls;
-        using var ca = FleetCertificateAuthority.LoadOrCreate(options.DataDirectory, time);
+        using var ca = FleetCertificateAuthority.LoadOrCreate(options.Secrets, time);
         List<string> names = ["localhost", "127.0.0.1", .. tls.Hosts];
         if (options.BrokerPublicHost is { } publicHost)
         {
@@ -113,7 +113,7 @@ internal sealed class EmbeddedBroker(GatewayOptions options, TimeProvider time, 
         return
         [
             $"listener {port} {tls.BindAddress}",
-            $"cafile {FleetCertificateAuthority.CertificatePath(options.DataDirectory)}",
+            $"cafile {FleetCertificateAuthority.CertificatePath(options.Secrets)}",
             $"certfile {certificateFile}",
             $"keyfile {keyFile}",
             $"require_certificate {(tls.RequireClientCertificate ? "true" : "false")}",

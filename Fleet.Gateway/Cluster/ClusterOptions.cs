@@ -1,4 +1,5 @@
 using System.Net;
+using Akka.Configuration;
 
 namespace Fleet.Gateway.Cluster;
 
@@ -27,6 +28,12 @@ internal sealed record ClusterOptions
 
     /// <summary>How long membership must be stable before the split brain resolver decides (Akka's rule of thumb: log10(nodes) × 10 s).</summary>
     public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Extra Akka settings (HOCON) applied over Fleet's own: timing profiles for loopback test clusters, or a setting
+    /// an operator must change without a release. Empty: Fleet's settings and Akka's defaults.
+    /// </summary>
+    public string? Hocon { get; init; }
 
     /// <summary>True when the node forms a cluster of its own.</summary>
     public bool JoinsItself => SeedNodes.Count == 0;
@@ -70,6 +77,18 @@ internal sealed record ClusterOptions
         if (StableAfter <= TimeSpan.Zero || StableAfter > TimeSpan.FromMinutes(5))
         {
             problems.Add($"Fleet:Cluster:StableAfter {StableAfter} must be positive and at most 5 minutes.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(Hocon))
+        {
+            try
+            {
+                ConfigurationFactory.ParseString(Hocon);
+            }
+            catch (Exception ex) when (ex is ConfigurationException or FormatException or ArgumentException or InvalidOperationException)
+            {
+                problems.Add($"Fleet:Cluster:Hocon is not valid HOCON: {ex.Message}");
+            }
         }
 
         return problems;

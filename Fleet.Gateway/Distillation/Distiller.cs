@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
+using Akka.Actor;
+using Fleet.Gateway.Twins;
 using Fleet.Gateway.Insights;
 using Fleet.Gateway.Store;
 using Fleet.Gateway.Store.Distillation;
 using Fleet.Gateway.Store.Models;
-using Fleet.Shared.Actors;
 using Fleet.Shared.Models.Packaging;
 using Fleet.Gateway.Registry;
 using Fleet.Shared.Diagnostics;
@@ -18,9 +19,10 @@ namespace Fleet.Gateway.Distillation;
 /// job outlives the gateway; on start, jobs a previous gateway left running are marked failed ("interrupted by restart"):
 /// the work is minutes of CPU and is restarted by asking again, not resumed.
 /// </summary>
-internal sealed class Distiller : ActorBase
+internal sealed class Distiller : UntypedActor, IWithUnboundedStash
 {
     private static readonly TimeSpan ProgressWriteInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan InsightsTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>The error of a job that was running when its gateway stopped.</summary>
     public const string InterruptedError = "interrupted by restart: the gateway stopped while this job ran; start the distillation again";
@@ -48,8 +50,10 @@ internal sealed class Distiller : ActorBase
         _logger = logger;
     }
 
+    public IStash Stash { get; set; } = null!;
+
     public static Props Props(IFleetStore store, ModelRegistry registry, IActorRef insights, DistillationPolicy policy, TimeProvider time, ILogger logger) =>
-        Fleet.Shared.Actors.Props.Create(() => new Distiller(store, registry, insights, policy, time, logger));
+        Akka.Actor.Props.Create(() => new Distiller(store, registry, insights, policy, time, logger));
 
     protected override void PreStart() => FailInterruptedAsync(_store).PipeTo(Self);
 
@@ -133,7 +137,7 @@ internal sealed class Distiller : ActorBase
         Sender.Tell(job, Self);
         DistillationLog.Started(_logger, id, start.ModelId, start.FromVersion, start.TeacherVersion, start.NewVersion, start.Actor);
         var self = Self;
-        var context = new JobContext(_store, _registry, _insights, _policy, _stopping.Token);
+        var context = new JobContext(_store, _registry, _insights, _policy, _time, _stopping.Token);
         _ = Task.Run(() => RunAsync(context, id, start, self));
     }
 
@@ -217,7 +221,7 @@ internal sealed class Distiller : ActorBase
             var teacherBytes = await LoadArtifactAsync(context, start.ModelId, start.TeacherVersion).ConfigureAwait(false);
             var teacherPackage = ModelArtifacts.IsPackage(teacherBytes) ? ModelPackageReader.Read(teacherBytes).Package : null;
             using var teacher = OnnxTeacher.Load(teacherPackage?.Onnx ?? teacherBytes, teacherPackage?.Golden.OutputName ?? parent.Golden.OutputName);
-            var summary = await context.Insights.Ask<InsightSummary>(new GetInsightSummary(start.ModelId, start.FromVersion), TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+            var summary = await context.Insights.AskAsync<InsightSummary>(new GetInsightSummary(start.ModelId, start.FromVersion), InsightsTimeout, context.Time, context.Stopping).ConfigureAwait(false);
             var region = summary.Region ?? throw new DistillationException($"{start.ModelId} {start.FromVersion} has no insight with an input-region sketch yet");
             insightIds = summary.InsightIds;
             self.Tell(new UsingInsights(jobId, insightIds));
@@ -247,7 +251,7 @@ internal sealed class Distiller : ActorBase
         }
         catch (Exception ex) when (!ex.IsFatal())
         {
-            var expected = ex is DistillationException or Fleet.Shared.Onnx.OnnxRuntimeException or Fleet.Shared.Onnx.OnnxRuntimeNotAvailableException or InvalidDataException or AskTimeoutException;
+            var expected = ex is DistillationException or Fleet.Shared.Onnx.OnnxRuntimeException or Fleet.Shared.Onnx.OnnxRuntimeNotAvailableException or InvalidDataException or TimeoutException;
             self.Tell(new Finished(jobId, null, insightIds, DistillationJobs.ErrorText(expected ? ex.Message : $"{ex.GetType().Name}: {ex.Message}")));
         }
     }
@@ -260,13 +264,13 @@ internal sealed class Distiller : ActorBase
             ?? throw new DistillationException($"model {modelId} {version} has no artifact");
     }
 
-    private sealed record JobContext(IFleetStore Store, ModelRegistry Registry, IActorRef Insights, DistillationPolicy Policy, CancellationToken Stopping);
+    private sealed record JobContext(IFleetStore Store, ModelRegistry Registry, IActorRef Insights, DistillationPolicy Policy, TimeProvider Time, CancellationToken Stopping);
 
-    private sealed record Progressed(string JobId, DistillationProgress Progress);
+    private sealed record Progressed(string JobId, DistillationProgress Progress) : INoSerializationVerificationNeeded;
 
-    private sealed record Finished(string JobId, IReadOnlyDictionary<string, double>? Metrics, IReadOnlyList<long> InsightIds, string? Error);
+    private sealed record Finished(string JobId, IReadOnlyDictionary<string, double>? Metrics, IReadOnlyList<long> InsightIds, string? Error) : INoSerializationVerificationNeeded;
 
-    private sealed record UsingInsights(string JobId, IReadOnlyList<long> InsightIds);
+    private sealed record UsingInsights(string JobId, IReadOnlyList<long> InsightIds) : INoSerializationVerificationNeeded;
 
-    private sealed record Recovered(int Interrupted, Exception? Error);
+    private sealed record Recovered(int Interrupted, Exception? Error) : INoSerializationVerificationNeeded;
 }

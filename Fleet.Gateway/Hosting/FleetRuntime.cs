@@ -1,25 +1,29 @@
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
 using Fleet.Gateway.Broker;
+using Fleet.Gateway.Cluster;
+using Fleet.Gateway.Distillation;
+using Fleet.Gateway.Egress;
 using Fleet.Gateway.Ingress;
 using Fleet.Gateway.Insights;
-using Fleet.Gateway.Distillation;
-using Fleet.Gateway.Store;
-using Fleet.Gateway.Store.Devices;
-using Fleet.Gateway.Rollouts;
-using Fleet.Gateway.Supervision;
-using Fleet.Gateway.Twins;
-using Fleet.Shared.Actors;
-using Fleet.Shared.Actors.Supervision;
-using Fleet.Shared.Actors.Sharding;
-using Fleet.Gateway.Egress;
 using Fleet.Gateway.Metrics;
 using Fleet.Gateway.Registry;
+using Fleet.Gateway.Rollouts;
+using Fleet.Gateway.Store;
+using Fleet.Gateway.Store.Devices;
+using Fleet.Gateway.Supervision;
+using Fleet.Gateway.Twins;
 using Fleet.Shared.Diagnostics;
 
 namespace Fleet.Gateway.Hosting;
 
 /// <summary>
-/// The gateway's supervision tree and MQTT sessions: the actor system, the device shard region (twins and
-/// their model supervisors), the fleet supervisor, the outbound publisher and one ingress session per shard.
+/// The gateway's supervision tree and MQTT sessions. The actor system is an Akka cluster node hosted by Akka.Hosting
+/// (<see cref="Configure"/>: remoting, clustering, the <c>device</c> shard region of twins, the fleet supervisor, rollout
+/// manager, insights and distiller); this hosted service, started after it, opens one ingress session per shard.
 /// </summary>
 internal sealed class FleetRuntime(
     GatewayOptions options,
@@ -30,32 +34,38 @@ internal sealed class FleetRuntime(
     ModelRegistry registry,
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory,
-    Events.FleetEventFeed events) : IHostedService, IAsyncDisposable
+    Events.FleetEventFeed events) : IHostedService
 {
+    /// <summary>The shard region's type name.</summary>
+    public const string DeviceRegionName = "device";
+
     private readonly ILogger _logger = loggerFactory.CreateLogger<FleetRuntime>();
     private readonly List<ShardSession> _sessions = [];
-    private ActorSystem? _system;
+    private TwinServices? _twins;
     private DevicePublisher? _publisher;
     private Rejections.RejectionRecorder? _rejections;
     private FleetSummary? _summary;
     private ITimer? _summaryTimer;
 
-    /// <summary>The gateway's clock; edges that wait for a twin time out on it.</summary>
+    /// <summary>The gateway's clock; edges that wait for an actor time out on it.</summary>
     public TimeProvider Time => timeProvider;
 
-    /// <summary>Routes <see cref="ITwinMessage"/>s to twins.</summary>
-    public IActorRef Devices { get; private set; } = null!;
+    /// <summary>The node's actor system (set when Akka.Hosting starts it).</summary>
+    public ActorSystem System { get; private set; } = null!;
+
+    /// <summary>The <c>device</c> shard region: routes <see cref="ITwinMessage"/>s to twins.</summary>
+    public IActorRef Devices { get; private set; } = ActorRefs.Nobody;
 
     public TwinCounters Counters { get; } = new(metrics);
 
     /// <summary>The <see cref="InsightAggregator"/>: answers <see cref="GetInsightSummary"/>.</summary>
-    public IActorRef Insights { get; private set; } = null!;
+    public IActorRef Insights { get; private set; } = ActorRefs.Nobody;
 
     /// <summary>The <see cref="Distiller"/>: answers <see cref="StartDistillation"/> and <see cref="GetDistillation"/>.</summary>
-    public IActorRef Distiller { get; private set; } = null!;
+    public IActorRef Distiller { get; private set; } = ActorRefs.Nobody;
 
     /// <summary>The <see cref="RolloutManager"/>: answers <see cref="StartRollout"/>, <see cref="ChangeRollout"/> and <see cref="GetRolloutViews"/>.</summary>
-    public IActorRef Rollouts { get; private set; } = null!;
+    public IActorRef Rollouts { get; private set; } = ActorRefs.Nobody;
 
     public IFleetStore Store => storeService.Store;
 
@@ -68,31 +78,95 @@ internal sealed class FleetRuntime(
     /// <summary>Shards whose session another holder of the same client id took over (this node stepped aside).</summary>
     public IReadOnlyList<int> TakenOverShards => [.. _sessions.Where(s => !s.IsOwner).Select(s => s.Shard)];
 
+    /// <summary>
+    /// The node's Akka configuration (called by <c>AddAkka</c>, before any hosted service starts). The actors start in
+    /// this order when Akka.Hosting starts the system: the outbound publisher and the dead-letter answerer, the shard
+    /// region, then the top-level actors (which #16 turns into cluster singletons).
+    /// </summary>
+    public void Configure(AkkaConfigurationBuilder akka)
+    {
+        var cluster = options.Cluster;
+        akka.ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory(loggerFactory);
+            })
+            .AddHocon(FleetAkkaConfig.Gateway(cluster), HoconAddMode.Prepend)
+            .WithRemoting(cluster.Hostname, cluster.Port)
+            .WithClustering(new Akka.Cluster.Hosting.ClusterOptions
+            {
+                SeedNodes = [.. cluster.SeedNodes],
+                SplitBrainResolver = FleetAkkaConfig.SplitBrain(cluster),
+            })
+            .WithActors(new ActorStarter(StartNodeAsync))
+            .WithShardRegion<DeviceTwin>(
+                DeviceRegionName,
+                (_, _) => id => DeviceTwin.Props(id, _twins!),
+                new DeviceMessageExtractor(options.ShardCount),
+                new ShardOptions
+                {
+                    StateStoreMode = StateStoreMode.DData,
+                    RememberEntities = false,
+                    ShouldPassivateIdleEntities = false,
+                    HandOffStopMessage = TwinInternal.Passivate.Instance,
+                })
+            .WithActors(StartTopLevelActors);
+        if (!string.IsNullOrWhiteSpace(cluster.Hocon))
+        {
+            akka.AddHocon(cluster.Hocon, HoconAddMode.Prepend);
+        }
+    }
+
+    /// <summary>Joins the cluster, connects the outbound publisher (twins publish through it) and answers dead-lettered asks.</summary>
+    private async Task StartNodeAsync(ActorSystem system, IActorRegistry actors)
+    {
+        System = system;
+        if (options.Cluster.JoinsItself)
+        {
+            var node = Akka.Cluster.Cluster.Get(system);
+            node.Join(node.SelfAddress);
+        }
+
+        _publisher = await DevicePublisher.ConnectAsync(broker, options.ShardCount, _logger, CancellationToken.None).ConfigureAwait(false);
+        _rejections = new Rejections.RejectionRecorder(Store, metrics, loggerFactory.CreateLogger<Rejections.RejectionRecorder>());
+        var publisher = _publisher;
+        var rejections = _rejections;
+        // The publisher and the rejection log outlive the twins' hand-off drain (cluster-sharding-shutdown-region runs before this phase).
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "fleet-egress", async () =>
+        {
+            await publisher.DisposeAsync().ConfigureAwait(false);
+            await rejections.DisposeAsync().ConfigureAwait(false);
+            return Akka.Done.Instance;
+        });
+        _twins = new TwinServices(Store, _publisher, Counters, options, timeProvider, loggerFactory.CreateLogger<DeviceTwin>()) { Events = events, Rejections = _rejections };
+        actors.Register<UndeliveredTwinMessages>(system.ActorOf(UndeliveredTwinMessages.Props(), "undelivered-twin-messages"));
+    }
+
+    private void StartTopLevelActors(ActorSystem system, IActorRegistry actors)
+    {
+        var devices = actors.Get<DeviceTwin>();
+        var fleetSupervisor = system.ActorOf(
+            Props.Create(() => new FleetSupervisor(Store, options.Incidents, timeProvider, devices, urls.Artifact, loggerFactory.CreateLogger<FleetSupervisor>(), events)),
+            "fleet-supervisor");
+        actors.Register<FleetSupervisor>(fleetSupervisor);
+        _twins!.FleetSupervisor = fleetSupervisor;
+
+        var insights = system.ActorOf(InsightAggregator.Props(Store, options.Insights, loggerFactory.CreateLogger<InsightAggregator>()), "insights");
+        actors.Register<InsightAggregator>(insights);
+        actors.Register<Distiller>(system.ActorOf(Distillation.Distiller.Props(Store, registry, insights, options.Distillation, timeProvider, loggerFactory.CreateLogger<Distiller>()), "distiller"));
+        var rolloutLogger = loggerFactory.CreateLogger<RolloutManager>();
+        var rolloutDriver = new RolloutDriver(Store, devices, urls.Artifact, options.Rollouts, timeProvider, rolloutLogger);
+        actors.Register<RolloutManager>(system.ActorOf(RolloutManager.Props(rolloutDriver, options.Rollouts, events, rolloutLogger), "rollouts"));
+    }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _system = ActorSystem.Create("fleet-gateway", new ActorSystemOptions { TimeProvider = timeProvider });
-        _system.ActorOf(Props.Create(() => new UndeliveredTwinMessages()), "undelivered-twin-messages");
-        _publisher = await DevicePublisher.ConnectAsync(broker, options.ShardCount, _logger, cancellationToken).ConfigureAwait(false);
-        _rejections = new Rejections.RejectionRecorder(Store, metrics, loggerFactory.CreateLogger<Rejections.RejectionRecorder>());
-        var services = new TwinServices(Store, _publisher, Counters, options, timeProvider, loggerFactory.CreateLogger<DeviceTwin>()) { Events = events, Rejections = _rejections };
-        Devices = ShardRegion.Start(_system, new ShardRegionSettings
-        {
-            TypeName = "device",
-            EntityProps = id => DeviceTwin.Props(id, services),
-            MessageExtractor = new DeviceMessageExtractor(options.ShardCount),
-            EntitySupervisorStrategy = new OneForOneStrategy(10, TimeSpan.FromMinutes(1), SupervisorStrategy.DefaultDecider, Directive.Stop),
-            PassivateIdleAfter = options.TwinIdleTimeout > TimeSpan.Zero ? options.TwinIdleTimeout : null,
-            HandOffStopMessage = TwinInternal.Passivate.Instance,
-        });
-        services.FleetSupervisor = _system.ActorOf(
-            Props.Create(() => new FleetSupervisor(Store, options.Incidents, timeProvider, Devices, urls.Artifact, loggerFactory.CreateLogger<FleetSupervisor>(), events)),
-            "fleet-supervisor");
-
-        Insights = _system.ActorOf(InsightAggregator.Props(Store, options.Insights, loggerFactory.CreateLogger<InsightAggregator>()), "insights");
-        Distiller = _system.ActorOf(Distillation.Distiller.Props(Store, registry, Insights, options.Distillation, timeProvider, loggerFactory.CreateLogger<Distiller>()), "distiller");
-        var rolloutLogger = loggerFactory.CreateLogger<RolloutManager>();
-        var rolloutDriver = new RolloutDriver(Store, Devices, urls.Artifact, options.Rollouts, timeProvider, rolloutLogger);
-        Rollouts = _system.ActorOf(RolloutManager.Props(rolloutDriver, options.Rollouts, events, rolloutLogger), "rollouts");
+        var actors = ActorRegistry.For(System);
+        Devices = actors.Get<DeviceTwin>();
+        Insights = actors.Get<InsightAggregator>();
+        Distiller = actors.Get<Distiller>();
+        Rollouts = actors.Get<RolloutManager>();
+        await WaitUntilUpAsync(cancellationToken).ConfigureAwait(false);
 
         // One persistent session per shard: measured against one multiplexed session in `fleet bench gateway`
         // (see ARCHITECTURE.md); the per-shard session is also the unit a shard hand-off moves.
@@ -100,7 +174,7 @@ internal sealed class FleetRuntime(
         var brokerSettings = new Fleet.Shared.Messaging.MqttConnectionSettings { Host = broker.Host, Port = broker.Port, ClientId = "", UserName = broker.UserName, Password = broker.Password };
         for (var shard = 0; shard < options.ShardCount; shard++)
         {
-            _sessions.Add(new ShardSession(shard, options.ShardCount, brokerSettings, delivery, _rejections, Counters, options.Durability, timeProvider, loggerFactory.CreateLogger<ShardSession>()));
+            _sessions.Add(new ShardSession(shard, options.ShardCount, brokerSettings, delivery, _rejections!, Counters, options.Durability, timeProvider, loggerFactory.CreateLogger<ShardSession>()));
         }
 
         try
@@ -113,8 +187,16 @@ internal sealed class FleetRuntime(
         }
 
         RegisterGauges();
-        _summaryTimer = timeProvider.CreateTimer(_ => _ = RefreshSummaryAsync(), null, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        _summaryTimer = timeProvider.CreateTimer(_ => _ = RefreshAsync(), null, TimeSpan.Zero, TimeSpan.FromSeconds(5));
         GatewayLog.IngressStarted(_logger, options.ShardCount, broker.Host, broker.Port);
+    }
+
+    /// <summary>Ingress opens only once this node is an Up member, so the first device messages find a shard coordinator.</summary>
+    private Task WaitUntilUpAsync(CancellationToken cancellationToken)
+    {
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Akka.Cluster.Cluster.Get(System).RegisterOnMemberUp(() => up.TrySetResult());
+        return up.Task.WaitAsync(cancellationToken);
     }
 
     private void RegisterGauges()
@@ -127,8 +209,9 @@ internal sealed class FleetRuntime(
         metrics.Gauge("fleet_devices_quarantined", "Devices quarantined (refreshed every 5 s)", () => _summary?.Quarantined ?? 0);
     }
 
-    private async Task RefreshSummaryAsync()
+    private async Task RefreshAsync()
     {
+        _twins?.RestartBudget.Sweep();
         try
         {
             _summary = await Store.Devices.GetSummaryAsync(CancellationToken.None).ConfigureAwait(false);
@@ -139,6 +222,7 @@ internal sealed class FleetRuntime(
         }
     }
 
+    /// <summary>Closes the ingress sessions; Akka.Hosting then runs coordinated shutdown (twins drain, then the publisher and the rejection log close).</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_summaryTimer is not null)
@@ -152,22 +236,5 @@ internal sealed class FleetRuntime(
         }
 
         _sessions.Clear();
-        if (_system is not null)
-        {
-            await _system.TerminateAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        if (_publisher is not null)
-        {
-            await _publisher.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (_rejections is not null)
-        {
-            await _rejections.DisposeAsync().ConfigureAwait(false);
-            _rejections = null;
-        }
     }
-
-    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
 }

@@ -1,6 +1,6 @@
+using Akka.Actor;
 using Fleet.Gateway.Ingress;
 using Fleet.Gateway.Twins;
-using Fleet.Shared.Actors;
 
 namespace Fleet.Gateway.Hosting;
 
@@ -9,8 +9,18 @@ namespace Fleet.Gateway.Hosting;
 /// <param name="patience">How long an ask may stay open; ingress gives up sooner (its acknowledge timeout), this only bounds the promise.</param>
 internal sealed class RegionTwinDelivery(IActorRef region, TimeSpan patience) : ITwinDelivery
 {
-    public void Post(DeviceMessage message) => region.Tell(message);
+    public void Post(DeviceMessage message) => region.Tell(message, ActorRefs.NoSender);
 
-    public Task PersistAsync(DeviceMessage message, CancellationToken cancellationToken) =>
-        region.Ask<Persisted>(message, patience, cancellationToken);
+    /// <remarks>A twin's <see cref="Status.Failure"/> answer (or the dead-letter answer for a stopped twin) is thrown as its cause.</remarks>
+    public async Task PersistAsync(DeviceMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await region.Ask<Persisted>(message, patience, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException ex)
+        {
+            throw new TimeoutException($"{message.DeviceId}: no answer from the twin within {patience}", ex);
+        }
+    }
 }

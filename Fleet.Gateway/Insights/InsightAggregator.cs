@@ -1,6 +1,6 @@
+using Akka.Actor;
 using Fleet.Gateway.Store;
 using Fleet.Gateway.Store.Insights;
-using Fleet.Shared.Actors;
 using Fleet.Shared.Diagnostics;
 
 namespace Fleet.Gateway.Insights;
@@ -9,7 +9,7 @@ namespace Fleet.Gateway.Insights;
 /// Aggregates the fleet's failure insights per model version. Reads the store incrementally (insight ids only grow), so
 /// a summary costs only the insights that arrived since the last one, and a gateway restart loses nothing.
 /// </summary>
-internal sealed class InsightAggregator : ActorBase
+internal sealed class InsightAggregator : UntypedActor
 {
     private const int PageSize = 1000;
 
@@ -26,7 +26,7 @@ internal sealed class InsightAggregator : ActorBase
     }
 
     public static Props Props(IFleetStore store, InsightAggregationPolicy policy, ILogger logger) =>
-        Fleet.Shared.Actors.Props.Create(() => new InsightAggregator(store, policy, logger));
+        Akka.Actor.Props.Create(() => new InsightAggregator(store, policy, logger));
 
     protected override void OnReceive(object message)
     {
@@ -104,5 +104,5 @@ internal sealed class InsightAggregator : ActorBase
         }
     }
 
-    private sealed record Loaded(GetInsightSummary Request, IActorRef ReplyTo, IReadOnlyList<InsightRecord> Records, Exception? Error);
+    private sealed record Loaded(GetInsightSummary Request, IActorRef ReplyTo, IReadOnlyList<InsightRecord> Records, Exception? Error) : INoSerializationVerificationNeeded;
 }

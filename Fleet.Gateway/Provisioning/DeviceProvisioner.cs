@@ -14,7 +14,7 @@ namespace Fleet.Gateway.Provisioning;
 /// </summary>
 internal sealed class DeviceProvisioner(GatewayOptions options, EmbeddedBroker broker, FleetStoreService store, ModelRegistry registry, GatewayUrls urls, TimeProvider time, ILogger<DeviceProvisioner> logger) : IDisposable
 {
-    private readonly Lazy<FleetCertificateAuthority> _ca = new(() => FleetCertificateAuthority.LoadOrCreate(options.DataDirectory, time));
+    private readonly Lazy<FleetCertificateAuthority> _ca = new(() => FleetCertificateAuthority.LoadOrCreate(options.Secrets, time));
 
     /// <summary>Provisions with a broker password, or with a client certificate from the fleet CA when <paramref name="certificate"/>.</summary>
     public async Task<(ProvisionStatus Status, DeviceBundle? Bundle)> ProvisionAsync(string deviceId, bool rotate, bool certificate, string actor, CancellationToken cancellationToken)

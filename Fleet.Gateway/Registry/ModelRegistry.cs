@@ -11,7 +11,7 @@ namespace Fleet.Gateway.Registry;
 /// </summary>
 internal sealed class ModelRegistry(GatewayOptions options, FleetStoreService storeService) : IDisposable
 {
-    private readonly Lazy<ECDsa> _key = new(() => FleetKey.LoadOrCreatePrivate(Path.Combine(options.DataDirectory, "fleet-key.pem")));
+    private readonly Lazy<ECDsa> _key = new(() => FleetKey.LoadOrCreatePrivate(Path.Combine(options.Secrets, "fleet-key.pem")));
 
     public string PublicKeyPem => FleetKey.PublicPem(_key.Value);
 

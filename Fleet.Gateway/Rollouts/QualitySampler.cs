@@ -1,6 +1,6 @@
 using Fleet.Gateway.Store;
 using Fleet.Gateway.Twins;
-using Fleet.Shared.Actors;
+using Akka.Actor;
 using Fleet.Shared.Protocol;
 
 namespace Fleet.Gateway.Rollouts;

@@ -4,7 +4,7 @@ using Fleet.Gateway.Store;
 using Fleet.Gateway.Store.Devices;
 using Fleet.Gateway.Store.Rollouts;
 using Fleet.Gateway.Twins;
-using Fleet.Shared.Actors;
+using Akka.Actor;
 using Fleet.Shared.Protocol;
 using Fleet.Gateway.Registry;
 

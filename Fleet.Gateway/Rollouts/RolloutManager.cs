@@ -1,6 +1,6 @@
 using System.Text.Json;
+using Akka.Actor;
 using Fleet.Gateway.Store.Rollouts;
-using Fleet.Shared.Actors;
 using Fleet.Gateway.Events;
 using Fleet.Gateway.Twins;
 
@@ -12,7 +12,7 @@ namespace Fleet.Gateway.Rollouts;
 /// time (off the actor); operators' commands for a busy rollout wait their turn, so a step and a pause never interleave.
 /// Every change of a rollout's view is published on the event feed as <c>rollout</c>.
 /// </summary>
-internal sealed class RolloutManager : ActorBase
+internal sealed class RolloutManager : UntypedActor, IWithUnboundedStash, IWithTimers
 {
     private const int FinishedViews = 100;
     private static readonly JsonSerializerOptions ViewJson = new(JsonSerializerDefaults.Web);
@@ -33,8 +33,12 @@ internal sealed class RolloutManager : ActorBase
         _logger = logger;
     }
 
+    public IStash Stash { get; set; } = null!;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
     public static Props Props(RolloutDriver driver, RolloutManagerOptions options, FleetEventFeed? events, ILogger logger) =>
-        Fleet.Shared.Actors.Props.Create(() => new RolloutManager(driver, options, events, logger));
+        Akka.Actor.Props.Create(() => new RolloutManager(driver, options, events, logger));
 
     protected override void PreStart() => Recover();
 
@@ -239,23 +243,23 @@ internal sealed class RolloutManager : ActorBase
         }
     }
 
-    private sealed record Tick
+    private sealed record Tick : INoSerializationVerificationNeeded
     {
         public static Tick Instance { get; } = new();
     }
 
-    private sealed record RetryRecovery
+    private sealed record RetryRecovery : INoSerializationVerificationNeeded
     {
         public static RetryRecovery Instance { get; } = new();
     }
 
-    private sealed record Recovered(IReadOnlyList<RolloutRun> Runs);
+    private sealed record Recovered(IReadOnlyList<RolloutRun> Runs) : INoSerializationVerificationNeeded;
 
-    private sealed record RecoveryFailed(Exception Cause);
+    private sealed record RecoveryFailed(Exception Cause) : INoSerializationVerificationNeeded;
 
-    private sealed record Started(string ModelId, RolloutStartResult? Result, RolloutRun? Run, Exception? Error, IActorRef ReplyTo);
+    private sealed record Started(string ModelId, RolloutStartResult? Result, RolloutRun? Run, Exception? Error, IActorRef ReplyTo) : INoSerializationVerificationNeeded;
 
-    private sealed record Pending(ChangeRollout Change, IActorRef ReplyTo);
+    private sealed record Pending(ChangeRollout Change, IActorRef ReplyTo) : INoSerializationVerificationNeeded;
 
-    private sealed record WorkDone(string RolloutId, object Work, object? Result, Exception? Error, RolloutView View, IActorRef ReplyTo);
+    private sealed record WorkDone(string RolloutId, object Work, object? Result, Exception? Error, RolloutView View, IActorRef ReplyTo) : INoSerializationVerificationNeeded;
 }

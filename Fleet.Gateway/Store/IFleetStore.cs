@@ -6,7 +6,6 @@ using Fleet.Gateway.Store.Insights;
 using Fleet.Gateway.Store.Models;
 using Fleet.Gateway.Store.Rejections;
 using Fleet.Gateway.Store.Rollouts;
-using Fleet.Gateway.Store.Sharding;
 using Fleet.Gateway.Store.Twins;
 
 namespace Fleet.Gateway.Store;
@@ -40,8 +39,4 @@ internal interface IFleetStore : IAsyncDisposable
     IAuditLog Audit { get; }
 
     IRejectionLog Rejections { get; }
-
-    IEntityRegistry Entities { get; }
-
-    IShardLeaseStore Leases { get; }
 }

@@ -1,9 +1,9 @@
 using System.Globalization;
+using Akka.Actor;
 using System.Text.Json;
 using Fleet.Gateway.Store;
 using Fleet.Gateway.Store.Devices;
 using Fleet.Gateway.Twins;
-using Fleet.Shared.Actors;
 using Fleet.Shared.Protocol;
 using Fleet.Gateway.Registry;
 
@@ -15,7 +15,7 @@ namespace Fleet.Gateway.Supervision;
 /// window, raises a fleet incident (persisted in the audit log) and, by policy, rolls the version back to its
 /// parent in the registry (desired state of every device on it, <c>allowRollback</c>).
 /// </summary>
-internal sealed class FleetSupervisor : ActorBase
+internal sealed class FleetSupervisor : UntypedActor
 {
     private readonly IFleetStore _store;
     private readonly FleetIncidentPolicy _policy;
@@ -152,7 +152,7 @@ internal sealed class FleetSupervisor : ActorBase
                     foreach (var device in page.Items)
                     {
                         // Ordered, not asked: each device's next report tells whether it rolled back.
-                        _devices.Tell(new SetDesired(device.Id, null, manifest, null, "fleet-supervisor"), sender: null);
+                        _devices.Tell(new SetDesired(device.Id, null, manifest, null, "fleet-supervisor"), ActorRefs.NoSender);
                         ordered++;
                     }
 
@@ -172,9 +172,9 @@ internal sealed class FleetSupervisor : ActorBase
         return new IncidentHandled(key, incident);
     }
 
-    private sealed record Evaluated((string Diagnosis, string ModelVersion) Key, int Devices, int OnVersion);
+    private sealed record Evaluated((string Diagnosis, string ModelVersion) Key, int Devices, int OnVersion) : INoSerializationVerificationNeeded;
 
-    private sealed record IncidentHandled((string Diagnosis, string ModelVersion) Key, FleetIncident Incident);
+    private sealed record IncidentHandled((string Diagnosis, string ModelVersion) Key, FleetIncident Incident) : INoSerializationVerificationNeeded;
 
     /// <summary>Devices showing one signature, with when each last did.</summary>
     private sealed class Signature

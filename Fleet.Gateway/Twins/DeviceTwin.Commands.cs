@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Fleet.Shared.Actors;
+using Akka.Actor;
 using Fleet.Shared.Protocol;
 using Fleet.Shared.Diagnostics;
 using Fleet.Gateway.Egress;

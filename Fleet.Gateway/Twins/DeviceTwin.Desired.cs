@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Fleet.Gateway.Store;
 using Fleet.Gateway.Store.Twins;
-using Fleet.Shared.Actors;
+using Akka.Actor;
 using Fleet.Shared.Protocol;
 using Fleet.Gateway.Egress;
 using WireDesired = Fleet.Shared.Protocol.DesiredState;

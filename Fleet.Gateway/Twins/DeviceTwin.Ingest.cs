@@ -4,7 +4,7 @@ using Fleet.Gateway.Store.Devices;
 using Fleet.Gateway.Store.Healing;
 using Fleet.Gateway.Store.Insights;
 using Fleet.Gateway.Store.Twins;
-using Fleet.Shared.Actors;
+using Akka.Actor;
 using Fleet.Shared.Protocol;
 
 namespace Fleet.Gateway.Twins;

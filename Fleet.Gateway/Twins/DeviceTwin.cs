@@ -1,6 +1,5 @@
+using Akka.Actor;
 using Fleet.Gateway.Store;
-using Fleet.Shared.Actors;
-using Fleet.Shared.Actors.Supervision;
 using Fleet.Shared.Protocol;
 using StoredDesired = Fleet.Gateway.Store.Twins.DesiredState;
 using StoredReported = Fleet.Gateway.Store.Twins.ReportedState;
@@ -10,16 +9,17 @@ namespace Fleet.Gateway.Twins;
 
 /// <summary>
 /// One device's twin: reported and desired state, presence, rolling health, the delta and its
-/// reconciliation. An entity of the device <see cref="Fleet.Shared.Actors.Sharding.ShardRegion"/>; rehydrates
-/// from the store on every start (first message, restart after a crash).
+/// reconciliation. An entity of the Akka.Cluster.Sharding <c>device</c> region; rehydrates from the store on every
+/// start (first message, restart after a crash, next message after passivation).
 /// </summary>
 /// <remarks>
 /// Store writes leave the actor as an ordered chain of tasks (<see cref="Persist"/>): the actor's state
 /// changes at once, the store follows in order, and a QoS 1 message is acknowledged only after its write.
-/// A failed write fails the twin (its supervisor restarts it from the store). Derived from
-/// <see cref="ActorBase"/> with a switch, not <see cref="ReceiveActor"/>, so an idle twin holds no handler tables.
+/// A failed write fails the twin (its shard restarts it from the store, within <see cref="TwinRestartBudget"/>).
+/// An <see cref="UntypedActor"/> with a switch, not a <see cref="ReceiveActor"/>, so an idle twin holds no handler
+/// tables. Idleness is measured on the gateway's <see cref="TimeProvider"/> (domain time), not on Akka's clock.
 /// </remarks>
-internal sealed partial class DeviceTwin : ActorBase
+internal sealed partial class DeviceTwin : UntypedActor, IWithUnboundedStash, IWithTimers
 {
     private static readonly TimeSpan TouchInterval = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan RepublishInterval = TimeSpan.FromSeconds(30);
@@ -51,6 +51,8 @@ internal sealed partial class DeviceTwin : ActorBase
     private ModelSupervisorState? _supervision;
     private string? _lastUpdateJson;
     private string? _lastValidationJson;
+    private DateTimeOffset _lastActive;
+    private ITimer? _idleTimer;
 
     public DeviceTwin(string deviceId, TwinServices services)
     {
@@ -59,19 +61,28 @@ internal sealed partial class DeviceTwin : ActorBase
         _shard = Sharding.ShardOf(deviceId, services.Options.ShardCount);
     }
 
-    public static Props Props(string deviceId, TwinServices services) => Fleet.Shared.Actors.Props.Create(() => new DeviceTwin(deviceId, services));
+    public IStash Stash { get; set; } = null!;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>The twin's props: built by a producer, so no expression tree is compiled per entity.</summary>
+    public static Props Props(string deviceId, TwinServices services) => Akka.Actor.Props.CreateBy(new Producer(deviceId, services));
 
     private IFleetStore Store => _services.Store;
 
     protected override void PreStart()
     {
         _services.Counters.TwinStarted();
+        _lastActive = _services.Time.GetUtcNow();
+        StartIdleCheck();
         LoadAsync(_services, _deviceId).PipeTo(Self);
     }
 
     protected override void PostStop()
     {
         _services.Counters.TwinStopped();
+        _idleTimer?.Dispose();
+        _idleTimer = null;
         if (_pendingCommands is not null)
         {
             foreach (var asker in _pendingCommands.Values)
@@ -81,17 +92,33 @@ internal sealed partial class DeviceTwin : ActorBase
         }
     }
 
+    /// <summary>
+    /// A shard restarts its entities without limit, so the twin keeps its own OTP-style budget: over it, the twin
+    /// passivates (drains, then stops) and its next message rebuilds it from the store.
+    /// </summary>
     protected override void PostRestart(Exception reason)
     {
         _services.Counters.TwinRestarts.Increment();
         GatewayLog.TwinRestarted(_services.Logger, _deviceId, reason.Message);
         base.PostRestart(reason);
+        if (!_services.RestartBudget.TryRestart(_deviceId))
+        {
+            GatewayLog.TwinOverRestartBudget(_services.Logger, _deviceId, _services.RestartBudget.MaxRestarts, _services.RestartBudget.Window);
+            Context.Parent.Tell(new Akka.Cluster.Sharding.Passivate(TwinInternal.Passivate.Instance));
+        }
     }
 
-    protected override SupervisorStrategy GetSupervisorStrategy() => ModelSupervisor.ParentStrategy;
+    protected override SupervisorStrategy SupervisorStrategy() => ModelSupervisor.ParentStrategy;
 
     protected override void OnReceive(object message)
     {
+        if (message is TwinInternal.IdleCheck)
+        {
+            OnIdleCheck();
+            return;
+        }
+
+        _lastActive = _services.Time.GetUtcNow();
         if (!_loaded)
         {
             switch (message)
@@ -290,9 +317,9 @@ internal sealed partial class DeviceTwin : ActorBase
     }
 
     /// <summary>
-    /// Idle for <see cref="GatewayOptions.TwinIdleTimeout"/>: stop once the writes already queued are stored, so the
-    /// next incarnation (the next message or API read) rehydrates from a store that holds everything. The region
-    /// buffers the twin's messages meanwhile and hands them to that incarnation.
+    /// The shard's stop message (idle passivation, restart budget spent, or a hand-off): stop once the writes already
+    /// queued are stored, so the next incarnation (the next message or API read) rehydrates from a store that holds
+    /// everything. The shard buffers the twin's messages meanwhile and hands them to that incarnation.
     /// </summary>
     private void OnPassivate()
     {
@@ -306,9 +333,48 @@ internal sealed partial class DeviceTwin : ActorBase
         }
     }
 
+    /// <summary>One <see cref="TimeProvider"/> timer per live twin, ticking at a quarter of the idle timeout.</summary>
+    private void StartIdleCheck()
+    {
+        var idle = _services.Options.TwinIdleTimeout;
+        if (idle <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var self = Self;
+        var period = idle / 4;
+        _idleTimer = _services.Time.CreateTimer(static state => ((IActorRef)state!).Tell(TwinInternal.IdleCheck.Instance, ActorRefs.NoSender), self, period, period);
+    }
+
+    /// <summary>Idle for <see cref="GatewayOptions.TwinIdleTimeout"/>: ask the shard to passivate this twin (it then sends <see cref="TwinInternal.Passivate"/>).</summary>
+    private void OnIdleCheck()
+    {
+        if (_idleTimer is null || _services.Time.GetUtcNow() - _lastActive < _services.Options.TwinIdleTimeout)
+        {
+            return;
+        }
+
+        _idleTimer.Dispose();
+        _idleTimer = null;
+        Context.Parent.Tell(new Akka.Cluster.Sharding.Passivate(TwinInternal.Passivate.Instance));
+    }
+
     private static DesiredState? DecodeDesired(StoredDesired stored)
     {
         var decoded = WireCodec.DecodeDesired(System.Text.Encoding.UTF8.GetBytes(stored.Json));
         return decoded.IsSuccess ? decoded.Value : null;
+    }
+
+    /// <summary>Creates twins for the shard without an expression tree per entity.</summary>
+    private sealed class Producer(string deviceId, TwinServices services) : IIndirectActorProducer
+    {
+        public Type ActorType => typeof(DeviceTwin);
+
+        public ActorBase Produce() => new DeviceTwin(deviceId, services);
+
+        public void Release(ActorBase actor)
+        {
+        }
     }
 }

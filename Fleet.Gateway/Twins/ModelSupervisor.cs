@@ -1,5 +1,4 @@
-using Fleet.Shared.Actors;
-using Fleet.Shared.Actors.Supervision;
+using Akka.Actor;
 
 namespace Fleet.Gateway.Twins;
 
@@ -11,19 +10,19 @@ namespace Fleet.Gateway.Twins;
 /// </summary>
 /// <remarks>
 /// The device, not a child actor, is what restarts here, so the budget is counted in this actor rather
-/// than by the kernel's restart history; the kernel's supervision applies one level up (the twin supervises
-/// this actor with <see cref="ParentStrategy"/>, the shard region supervises the twins).
+/// than by Akka's restart statistics; Akka's supervision applies one level up (the twin supervises this actor
+/// with <see cref="ParentStrategy"/>; twins keep their own <see cref="TwinRestartBudget"/>).
 /// </remarks>
-internal sealed class ModelSupervisor(ModelSupervisionPolicy policy, TimeProvider time) : ActorBase
+internal sealed class ModelSupervisor(ModelSupervisionPolicy policy, TimeProvider time) : UntypedActor
 {
     private readonly Queue<DateTimeOffset> _failures = new();
     private readonly List<string> _actions = [];
     private bool _escalated;
 
     /// <summary>How a twin supervises its model supervisor: restart it (a fresh budget) a few times, then stop it.</summary>
-    public static SupervisorStrategy ParentStrategy { get; } = new OneForOneStrategy(3, TimeSpan.FromMinutes(1), static _ => Directive.Restart, Directive.Stop);
+    public static SupervisorStrategy ParentStrategy { get; } = new OneForOneStrategy(3, TimeSpan.FromMinutes(1), static _ => Directive.Restart);
 
-    public static Props Props(ModelSupervisionPolicy policy, TimeProvider time) => Fleet.Shared.Actors.Props.Create(() => new ModelSupervisor(policy, time));
+    public static Props Props(ModelSupervisionPolicy policy, TimeProvider time) => Akka.Actor.Props.Create(() => new ModelSupervisor(policy, time));
 
     protected override void OnReceive(object message)
     {

@@ -1,5 +1,5 @@
 using Fleet.Gateway.Store;
-using Fleet.Shared.Actors;
+using Akka.Actor;
 using Fleet.Gateway.Egress;
 
 namespace Fleet.Gateway.Twins;
@@ -18,6 +18,9 @@ internal sealed class TwinServices(IFleetStore store, DevicePublisher publisher,
     public TimeProvider Time { get; } = timeProvider;
 
     public ILogger Logger { get; } = logger;
+
+    /// <summary>How often a twin may restart (10 a minute) before it passivates and waits for its next message.</summary>
+    public TwinRestartBudget RestartBudget { get; } = new(10, TimeSpan.FromMinutes(1), timeProvider);
 
     public ModelSupervisionPolicy SupervisionPolicy => Options.ModelSupervision;
 

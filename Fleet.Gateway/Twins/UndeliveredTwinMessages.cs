@@ -1,4 +1,5 @@
-using Fleet.Shared.Actors;
+using Akka.Actor;
+using Akka.Event;
 
 namespace Fleet.Gateway.Twins;
 
@@ -7,15 +8,18 @@ namespace Fleet.Gateway.Twins;
 /// <see cref="Status.Failure"/> of <see cref="TwinStoppedException"/>, so ingress does not wait out its persist
 /// timeout on a shard and API callers get an answer at once.
 /// </summary>
-internal sealed class UndeliveredTwinMessages : ActorBase
+internal sealed class UndeliveredTwinMessages : UntypedActor
 {
+    public static Props Props() => Akka.Actor.Props.Create<UndeliveredTwinMessages>();
+
     protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
 
     protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
     protected override void OnReceive(object message)
     {
-        if (message is not DeadLetter { Message: ITwinMessage lost, Sender: { } asker } || lost is DeviceMessage { AckId: null })
+        if (message is not DeadLetter { Message: ITwinMessage lost, Sender: { } asker } || lost is DeviceMessage { AckId: null }
+            || asker.IsNobody() || asker.Equals(Context.System.DeadLetters))
         {
             return;
         }

@@ -7,7 +7,6 @@ using Fleet.Gateway.Store.Models;
 using Fleet.Gateway.Store.Rejections;
 using Fleet.Gateway.Store.Distillation;
 using Fleet.Gateway.Store.Rollouts;
-using Fleet.Gateway.Store.Sharding;
 using Fleet.Gateway.Store.Twins;
 
 namespace Fleet.Tests.Gateway.Infrastructure;
@@ -38,17 +37,13 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
 
     public IRejectionLog Rejections => inner.Rejections;
 
-    public IEntityRegistry Entities => inner.Entities;
-
-    public IShardLeaseStore Leases => inner.Leases;
-
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 
     private sealed class FaultyDevices(IDeviceStore inner, StoreFaults faults) : IDeviceStore
     {
         public async Task<bool> TryAddAsync(DeviceRegistration registration, CancellationToken cancellationToken)
         {
-            faults.OnWrite();
+            await faults.OnWriteAsync();
             return await inner.TryAddAsync(registration, cancellationToken);
         }
 
@@ -61,13 +56,13 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
 
         public async Task<bool> SetPresenceAsync(string deviceId, bool online, CancellationToken cancellationToken)
         {
-            faults.OnWrite();
+            await faults.OnWriteAsync();
             return await inner.SetPresenceAsync(deviceId, online, cancellationToken);
         }
 
         public async Task<bool> TouchAsync(string deviceId, CancellationToken cancellationToken)
         {
-            faults.OnWrite();
+            await faults.OnWriteAsync();
             return await inner.TouchAsync(deviceId, cancellationToken);
         }
 
@@ -88,7 +83,7 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
 
         public async Task<ReportedWriteStatus> SetReportedAsync(string deviceId, ReportedUpdate report, CancellationToken cancellationToken)
         {
-            faults.OnWrite();
+            await faults.OnWriteAsync();
             return await inner.SetReportedAsync(deviceId, report, cancellationToken);
         }
     }
@@ -98,6 +93,7 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
         public async Task<bool> AppendAsync(HealEventRecord healEvent, CancellationToken cancellationToken)
         {
             faults.OnHeal(healEvent.EventId);
+            await faults.OnWriteAsync();
             return await inner.AppendAsync(healEvent, cancellationToken);
         }
 
@@ -112,7 +108,7 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
 
         public async Task SaveWaveformsAsync(HealWaveforms waveforms, CancellationToken cancellationToken)
         {
-            faults.OnWrite();
+            await faults.OnWriteAsync();
             await inner.SaveWaveformsAsync(waveforms, cancellationToken);
         }
 
@@ -124,7 +120,7 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
     {
         public async Task<InsightRecord> AppendAsync(NewInsight insight, CancellationToken cancellationToken)
         {
-            faults.OnWrite();
+            await faults.OnWriteAsync();
             return await inner.AppendAsync(insight, cancellationToken);
         }
 

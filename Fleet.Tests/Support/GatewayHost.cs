@@ -21,7 +21,8 @@ public sealed class GatewayHost : IAsyncDisposable
         _app = app;
         DataDirectory = dataDirectory;
         BaseAddress = baseAddress;
-        var credentials = Fleet.Shared.Security.CredentialsFile.Read(Path.Combine(dataDirectory, Fleet.Shared.Security.CredentialsFile.FileName));
+        var secrets = app.Services.GetRequiredService<GatewayOptions>().Secrets;
+        var credentials = Fleet.Shared.Security.CredentialsFile.Read(Path.Combine(secrets, Fleet.Shared.Security.CredentialsFile.FileName));
         OperatorToken = credentials["operator"];
         ReaderToken = credentials["reader"];
     }
@@ -52,7 +53,7 @@ public sealed class GatewayHost : IAsyncDisposable
 
     private static async Task<GatewayHost> StartInAsync(string dataDirectory, Action<IServiceCollection>? configureServices, string[] extraArgs)
     {
-        var (app, problems) = GatewayApp.Create(["--urls", "http://127.0.0.1:0", "--Fleet:DataDirectory", dataDirectory, .. extraArgs], configureServices);
+        var (app, problems) = GatewayApp.Create(["--urls", "http://127.0.0.1:0", "--Fleet:DataDirectory", dataDirectory, "--Fleet:Cluster:Hocon", TestAkka.FastSingleNode, .. extraArgs], configureServices);
         if (app is null)
         {
             throw new InvalidOperationException("gateway configuration rejected: " + string.Join("; ", problems));

@@ -1,8 +1,11 @@
 namespace Fleet.Tests.Gateway.Infrastructure;
 
-/// <summary>Which writes a <see cref="FaultyFleetStore"/> fails: the next N, or all of them while the store is down.</summary>
+/// <summary>Which writes a <see cref="FaultyFleetStore"/> fails (the next N, or all of them while the store is down), or holds until released.</summary>
 internal sealed class StoreFaults
 {
+    private readonly object _gate = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<Exception>> _healFaults = new(StringComparer.Ordinal);
+    private TaskCompletionSource? _held;
     private int _failNext;
     private int _down;
     private long _failed;
@@ -16,14 +19,13 @@ internal sealed class StoreFaults
 
     public void Up() => Volatile.Write(ref _down, 0);
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<Exception>> _healFaults = new(StringComparer.Ordinal);
-
     /// <summary>Every append of heal <paramref name="healId"/> is refused for good, as a store refuses input it cannot hold.</summary>
     public void RefuseHeal(string healId) => _healFaults[healId] = () => new ArgumentException($"injected store refusal of heal {healId}", "healEvent");
 
     /// <summary>Every append of heal <paramref name="healId"/> fails with a fault that is neither transient nor a refusal (a bug on that message's path).</summary>
     public void BreakHeal(string healId) => _healFaults[healId] = () => new InvalidOperationException($"injected fault on heal {healId}");
 
+    /// <summary>Fails the append of heal <paramref name="healId"/> when a fault was injected for it.</summary>
     public void OnHeal(string healId)
     {
         if (_healFaults.TryGetValue(healId, out var fault))
@@ -31,11 +33,44 @@ internal sealed class StoreFaults
             Interlocked.Increment(ref _failed);
             throw fault();
         }
+    }
+
+    /// <summary>Writes from now on wait (they have not reached the store) until <see cref="Release"/>.</summary>
+    public void Hold()
+    {
+        lock (_gate)
+        {
+            _held ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    public void Release()
+    {
+        lock (_gate)
+        {
+            _held?.TrySetResult();
+            _held = null;
+        }
+    }
+
+    /// <summary>Waits while writes are held, then fails the write when a fault is due.</summary>
+    public async Task OnWriteAsync()
+    {
+        Task? held;
+        lock (_gate)
+        {
+            held = _held?.Task;
+        }
+
+        if (held is not null)
+        {
+            await held;
+        }
 
         OnWrite();
     }
 
-    public void OnWrite()
+    private void OnWrite()
     {
         int remaining;
         do

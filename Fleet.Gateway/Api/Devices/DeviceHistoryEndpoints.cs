@@ -1,7 +1,7 @@
 using Fleet.Gateway.Api.Auth;
 using Fleet.Gateway.Hosting;
 using Fleet.Gateway.Twins;
-using Fleet.Shared.Actors;
+using Akka.Actor;
 using Fleet.Shared.Protocol;
 using Fleet.Gateway.Store;
 

@@ -1,7 +1,8 @@
+using Fleet.Gateway.Twins;
 using Fleet.Gateway.Api.Auth;
 using Fleet.Gateway.Hosting;
 using Fleet.Gateway.Insights;
-using Fleet.Shared.Actors;
+using Akka.Actor;
 using Fleet.Gateway.Store;
 
 namespace Fleet.Gateway.Api.Insights;
@@ -21,9 +22,9 @@ internal static class InsightEndpoints
         InsightSummary summary;
         try
         {
-            summary = await runtime.Insights.Ask<InsightSummary>(new GetInsightSummary(id, version), AggregationTimeout, cancellationToken).ConfigureAwait(false);
+            summary = await runtime.Insights.AskAsync<InsightSummary>(new GetInsightSummary(id, version), AggregationTimeout, runtime.Time, cancellationToken).ConfigureAwait(false);
         }
-        catch (AskTimeoutException)
+        catch (TimeoutException)
         {
             return ApiProblems.Timeout($"aggregating the insights of {id} {version} took longer than {AggregationTimeout.TotalSeconds:0} s");
         }

@@ -1,9 +1,10 @@
+using Fleet.Gateway.Twins;
 using System.Security.Claims;
 using System.Text.Json;
 using Fleet.Gateway.Api.Auth;
 using Fleet.Gateway.Distillation;
 using Fleet.Gateway.Hosting;
-using Fleet.Shared.Actors;
+using Akka.Actor;
 using Fleet.Shared.Protocol;
 using Fleet.Gateway.Store;
 
@@ -47,7 +48,7 @@ internal static class DistillationEndpoints
         }
 
         var actor = user.Identity?.Name ?? "?";
-        var job = await runtime.Distiller.Ask<DistillationJob>(new StartDistillation(id, version, body.Teacher, newVersion, actor), ActorTimeout, cancellationToken).ConfigureAwait(false);
+        var job = await runtime.Distiller.AskAsync<DistillationJob>(new StartDistillation(id, version, body.Teacher, newVersion, actor), ActorTimeout, runtime.Time, cancellationToken).ConfigureAwait(false);
         var details = JsonSerializer.Serialize(new Dictionary<string, string> { ["job"] = job.Id, ["teacher"] = body.Teacher, ["newVersion"] = newVersion });
         await store.Store.Audit.AppendAsync(actor, "model.distill", $"model/{id}/{version}", details, cancellationToken).ConfigureAwait(false);
         return Results.Accepted($"/api/v1/distillations/{job.Id}", job);
@@ -55,7 +56,7 @@ internal static class DistillationEndpoints
 
     private static async Task<IResult> GetAsync(string jobId, FleetRuntime runtime, CancellationToken cancellationToken)
     {
-        var job = await runtime.Distiller.Ask<DistillationJob>(new GetDistillation(jobId), ActorTimeout, cancellationToken).ConfigureAwait(false);
+        var job = await runtime.Distiller.AskAsync<DistillationJob>(new GetDistillation(jobId), ActorTimeout, runtime.Time, cancellationToken).ConfigureAwait(false);
         return ReferenceEquals(job, DistillationJob.None) ? ApiProblems.NotFound($"distillation {jobId} is not known") : Results.Ok(job);
     }
 

@@ -1,3 +1,4 @@
+using Fleet.Gateway.Twins;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -5,7 +6,7 @@ using Fleet.Gateway.Api.Auth;
 using Fleet.Gateway.Hosting;
 using Fleet.Gateway.Rollouts;
 using Fleet.Gateway.Store.Rollouts;
-using Fleet.Shared.Actors;
+using Akka.Actor;
 using Fleet.Shared.Protocol;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
@@ -53,7 +54,7 @@ internal static class RolloutEndpoints
         }
 
         var start = new StartRollout(body.ModelId!, body.Version!, policy, body.Devices, user.Identity?.Name ?? "?");
-        var result = await runtime.Rollouts.Ask<RolloutStartResult>(start, StartTimeout, cancellationToken).ConfigureAwait(false);
+        var result = await runtime.Rollouts.AskAsync<RolloutStartResult>(start, StartTimeout, runtime.Time, cancellationToken).ConfigureAwait(false);
         return result switch
         {
             { Status: RolloutRequestStatus.Done, View: { } view } => Results.Created($"/api/v1/rollouts/{view.Id}", view),
@@ -151,7 +152,7 @@ internal static class RolloutEndpoints
         }
 
         var change = new ChangeRollout(id, action, body?.Reason, user.Identity?.Name ?? "?");
-        var result = await runtime.Rollouts.Ask<RolloutChangeResult>(change, ChangeTimeout, cancellationToken).ConfigureAwait(false);
+        var result = await runtime.Rollouts.AskAsync<RolloutChangeResult>(change, ChangeTimeout, runtime.Time, cancellationToken).ConfigureAwait(false);
         return result switch
         {
             { Status: RolloutRequestStatus.Done, View: { } view } => Results.Ok(view),
@@ -161,5 +162,5 @@ internal static class RolloutEndpoints
     }
 
     private static Task<IReadOnlyDictionary<string, RolloutView>> LiveAsync(FleetRuntime runtime, CancellationToken cancellationToken) =>
-        runtime.Rollouts.Ask<IReadOnlyDictionary<string, RolloutView>>(GetRolloutViews.Instance, ReadTimeout, cancellationToken);
+        runtime.Rollouts.AskAsync<IReadOnlyDictionary<string, RolloutView>>(GetRolloutViews.Instance, ReadTimeout, runtime.Time, cancellationToken);
 }

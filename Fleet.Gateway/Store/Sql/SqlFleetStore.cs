@@ -6,7 +6,6 @@ using Fleet.Gateway.Store.Insights;
 using Fleet.Gateway.Store.Models;
 using Fleet.Gateway.Store.Rejections;
 using Fleet.Gateway.Store.Rollouts;
-using Fleet.Gateway.Store.Sharding;
 using Fleet.Gateway.Store.Twins;
 
 namespace Fleet.Gateway.Store.Sql;
@@ -30,8 +29,6 @@ internal abstract class SqlFleetStore : IFleetStore
         Distillations = new SqlDistillationStore(db);
         Audit = new SqlAuditLog(db);
         Rejections = new SqlRejectionLog(db);
-        Entities = new SqlEntityRegistry(db);
-        Leases = new SqlShardLeaseStore(db);
     }
 
     public SchemaInfo Schema { get; }
@@ -53,10 +50,6 @@ internal abstract class SqlFleetStore : IFleetStore
     public IAuditLog Audit { get; }
 
     public IRejectionLog Rejections { get; }
-
-    public IEntityRegistry Entities { get; }
-
-    public IShardLeaseStore Leases { get; }
 
     public ValueTask DisposeAsync() => _dialect.DisposeAsync();
 

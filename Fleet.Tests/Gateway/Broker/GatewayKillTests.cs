@@ -113,7 +113,14 @@ public sealed class GatewayKillTests(ITestOutputHelper output) : IAsyncLifetime
         {
             await Eventually.TrueAsync(async () =>
             {
-                Assert.False(gateway.Process.HasExited, "the gateway exited: " + gateway.Output);
+                if (gateway.Process.HasExited)
+                {
+                    // The output is appended by the process's reader threads: read it under their lock.
+                    lock (gateway.Output)
+                    {
+                        Assert.Fail("the gateway exited: " + gateway.Output);
+                    }
+                }
                 try
                 {
                     return (await client.GetAsync("/api/v1/health/ready")).StatusCode == HttpStatusCode.OK;
@@ -126,7 +133,10 @@ public sealed class GatewayKillTests(ITestOutputHelper output) : IAsyncLifetime
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException(ex.Message + ": " + gateway.Output, ex);
+            lock (gateway.Output)
+            {
+                throw new TimeoutException(ex.Message + ": " + gateway.Output, ex);
+            }
         }
     }
 

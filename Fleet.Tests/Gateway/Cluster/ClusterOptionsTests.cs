@@ -29,6 +29,10 @@ public sealed class ClusterOptionsTests
             ["Fleet:Cluster:SeedNodes:1"] = "akka.tcp://fleet-gateway@10.0.0.6:4053",
             ["Fleet:Cluster:SplitBrain"] = "KeepOldest",
             ["Fleet:Cluster:StableAfter"] = "00:00:03",
+            ["Fleet:Store:Provider"] = "postgresql",
+            ["Fleet:Store:ConnectionString"] = "Host=10.0.0.9;Username=fleet",
+            ["Fleet:BrokerHost"] = "10.0.0.9",
+            ["Fleet:BrokerPort"] = "1883",
         }).Build();
 
         var options = configuration.GetSection("Fleet").Get<GatewayOptions>()!;
@@ -39,6 +43,18 @@ public sealed class ClusterOptionsTests
         Assert.Equal(SplitBrainStrategy.KeepOldest, options.Cluster.SplitBrain);
         Assert.Equal(TimeSpan.FromSeconds(3), options.Cluster.StableAfter);
         Assert.Equal(4053, options.Cluster.Port);
+    }
+
+    [Fact]
+    public void SeveralNodes_OnSqliteOrAManagedBroker_AreRefusedWithTheSettingsToChange()
+    {
+        var options = new GatewayOptions { Cluster = new ClusterOptions { Port = 4053, SeedNodes = ["akka.tcp://fleet-gateway@10.0.0.5:4053"] } };
+
+        var problems = options.Validate();
+
+        Assert.Equal(2, problems.Count);
+        Assert.Contains(problems, p => p.Contains("Fleet:Store:Provider to postgresql", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("Fleet:BrokerHost", StringComparison.Ordinal));
     }
 
     [Theory]

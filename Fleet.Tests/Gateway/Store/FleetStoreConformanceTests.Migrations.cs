@@ -1,5 +1,4 @@
 using Fleet.Gateway.Store.Devices;
-using Fleet.Gateway.Store.Sharding;
 
 namespace Fleet.Tests.Gateway.Store;
 
@@ -40,7 +39,6 @@ public abstract partial class FleetStoreConformanceTests
         Assert.Equal(Enumerable.Range(2, LatestSchemaVersion - 1), upgraded.Schema.AppliedAtOpen);
         Assert.Equal(2, (await upgraded.Devices.GetAsync("pi-old", Ct))!.Shard);
         Assert.Equal(1, (await upgraded.Twins.GetAsync("pi-old", Ct))!.Desired!.Version);
-        Assert.Equal(LeaseStatus.Ok, (await upgraded.Leases.TryAcquireAsync(0, "node-a", LeaseTime, Ct)).Status);
     }
 
     [Fact]
@@ -79,7 +77,6 @@ public abstract partial class FleetStoreConformanceTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.Devices.GetAsync("pi-1", canceled.Token));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.Devices.TryAddAsync(new DeviceRegistration("pi-1", 0, CredentialKind.None), canceled.Token));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.Leases.TryAcquireAsync(0, "node-a", LeaseTime, canceled.Token));
         Assert.Null(await Store.Devices.GetAsync("pi-1", Ct));
     }
 }

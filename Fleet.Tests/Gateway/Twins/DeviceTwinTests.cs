@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Fleet.Gateway.Api.Metrics;
 using Fleet.Gateway.Hosting;
 using Fleet.Gateway.Twins;
-using Fleet.Shared.Actors;
+using Akka.Actor;
 using Fleet.Shared.Protocol;
 using Fleet.Tests.Gateway.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;

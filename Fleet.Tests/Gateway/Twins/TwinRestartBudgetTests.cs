@@ -1,7 +1,7 @@
-using Fleet.Gateway.Cluster;
+using Fleet.Gateway.Twins;
 using Fleet.Shared.Time;
 
-namespace Fleet.Tests.Gateway.Cluster;
+namespace Fleet.Tests.Gateway.Twins;
 
 public sealed class TwinRestartBudgetTests
 {

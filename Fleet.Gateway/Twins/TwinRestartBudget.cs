@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Fleet.Gateway.Cluster;
+namespace Fleet.Gateway.Twins;
 
 /// <summary>
 /// Per-twin restart budget, kept per node because a shard restarts its entities without limit: a twin that

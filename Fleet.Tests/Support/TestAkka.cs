@@ -1,0 +1,20 @@
+namespace Fleet.Tests.Infrastructure;
+
+/// <summary>Akka settings for gateways in tests: a one-node loopback cluster that is up and serving shards at once.</summary>
+public static class TestAkka
+{
+    /// <summary>
+    /// Shorter cluster ticks than production's: the node joins itself, becomes Up, starts the shard coordinator and
+    /// registers its region within a few hundred milliseconds instead of the default seconds.
+    /// </summary>
+    public const string FastSingleNode = """
+        akka.cluster {
+          periodic-tasks-initial-delay = 50ms
+          gossip-interval = 200ms
+          leader-actions-interval = 100ms
+          sharding.retry-interval = 200ms
+          sharding.shard-start-timeout = 2s
+          singleton.hand-over-retry-interval = 200ms
+        }
+        """;
+}
