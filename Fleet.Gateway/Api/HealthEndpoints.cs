@@ -48,6 +48,7 @@ internal static class HealthEndpoints
                         connected = shards,
                         total = options.ShardCount,
                         held = held.Select(h => new { shard = h.Shard, since = h.Since, failures = h.Failures, reason = h.Reason }),
+                        takenOver = runtime.TakenOverShards,
                     },
                 },
                 statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);

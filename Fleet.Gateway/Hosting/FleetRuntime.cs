@@ -75,6 +75,9 @@ internal sealed class FleetRuntime(
     /// <summary>Shards whose messages are held (not stored, redelivered with backoff), and why.</summary>
     public IReadOnlyList<ShardHold> HeldShards => [.. _sessions.Select(s => s.Hold).OfType<ShardHold>()];
 
+    /// <summary>Shards whose session another holder of the same client id took over (this node stepped aside).</summary>
+    public IReadOnlyList<int> TakenOverShards => [.. _sessions.Where(s => !s.IsOwner).Select(s => s.Shard)];
+
     /// <summary>
     /// The node's Akka configuration (called by <c>AddAkka</c>, before any hosted service starts). The actors start in
     /// this order when Akka.Hosting starts the system: the outbound publisher and the dead-letter answerer, the shard

@@ -164,14 +164,27 @@ internal sealed class ShardSession : IAsyncDisposable
     }
 
     /// <summary>Waits for each connection to end, then opens a fresh one after a backoff, until stopped or taken over.</summary>
+    /// <remarks>
+    /// A broker that announces a takeover (DISCONNECT 0x8E, MQTT 5 §3.14.2.1) makes this session step aside. Mosquitto
+    /// 2.0.11 closes the taken-over connection without it (MQTTnet then reports a normal disconnection), which looks
+    /// like any broker-side close; the session then reconnects, and so that two holders of one shard cannot take
+    /// the session from each other every second, the backoff keeps growing until a connection has lasted
+    /// <see cref="DurabilityPolicy.MaxRedeliveryDelay"/>.
+    /// </remarks>
     private async Task KeepOpenAsync(Connection connection, CancellationToken cancellationToken)
     {
         try
         {
             var attempt = 0;
+            var opened = _time.GetTimestamp();
             while (true)
             {
                 var reason = await connection.Ended.WaitAsync(cancellationToken).ConfigureAwait(false);
+                if (_time.GetElapsedTime(opened) >= _policy.MaxRedeliveryDelay)
+                {
+                    attempt = 0;
+                }
+
                 connection.Client.Dispose();
                 if (reason == MqttClientDisconnectReason.SessionTakenOver)
                 {
@@ -199,7 +212,7 @@ internal sealed class ShardSession : IAsyncDisposable
                     try
                     {
                         connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-                        attempt = 0;
+                        opened = _time.GetTimestamp();
                         break;
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException && !ex.IsFatal())
