@@ -198,11 +198,10 @@ internal sealed partial class McuBridge
 
     private static string Status(sbyte status) => status switch
     {
-        -1 => "not an image",
-        -2 => "no image expected, or not the desired one",
-        -3 => "out of order or out of bounds",
-        -4 => "SHA-256 mismatch or failed validation",
-        -6 => "no room",
+        -2 => "no image expected, a malformed frame, or not a valid image of the desired model",
+        -3 => "out of order, out of bounds or incomplete",
+        -4 => "SHA-256 mismatch or failed golden validation",
+        -6 => "cannot be written or does not fit the SRAM",
         _ => $"status {status}",
     };
 
