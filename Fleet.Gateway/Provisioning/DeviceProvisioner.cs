@@ -14,7 +14,15 @@ namespace Fleet.Gateway.Provisioning;
 /// </summary>
 internal sealed class DeviceProvisioner(GatewayOptions options, EmbeddedBroker broker, FleetStoreService store, ModelRegistry registry, GatewayUrls urls, TimeProvider time, ILogger<DeviceProvisioner> logger) : IDisposable
 {
+    /// <summary>How long after the last of a burst of provisionings the broker is told once more to reload.</summary>
+    private static readonly TimeSpan TrailingReload = TimeSpan.FromSeconds(1);
+
     private readonly Lazy<FleetCertificateAuthority> _ca = new(() => FleetCertificateAuthority.LoadOrCreate(options.Secrets, time));
+
+    // Mosquitto drops a SIGHUP that arrives while it is reloading (it clears its reload flag after the reload), so in a
+    // burst of provisionings the last password could stay unknown to it until the next one: the demo's 50th device
+    // was refused for its whole run. A reload once the burst is over picks up every password written.
+    private readonly ITimer _trailingReload = time.CreateTimer(_ => broker.Reload(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
     /// <summary>Provisions with a broker password, or with a client certificate from the fleet CA when <paramref name="certificate"/>.</summary>
     public async Task<(ProvisionStatus Status, DeviceBundle? Bundle)> ProvisionAsync(string deviceId, bool rotate, bool certificate, string actor, CancellationToken cancellationToken)
@@ -48,6 +56,7 @@ internal sealed class DeviceProvisioner(GatewayOptions options, EmbeddedBroker b
             var password = BrokerAuthFiles.NewPassword();
             await auth.SetPasswordAsync(deviceId, password, cancellationToken).ConfigureAwait(false);
             broker.Reload();
+            _trailingReload.Change(TrailingReload, Timeout.InfiniteTimeSpan);
             GatewayLog.BrokerReloaded(logger, 1);
             config = config with { Username = deviceId, Password = password };
         }
@@ -84,6 +93,7 @@ internal sealed class DeviceProvisioner(GatewayOptions options, EmbeddedBroker b
 
     public void Dispose()
     {
+        _trailingReload.Dispose();
         if (_ca.IsValueCreated)
         {
             _ca.Value.Dispose();
