@@ -21,6 +21,12 @@ internal sealed class RejectionRecorder : IAsyncDisposable
 {
     public const int Capacity = 1000;
 
+    /// <summary>How many rejections the log keeps (the newest); a device flooding garbage cannot fill the store.</summary>
+    public const int Retained = 100_000;
+
+    /// <summary>The log is trimmed to <see cref="Retained"/> after every this many writes.</summary>
+    public const int TrimEvery = 1000;
+
     private readonly IFleetStore _store;
     private readonly ILogger _logger;
     private readonly Channel<NewRejection> _queue = Channel.CreateBounded<NewRejection>(new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
@@ -59,11 +65,16 @@ internal sealed class RejectionRecorder : IAsyncDisposable
 
     private async Task WriteAsync()
     {
+        var written = 0;
         await foreach (var rejection in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
         {
             try
             {
                 await _store.Rejections.AppendAsync(rejection, CancellationToken.None).ConfigureAwait(false);
+                if (++written % TrimEvery == 0)
+                {
+                    await _store.Rejections.TrimAsync(Retained, CancellationToken.None).ConfigureAwait(false);
+                }
             }
             catch (Exception ex) when (!ex.IsFatal())
             {

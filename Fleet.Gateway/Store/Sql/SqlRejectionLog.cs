@@ -33,6 +33,18 @@ internal sealed class SqlRejectionLog(StoreDatabase db) : IRejectionLog
         return new RejectedMessage(ids[0], now, device, topic, kind, cause, reason, size, excerpt);
     }
 
+    public Task<int> TrimAsync(int keep, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(keep);
+        // The id of the newest row to drop is the (keep+1)-th newest; none when there are no more rows than that.
+        return db.WriteAsync(
+            scope => StoreDatabase.ExecuteAsync(
+                scope,
+                "DELETE FROM rejected_messages WHERE id <= (SELECT id FROM rejected_messages ORDER BY id DESC LIMIT 1 OFFSET @keep)",
+                s => s.Int("keep", keep)),
+            cancellationToken);
+    }
+
     public async Task<RejectionPage> ListAsync(RejectionQuery query, int limit, string? after, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -36,6 +36,22 @@ public abstract partial class FleetStoreConformanceTests
     }
 
     [Fact]
+    public async Task Rejections_Trim_KeepsTheNewest()
+    {
+        Assert.Equal(0, await Store.Rejections.TrimAsync(3, Ct));
+        for (var i = 0; i < 5; i++)
+        {
+            await Store.Rejections.AppendAsync(new NewRejection("pi-1", "fleet/v1/s/1/pi-1/report", "report", RejectionCauses.Protocol, $"reason {i}", new byte[] { 1 }), Ct);
+        }
+
+        Assert.Equal(2, await Store.Rejections.TrimAsync(3, Ct));
+        Assert.Equal(0, await Store.Rejections.TrimAsync(3, Ct));
+
+        var kept = await Store.Rejections.ListAsync(new RejectionQuery(), 10, null, Ct);
+        Assert.Equal(["reason 4", "reason 3", "reason 2"], kept.Items.Select(e => e.Reason));
+    }
+
+    [Fact]
     public async Task Rejections_KeepTheFirstBytesAndCleanWhatADeviceSent()
     {
         var payload = new byte[300 * 1024];
