@@ -208,7 +208,7 @@ internal sealed partial class McuBridge(McuBridgeOptions options, TextWriter log
             Timeout = TimeSpan.FromSeconds(10),
         };
         _uplink = new McuUplink(id, settings, queue, time, loggers.CreateLogger("Fleet.Device.Mcu." + id),
-            ct => WriteFrameAsync(McuFrameType.Sync, ReadOnlyMemory<byte>.Empty, ct))
+            ct => WriteFrameAsync(McuFrameType.Sync, ReadOnlyMemory<byte>.Empty, ct), options.ShardCount)
         {
             Received = DownAsync,
         };

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Fleet.Device.Mcu;
 
 /// <summary>
-/// <c>fleet-device --mcu LINK [--broker HOST:PORT] [--username U] [--password P] [--data DIR] [--fleet-key PEM]
+/// <c>fleet-device --mcu LINK [--broker HOST:PORT] [--username U] [--password P] [--data DIR] [--shard-count N] [--fleet-key PEM]
 /// [--input-range MIN:MAX] [--max-error E]</c>: LINK is <c>tcp:HOST:PORT</c> (a socket standing in for the UART, e.g.
 /// QEMU's <c>-serial tcp:…,server=on</c>) or a serial device path whose line settings were made beforehand
 /// (<c>stty -F /dev/ttyACM0 115200 raw -echo</c>). DIR holds each MCU's on-disk event queue
@@ -22,6 +22,9 @@ internal sealed record McuBridgeOptions(string Link, string BrokerHost, int Brok
 
     /// <summary>The MCU's sensor range for quantising updates (null: the golden inputs' range).</summary>
     public (float Min, float Max)? InputRange { get; init; }
+
+    /// <summary>The gateway's shard count (the shard in each MCU's topics depends on it).</summary>
+    public int ShardCount { get; init; } = Fleet.Shared.Protocol.Sharding.DefaultShardCount;
 
     /// <summary>Largest relative RMS error of a quantised update accepted.</summary>
     public double MaxError { get; init; } = 0.05;
@@ -61,6 +64,14 @@ internal sealed record McuBridgeOptions(string Link, string BrokerHost, int Brok
                     break;
                 case "--data":
                     options = options with { DataDirectory = value };
+                    break;
+                case "--shard-count":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var shards) || shards is < 1 or > 4096)
+                    {
+                        return (null, $"--shard-count '{value}' is not a whole number from 1 to 4096 (the gateway's Fleet:ShardCount)");
+                    }
+
+                    options = options with { ShardCount = shards };
                     break;
                 case "--fleet-key":
                     options = options with { FleetKeyPath = value };
