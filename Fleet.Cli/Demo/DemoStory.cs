@@ -155,7 +155,7 @@ internal sealed class DemoStory(HttpClient http, TextWriter output, IReadOnlyLis
         var model = await http.GetFromJsonAsync<JsonElement>($"/api/v1/models/{ModelId}/{version}", cancellationToken).ConfigureAwait(false);
         var lineage = model.GetProperty("card").GetProperty("lineage");
         Step(string.Create(CultureInfo.InvariantCulture,
-            $"distilled {ModelId} {version} (parent {FactoryVersion}, teacher {TeacherVersion}, {lineage.GetProperty("insightIds").GetArrayLength()} insights): error vs the teacher on the failing region {Metric(metrics, "regionErrorBefore")} → {Metric(metrics, "regionErrorAfter")}, on the normal range {Metric(metrics, "normalErrorBefore")} → {Metric(metrics, "normalErrorAfter")}"));
+            $"distilled {ModelId} {version} (parent {FactoryVersion}, teacher {TeacherVersion}, {lineage.GetProperty("insightIds").GetArrayLength()} insights): {DistillationOutcome(metrics)}"));
         return version;
     }
 
@@ -257,6 +257,22 @@ internal sealed class DemoStory(HttpClient http, TextWriter output, IReadOnlyLis
         progress.TryGetProperty("stage", out var stage) && stage.GetString() == "training"
             ? string.Create(CultureInfo.InvariantCulture, $"training epoch {progress.GetProperty("epoch").GetInt32()}/{progress.GetProperty("epochs").GetInt32()} loss {progress.GetProperty("loss").GetDouble():0.#####}")
             : progress.TryGetProperty("stage", out stage) ? stage.GetString() ?? "" : "";
+
+    /// <summary>
+    /// The student's error against the teacher, before and after, on the insights' region and the normal range; says so
+    /// when the parent already matched the teacher on the region (nothing there for distillation to improve).
+    /// </summary>
+    internal static string DistillationOutcome(JsonElement metrics)
+    {
+        var errors = $"error vs the teacher on the failing region {Metric(metrics, "regionErrorBefore")} → {Metric(metrics, "regionErrorAfter")}, " +
+            $"on the normal range {Metric(metrics, "normalErrorBefore")} → {Metric(metrics, "normalErrorAfter")}";
+        var improved = metrics.TryGetProperty("regionErrorBefore", out var before) && before.ValueKind == JsonValueKind.Number
+            && metrics.TryGetProperty("regionErrorAfter", out var after) && after.ValueKind == JsonValueKind.Number
+            && after.GetDouble() < before.GetDouble();
+        return improved
+            ? errors
+            : errors + " (the parent already matched its teacher on that region, so distillation had nothing to improve there; the version carries the insights' lineage)";
+    }
 
     private static string Metric(JsonElement metrics, string name) =>
         metrics.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble().ToString("0.####", CultureInfo.InvariantCulture) : "-";
