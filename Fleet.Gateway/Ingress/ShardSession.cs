@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.Data.Common;
 using System.Globalization;
-using System.Net.Sockets;
 using Fleet.Gateway.Rejections;
 using Fleet.Gateway.Store;
 using Fleet.Gateway.Store.Rejections;
@@ -35,7 +33,7 @@ namespace Fleet.Gateway.Ingress;
 /// message came on (MQTTnet writes a PUBACK to its current connection, so a reused client could acknowledge
 /// a different message that took the same packet id after a reconnect).</para>
 /// </remarks>
-internal sealed class ShardSession : IAsyncDisposable
+internal sealed partial class ShardSession : IAsyncDisposable
 {
     /// <summary>How long the broker keeps the session (and queues the shard's QoS 1 messages) while no node holds it.</summary>
     public const uint SessionExpirySeconds = 7 * 24 * 3600;
@@ -292,54 +290,6 @@ internal sealed class ShardSession : IAsyncDisposable
         }
     }
 
-    /// <summary>The rejection cause when <paramref name="failure"/> will not go away by retrying; null when the message is to be held and redelivered.</summary>
-    private string? Poisoned(TopicAddress address, string topic, byte[] payload, Exception failure)
-    {
-        if (StoreRefusal.IsRefusal(failure))
-        {
-            return RejectionCauses.StoreRefused;
-        }
-
-        if (MayPass(failure))
-        {
-            return null;
-        }
-
-        // The twin itself failed on it: once may be a passing state of the twin (it restarts from the store),
-        // twice in a row on the same message is the message.
-        var suspect = new Suspect(topic, payload.Length, Fingerprint(payload));
-        if (Volatile.Read(ref _suspect) == suspect)
-        {
-            return RejectionCauses.TwinFailed;
-        }
-
-        Volatile.Write(ref _suspect, suspect);
-        GatewayLog.TwinFailedOnce(_logger, address.DeviceId, topic, failure);
-        return null;
-    }
-
-    /// <summary>Faults of the store or the runtime that say nothing about the message: held with backoff, never rejected.</summary>
-    private static bool MayPass(Exception failure)
-    {
-        for (var inner = failure; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is DbException or IOException or SocketException or TimeoutException or OperationCanceledException
-                or TwinStoppedException or TwinPersistenceException)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static int Fingerprint(byte[] payload)
-    {
-        var hash = new HashCode();
-        hash.AddBytes(payload);
-        return hash.ToHashCode();
-    }
-
     private void Stored()
     {
         Volatile.Write(ref _failures, 0);
@@ -404,9 +354,6 @@ internal sealed class ShardSession : IAsyncDisposable
 
         _stopping.Dispose();
     }
-
-    /// <summary>The message that last failed the twin, to know it when it comes again.</summary>
-    private sealed record Suspect(string Topic, int Length, int Fingerprint);
 
     /// <summary>One connection of the session: its own client, whether it was retired, and how it ended.</summary>
     private sealed class Connection(IMqttClient client)

@@ -20,131 +20,133 @@ public sealed class McuLinkQemuTests(McuFixture fixture)
     public async Task AgentFirmware_OverTheUartLink_SpeaksTheProtocolAndHealsAnInjectedBitFlip()
     {
         var elf = await fixture.AgentFirmwareAsync("mcu-7");
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        using var qemu = Process.Start(new ProcessStartInfo("qemu-system-arm")
-        {
-            ArgumentList = { "-M", "mps2-an386", "-cpu", "cortex-m4", "-display", "none", "-monitor", "none", "-serial", "null",
-                "-serial", $"tcp:127.0.0.1:{port}", "-kernel", elf },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            using var client = await listener.AcceptTcpClientAsync(timeout.Token);
-            var stream = client.GetStream();
-            var link = new LinkReader(stream);
+        await using var board = await QemuBoard.BootAsync(elf, timeout.Token);
+        var stream = board.Link;
+        var link = new LinkReader(stream);
 
-            var hello = await link.NextAsync(f => f.Type == McuFrameType.Hello, timeout.Token);
-            Assert.Equal("mcu-7", Encoding.ASCII.GetString(hello.Payload));
-            var clock = new byte[8];
-            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(clock, 1_795_322_120_000);
-            await stream.WriteAsync(McuLinkCodec.Encode(McuFrameType.Time, 0, clock), timeout.Token);
-            var status = WireCodec.DecodeStatus(Body(await link.NextAsync(IsTopic(McuTopic.Status), timeout.Token)));
-            Assert.True(status.IsSuccess, status.Error?.ToString());
-            Assert.Equal(1_795_322_120L, status.Value!.Epoch); // a blank persist page takes its epoch from the hub's clock, in seconds
-            var report = WireCodec.DecodeReport(Body(await link.NextAsync(IsTopic(McuTopic.Report), timeout.Token)));
-            Assert.True(report.IsSuccess, report.Error?.ToString());
-            Assert.Equal(("vocoder", "1.0.0", ModelSource.Active), (report.Value!.Model!.Id, report.Value.Model.Version, report.Value.Model.Source));
-            var telemetry = WireCodec.DecodeTelemetry(Body(await link.NextAsync(IsTopic(McuTopic.Telemetry), timeout.Token)));
-            Assert.True(telemetry.IsSuccess, telemetry.Error?.ToString());
+        var hello = await link.NextAsync(f => f.Type == McuFrameType.Hello, timeout.Token);
+        Assert.Equal("mcu-7", Encoding.ASCII.GetString(hello.Payload));
+        var clock = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(clock, 1_795_322_120_000);
+        await stream.WriteAsync(McuLinkCodec.Encode(McuFrameType.Time, 0, clock), timeout.Token);
+        var status = WireCodec.DecodeStatus(Body(await link.NextAsync(IsTopic(McuTopic.Status), timeout.Token)));
+        Assert.True(status.IsSuccess, status.Error?.ToString());
+        Assert.Equal(1_795_322_120L, status.Value!.Epoch); // a blank persist page takes its epoch from the hub's clock, in seconds
+        var report = WireCodec.DecodeReport(Body(await link.NextAsync(IsTopic(McuTopic.Report), timeout.Token)));
+        Assert.True(report.IsSuccess, report.Error?.ToString());
+        Assert.Equal(("vocoder", "1.0.0", ModelSource.Active), (report.Value!.Model!.Id, report.Value.Model.Version, report.Value.Model.Source));
+        var telemetry = WireCodec.DecodeTelemetry(Body(await link.NextAsync(IsTopic(McuTopic.Telemetry), timeout.Token)));
+        Assert.True(telemetry.IsSuccess, telemetry.Error?.ToString());
 
-            var command = """{"v":1,"id":"c-1","name":"injectFault","args":{"fault":"bitflip"}}"""u8.ToArray();
-            await stream.WriteAsync(McuLinkCodec.Encode(McuFrameType.Command, 1, command), timeout.Token);
-            var answer = WireCodec.DecodeCommandResult(Body(await link.NextAsync(IsTopic(McuTopic.CommandResult), timeout.Token)));
-            Assert.True(answer.IsSuccess && answer.Value!.Ok && answer.Value.Id == "c-1", answer.Error?.ToString());
+        var command = """{"v":1,"id":"c-1","name":"injectFault","args":{"fault":"bitflip"}}"""u8.ToArray();
+        await stream.WriteAsync(McuLinkCodec.Encode(McuFrameType.Command, 1, command), timeout.Token);
+        var answer = WireCodec.DecodeCommandResult(Body(await link.NextAsync(IsTopic(McuTopic.CommandResult), timeout.Token)));
+        Assert.True(answer.IsSuccess && answer.Value!.Ok && answer.Value.Id == "c-1", answer.Error?.ToString());
 
-            var decoded = WireCodec.DecodeEvent(Body(await link.NextAsync(IsTopic(McuTopic.Events), timeout.Token)));
-            Assert.True(decoded.IsSuccess, decoded.Error?.ToString());
-            var heal = Assert.IsType<HealEvent>(decoded.Value);
-            Assert.Equal(HealOutcome.Healed, heal.Outcome);
-            var rung = Assert.Single(heal.Rungs);
-            Assert.Equal((HealRung.RestoreTensors, ValidationVerdict.Pass), (rung.Rung, rung.Validation));
-            Assert.Equal("digest", heal.Trigger);
-            Assert.True(heal.Seq > answer.Value!.Seq);
-        }
-        finally
-        {
-            qemu.Kill();
-            await qemu.WaitForExitAsync();
-        }
+        var decoded = WireCodec.DecodeEvent(Body(await link.NextAsync(IsTopic(McuTopic.Events), timeout.Token)));
+        Assert.True(decoded.IsSuccess, decoded.Error?.ToString());
+        var heal = Assert.IsType<HealEvent>(decoded.Value);
+        Assert.Equal(HealOutcome.Healed, heal.Outcome);
+        var rung = Assert.Single(heal.Rungs);
+        Assert.Equal((HealRung.RestoreTensors, ValidationVerdict.Pass), (rung.Rung, rung.Validation));
+        Assert.Equal("digest", heal.Trigger);
+        Assert.True(heal.Seq > answer.Value!.Seq);
     }
 
     [Fact]
     public async Task AgentFirmware_DesiredStateAndModelImages_ThresholdApplied_TamperedImageRefused_GoodImageInstalledAndServing()
     {
         var elf = await fixture.AgentFirmwareAsync("mcu-8");
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        using var qemu = Process.Start(new ProcessStartInfo("qemu-system-arm")
-        {
-            ArgumentList = { "-M", "mps2-an386", "-cpu", "cortex-m4", "-display", "none", "-monitor", "none", "-serial", "null",
-                "-serial", $"tcp:127.0.0.1:{port}", "-kernel", elf },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
+        await using var board = await QemuBoard.BootAsync(elf, timeout.Token);
+        var stream = board.Link;
+        var link = new LinkReader(stream);
+        byte seq = 0;
+        async Task SendAsync(McuFrameType type, byte[] payload) => await stream.WriteAsync(McuLinkCodec.Encode(type, seq++, payload), timeout.Token);
+
+        await link.NextAsync(f => f.Type == McuFrameType.Hello, timeout.Token);
+        await SendAsync(McuFrameType.Time, BitConverter.GetBytes(1_795_322_120_000L));
+        var boot = WireCodec.DecodeReport(Body(await link.NextAsync(IsTopic(McuTopic.Report), timeout.Token))).Value!;
+        Assert.Equal(("1.0.0", 0L), (boot.Model!.Version, boot.DesiredVersion));
+
+        // Thresholds only: applied and reported.
+        await SendAsync(McuFrameType.Desired, """{"v":1,"version":5,"klMax":0.3}"""u8.ToArray());
+        var thresholds = await NextReportAsync(link, r => r.DesiredVersion == 5, timeout.Token);
+        Assert.Equal(0.3, thresholds.Thresholds!.KlMax!.Value, 6);
+
+        var image = await File.ReadAllBytesAsync(fixture.UpdateImage, timeout.Token);
+        var sha = Convert.ToHexStringLower(SHA256.HashData(image));
+        var tampered = (byte[])image.Clone();
+        tampered[image.Length / 2] ^= 0x04;
+
+        // The hub announced one image and a different one arrived: the MCU's SHA-256 refuses it, 1.0.0 keeps serving.
+        await SendAsync(McuFrameType.Desired, Encoding.ASCII.GetBytes($$"""{"v":1,"version":6,"modelId":"vocoder","modelVersion":"1.0.1","imageSize":{{image.Length}},"imageSha256":"{{sha}}"}"""));
+        Assert.Equal(-4, await SendImageAsync(stream, link, tampered, () => seq++, timeout.Token));
+        var refused = Assert.IsType<UpdateEvent>(WireCodec.DecodeEvent(Body(await link.NextAsync(IsTopic(McuTopic.Events), timeout.Token))).Value);
+        Assert.Equal((6L, UpdateOutcome.Refused), (refused.DesiredVersion, refused.Outcome));
+        Assert.Contains("SHA-256 does not match", refused.Reason);
+        var afterTamper = await NextReportAsync(link, r => r.DesiredVersion == 6, timeout.Token);
+        Assert.Equal(("1.0.0", ModelSource.Active, 6L), (afterTamper.Model!.Version, afterTamper.Model.Source, afterTamper.CannotApply!.Version));
+        Assert.Equal(DeviceHealth.Healthy, afterTamper.Health);
+
+        // The good image: verified, validated on its golden inputs, installed; the report shows 1.0.1.
+        await SendAsync(McuFrameType.Desired, Encoding.ASCII.GetBytes($$"""{"v":1,"version":7,"modelId":"vocoder","modelVersion":"1.0.1","imageSize":{{image.Length}},"imageSha256":"{{sha}}"}"""));
+        Assert.Equal(0, await SendImageAsync(stream, link, image, () => seq++, timeout.Token));
+        var committed = Assert.IsType<UpdateEvent>(WireCodec.DecodeEvent(Body(await link.NextAsync(IsTopic(McuTopic.Events), timeout.Token))).Value);
+        Assert.Equal((7L, UpdateOutcome.Committed, "1.0.1"), (committed.DesiredVersion, committed.Outcome, committed.ModelVersion));
+        var installed = await NextReportAsync(link, r => r.DesiredVersion == 7, timeout.Token);
+        Assert.Equal(("1.0.1", ModelSource.Active, null), (installed.Model!.Version, installed.Model.Source, installed.CannotApply));
+        Assert.Equal(0.3, installed.Thresholds!.KlMax!.Value, 6);
+
+        // 1.0.1 serves: its golden validation passes on the MCU.
+        await SendAsync(McuFrameType.Command, """{"v":1,"id":"c-9","name":"validate","args":{}}"""u8.ToArray());
+        var validate = WireCodec.DecodeCommandResult(Body(await link.NextAsync(IsTopic(McuTopic.CommandResult), timeout.Token))).Value!;
+        Assert.True(validate.Ok && validate.Result!.Value.GetProperty("verdict").GetString() == "pass", validate.Result?.GetRawText());
+
+        // A hub that attaches later asks who is there: hello, then a fresh status and report.
+        await SendAsync(McuFrameType.Sync, []);
+        Assert.Equal("mcu-8", Encoding.ASCII.GetString((await link.NextAsync(f => f.Type == McuFrameType.Hello, timeout.Token)).Payload));
+        var fresh = await link.NextAsync(f => IsTopic(McuTopic.Status)(f) && WireCodec.DecodeStatus(Body(f)).Value!.Seq > installed.Seq, timeout.Token);
+        Assert.Equal(DeviceState.Online, WireCodec.DecodeStatus(Body(fresh)).Value!.State);
+        await NextReportAsync(link, r => r.Seq > installed.Seq && r.Model!.Version == "1.0.1", timeout.Token);
+    }
+
+    /// <summary>The agent firmware running under qemu-system-arm, its UART1 connected to a loopback socket (the link).</summary>
+    private sealed class QemuBoard(Process qemu, TcpClient client) : IAsyncDisposable
+    {
+        public NetworkStream Link { get; } = client.GetStream();
+
+        public static async Task<QemuBoard> BootAsync(string elf, CancellationToken cancellationToken)
         {
-            using var client = await listener.AcceptTcpClientAsync(timeout.Token);
-            var stream = client.GetStream();
-            var link = new LinkReader(stream);
-            byte seq = 0;
-            async Task SendAsync(McuFrameType type, byte[] payload) => await stream.WriteAsync(McuLinkCodec.Encode(type, seq++, payload), timeout.Token);
-
-            await link.NextAsync(f => f.Type == McuFrameType.Hello, timeout.Token);
-            await SendAsync(McuFrameType.Time, BitConverter.GetBytes(1_795_322_120_000L));
-            var boot = WireCodec.DecodeReport(Body(await link.NextAsync(IsTopic(McuTopic.Report), timeout.Token))).Value!;
-            Assert.Equal(("1.0.0", 0L), (boot.Model!.Version, boot.DesiredVersion));
-
-            // Thresholds only: applied and reported.
-            await SendAsync(McuFrameType.Desired, """{"v":1,"version":5,"klMax":0.3}"""u8.ToArray());
-            var thresholds = await NextReportAsync(link, r => r.DesiredVersion == 5, timeout.Token);
-            Assert.Equal(0.3, thresholds.Thresholds!.KlMax!.Value, 6);
-
-            var image = await File.ReadAllBytesAsync(fixture.UpdateImage, timeout.Token);
-            var sha = Convert.ToHexStringLower(SHA256.HashData(image));
-            var tampered = (byte[])image.Clone();
-            tampered[image.Length / 2] ^= 0x04;
-
-            // The hub announced one image and a different one arrived: the MCU's SHA-256 refuses it, 1.0.0 keeps serving.
-            await SendAsync(McuFrameType.Desired, Encoding.ASCII.GetBytes($$"""{"v":1,"version":6,"modelId":"vocoder","modelVersion":"1.0.1","imageSize":{{image.Length}},"imageSha256":"{{sha}}"}"""));
-            Assert.Equal(-4, await SendImageAsync(stream, link, tampered, () => seq++, timeout.Token));
-            var refused = Assert.IsType<UpdateEvent>(WireCodec.DecodeEvent(Body(await link.NextAsync(IsTopic(McuTopic.Events), timeout.Token))).Value);
-            Assert.Equal((6L, UpdateOutcome.Refused), (refused.DesiredVersion, refused.Outcome));
-            Assert.Contains("SHA-256 does not match", refused.Reason);
-            var afterTamper = await NextReportAsync(link, r => r.DesiredVersion == 6, timeout.Token);
-            Assert.Equal(("1.0.0", ModelSource.Active, 6L), (afterTamper.Model!.Version, afterTamper.Model.Source, afterTamper.CannotApply!.Version));
-            Assert.Equal(DeviceHealth.Healthy, afterTamper.Health);
-
-            // The good image: verified, validated on its golden inputs, installed; the report shows 1.0.1.
-            await SendAsync(McuFrameType.Desired, Encoding.ASCII.GetBytes($$"""{"v":1,"version":7,"modelId":"vocoder","modelVersion":"1.0.1","imageSize":{{image.Length}},"imageSha256":"{{sha}}"}"""));
-            Assert.Equal(0, await SendImageAsync(stream, link, image, () => seq++, timeout.Token));
-            var committed = Assert.IsType<UpdateEvent>(WireCodec.DecodeEvent(Body(await link.NextAsync(IsTopic(McuTopic.Events), timeout.Token))).Value);
-            Assert.Equal((7L, UpdateOutcome.Committed, "1.0.1"), (committed.DesiredVersion, committed.Outcome, committed.ModelVersion));
-            var installed = await NextReportAsync(link, r => r.DesiredVersion == 7, timeout.Token);
-            Assert.Equal(("1.0.1", ModelSource.Active, null), (installed.Model!.Version, installed.Model.Source, installed.CannotApply));
-            Assert.Equal(0.3, installed.Thresholds!.KlMax!.Value, 6);
-
-            // 1.0.1 serves: its golden validation passes on the MCU.
-            await SendAsync(McuFrameType.Command, """{"v":1,"id":"c-9","name":"validate","args":{}}"""u8.ToArray());
-            var validate = WireCodec.DecodeCommandResult(Body(await link.NextAsync(IsTopic(McuTopic.CommandResult), timeout.Token))).Value!;
-            Assert.True(validate.Ok && validate.Result!.Value.GetProperty("verdict").GetString() == "pass", validate.Result?.GetRawText());
-
-            // A hub that attaches later asks who is there: hello, then a fresh status and report.
-            await SendAsync(McuFrameType.Sync, []);
-            Assert.Equal("mcu-8", Encoding.ASCII.GetString((await link.NextAsync(f => f.Type == McuFrameType.Hello, timeout.Token)).Payload));
-            var fresh = await link.NextAsync(f => IsTopic(McuTopic.Status)(f) && WireCodec.DecodeStatus(Body(f)).Value!.Seq > installed.Seq, timeout.Token);
-            Assert.Equal(DeviceState.Online, WireCodec.DecodeStatus(Body(fresh)).Value!.State);
-            await NextReportAsync(link, r => r.Seq > installed.Seq && r.Model!.Version == "1.0.1", timeout.Token);
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            var qemu = Process.Start(new ProcessStartInfo("qemu-system-arm")
+            {
+                ArgumentList = { "-M", "mps2-an386", "-cpu", "cortex-m4", "-display", "none", "-monitor", "none", "-serial", "null",
+                    "-serial", $"tcp:127.0.0.1:{port}", "-kernel", elf },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            try
+            {
+                return new QemuBoard(qemu, await listener.AcceptTcpClientAsync(cancellationToken));
+            }
+            catch
+            {
+                qemu.Kill();
+                qemu.Dispose();
+                throw;
+            }
         }
-        finally
+
+        public async ValueTask DisposeAsync()
         {
+            client.Dispose();
             qemu.Kill();
             await qemu.WaitForExitAsync();
+            qemu.Dispose();
         }
     }
 
