@@ -40,10 +40,22 @@ internal static class FleetAkkaConfig
               acceptable-heartbeat-pause = {{Milliseconds(cluster.AcceptableHeartbeatPause)}}
             }
             split-brain-resolver.stable-after = {{Milliseconds(cluster.StableAfter)}}
+            down-removal-margin = {{Milliseconds(cluster.DownRemovalMargin)}}
             sharded-daemon-process.keep-alive-interval = {{Milliseconds(cluster.IngressKeepAlive)}}
             sharding {
               retry-interval = {{Milliseconds(Shorter(cluster.IngressKeepAlive, TimeSpan.FromSeconds(2)))}}
               least-shard-allocation-strategy.rebalance-absolute-limit = 20
+            }
+            # The daemon's sharding settings are a copy of akka.cluster.sharding taken when Akka's reference
+            # configuration was read, so Fleet's changes are repeated here. Ingress sessions hand off in well under a
+            # second, so they are spread over new nodes every 2 s, up to a third of them per round.
+            sharded-daemon-process.sharding {
+              retry-interval = {{Milliseconds(Shorter(cluster.IngressKeepAlive, TimeSpan.FromSeconds(2)))}}
+              rebalance-interval = 2s
+              least-shard-allocation-strategy {
+                rebalance-absolute-limit = 20
+                rebalance-relative-limit = 0.34
+              }
             }
             singleton.hand-over-retry-interval = {{Milliseconds(Shorter(cluster.HeartbeatInterval, TimeSpan.FromSeconds(1)))}}
             singleton-proxy.singleton-identification-interval = {{Milliseconds(Shorter(cluster.HeartbeatInterval, TimeSpan.FromSeconds(1)))}}
