@@ -400,6 +400,7 @@ public sealed class GatewayCluster : IAsyncDisposable
                 "--Fleet:Cluster:AcceptableHeartbeatPause", "00:00:01",
                 "--Fleet:Cluster:StableAfter", "00:00:01.5",
                 "--Fleet:Cluster:IngressKeepAlive", "00:00:00.5",
+                "--Fleet:Cluster:DownRemovalMargin", "00:00:00.5",
             ]);
         }
 

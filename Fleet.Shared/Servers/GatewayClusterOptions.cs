@@ -8,7 +8,7 @@ public enum GatewayTimingProfile
 
     /// <summary>
     /// Fast failure detection for loopback test clusters (every node on one machine, no network jitter):
-    /// heartbeats every 200 ms, 1 s acceptable pause, 1.5 s stable-after, 500 ms ingress keep-alive.
+    /// heartbeats every 200 ms, 1 s acceptable pause, 1.5 s stable-after, 500 ms ingress keep-alive, 500 ms down-removal margin.
     /// </summary>
     LoopbackTest,
 }

@@ -30,6 +30,8 @@ public sealed class GatewayClusterCollection
 internal sealed class GatewayClusterFixture : IAsyncDisposable
 {
     private readonly List<(AgentProcess Agent, string Journal)> _agents = [];
+    private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
+    private readonly List<string> _phases = [];
     private readonly Dictionary<int, HttpClient> _operators = [];
 
     private GatewayClusterFixture(GatewayCluster cluster, IReadOnlyDictionary<string, string> passwords)
@@ -67,19 +69,34 @@ internal sealed class GatewayClusterFixture : IAsyncDisposable
         return new GatewayClusterFixture(cluster, passwords);
     }
 
+    /// <summary>Notes that a phase of the test ended, with the time since the cluster started (for the test's output, never asserted).</summary>
+    public void Phase(string what) => _phases.Add($"{System.Diagnostics.Stopwatch.GetElapsedTime(_started).TotalSeconds:F1} s {what}");
+
+    /// <summary>The phases noted so far, one line.</summary>
+    public string Phases => string.Join("; ", _phases);
+
+    /// <summary>Online and reporting (any model: a heal may have moved the device to its safety model).</summary>
+    public static bool OnlineAndReporting(JsonElement detail) =>
+        AgentProbe.Twin(detail) is { } twin
+        && twin.GetProperty("online").GetBoolean()
+        && twin.GetProperty("reported").ValueKind == JsonValueKind.Object;
+
     /// <summary>Device ids <c>{prefix}-001</c>… as <c>fleet-device --simulate</c> names them.</summary>
     public static IReadOnlyList<string> DeviceIds(string prefix, int count) => [.. Enumerable.Range(1, count).Select(i => AgentProcess.DeviceId(prefix, i))];
 
     /// <summary>The operator's client for node <paramref name="node"/> (kept for the test's life).</summary>
     public HttpClient Operator(int node)
     {
-        if (!_operators.TryGetValue(node, out var client))
+        lock (_operators)
         {
-            client = Cluster.Client(node);
-            _operators[node] = client;
-        }
+            if (!_operators.TryGetValue(node, out var client))
+            {
+                client = Cluster.Client(node);
+                _operators[node] = client;
+            }
 
-        return client;
+            return client;
+        }
     }
 
     /// <summary>

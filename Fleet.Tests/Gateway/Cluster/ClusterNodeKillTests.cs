@@ -21,41 +21,49 @@ public sealed class ClusterNodeKillTests(ITestOutputHelper output)
         var prefix = "ck" + Guid.NewGuid().ToString("N")[..4];
         var ids = GatewayClusterFixture.DeviceIds(prefix, Devices);
         await using var fleet = await GatewayClusterFixture.StartAsync(3, ids);
+        fleet.Phase("cluster whole");
         await fleet.StartAgentsAsync(prefix, Devices, "--fps", "100", "--window", "80", "--faults", "random:6");
         foreach (var id in ids)
         {
-            await fleet.DeviceWhenAsync(0, id, AgentProbe.OnlineWithVocoder, "online and reporting");
+            await fleet.DeviceWhenAsync(0, id, GatewayClusterFixture.OnlineAndReporting, "online and reporting");
         }
 
+        fleet.Phase("devices online");
         // Heals and insights flow before the kill, so some are in flight across it.
         await Eventually.TrueAsync(() => Count<HealEvent>(fleet) >= 10 && Count<InsightEvent>(fleet) >= 1, "ten heal events and an insight acknowledged", TimeSpan.FromSeconds(90));
         var before = await fleet.WaitWholeAsync();
         var victim = GatewayClusterFixture.MostLoaded(before);
         var ackedAtKill = fleet.Acknowledged().Count;
+        fleet.Phase("heals and insights flowing");
         await fleet.Cluster.Kill9Async(victim);
 
         var after = await fleet.WaitWholeAsync();
+        fleet.Phase($"whole again without node {victim}");
         Assert.DoesNotContain(after, h => h.Node == victim);
         // Ingest goes on after the hand-off: more heals acknowledged and stored.
         var healsAtKill = Count<HealEvent>(fleet);
         await Eventually.TrueAsync(() => { fleet.ThrowIfAgentExited(); return Count<HealEvent>(fleet) >= healsAtKill + 10; }, "ten more heal events acknowledged after the kill", TimeSpan.FromSeconds(90));
 
+        fleet.Phase("ten more heals acknowledged");
         var acked = fleet.Acknowledged();
         await fleet.WaitAllStoredAsync(acked, TimeSpan.FromSeconds(60));
+        fleet.Phase("every acknowledged message stored");
 
         foreach (var node in fleet.Cluster.LiveNodes)
         {
-            foreach (var id in ids)
+            await Task.WhenAll(ids.Select(async id =>
             {
-                await fleet.DeviceWhenAsync(node, id, AgentProbe.OnlineWithVocoder, "online and reporting after the kill");
+                await fleet.DeviceWhenAsync(node, id, GatewayClusterFixture.OnlineAndReporting, "online and reporting after the kill");
                 var (ok, body) = await fleet.CommandAsync(node, id);
                 Assert.True(ok, $"{id} did not answer reportNow through node {node}: {body}");
-            }
+            }));
         }
+
+        fleet.Phase("every device answered on every survivor");
 
         output.WriteLine($"killed node {victim} ({before.First(h => h.Node == victim).Hosted?.Count ?? before.First(h => h.Node == victim).Connected} sessions); "
             + $"{acked.Count} messages acknowledged ({ackedAtKill} before the kill): {Count<HealEvent>(acked)} heal events, {Count<InsightEvent>(acked)} insights, "
-            + $"{acked.Count(a => a.Kind == TopicKind.Report)} reports; all stored; {Devices} devices answered on nodes {string.Join(",", fleet.Cluster.LiveNodes)}");
+            + $"{acked.Count(a => a.Kind == TopicKind.Report)} reports; all stored; {Devices} devices answered on nodes {string.Join(",", fleet.Cluster.LiveNodes)}\n{fleet.Phases}");
     }
 
     private static int Count<T>(GatewayClusterFixture fleet)

@@ -29,7 +29,7 @@ public sealed partial class ClusterPausedNodeTests(ITestOutputHelper output)
         await fleet.StartAgentsAsync(prefix, ids.Count, "--fps", "100", "--window", "80", "--faults", "random:6");
         foreach (var id in ids)
         {
-            await fleet.DeviceWhenAsync(0, id, AgentProbe.OnlineWithVocoder, "online and reporting");
+            await fleet.DeviceWhenAsync(0, id, GatewayClusterFixture.OnlineAndReporting, "online and reporting");
         }
 
         // The busiest node other than the oldest (the oldest also runs the singletons; chaos 4 covers its death).

@@ -35,7 +35,7 @@ public sealed class ClusterRollingRestartTests(ITestOutputHelper output)
         await fleet.StartAgentsAsync(prefix, agents.Count, "--fps", "100", "--window", "80", "--faults", "random:6");
         foreach (var id in agents)
         {
-            await fleet.DeviceWhenAsync(0, id, AgentProbe.OnlineWithVocoder, "online and reporting");
+            await fleet.DeviceWhenAsync(0, id, GatewayClusterFixture.OnlineAndReporting, "online and reporting");
         }
 
         using var stop = new CancellationTokenSource();

@@ -25,7 +25,7 @@ public sealed class GatewayClusterLauncherTests(ITestOutputHelper output)
             await fleet.StartAgentsAsync(prefix, ids.Count, "--fps", "100", "--window", "80", "--faults", "random:20");
             foreach (var id in ids)
             {
-                await fleet.DeviceWhenAsync(0, id, AgentProbe.OnlineWithVocoder, "online and reporting");
+                await fleet.DeviceWhenAsync(0, id, GatewayClusterFixture.OnlineAndReporting, "online and reporting");
             }
 
             // A device without its password is refused by the broker (the ACL and password file are in force).
