@@ -385,11 +385,10 @@ public sealed class GatewayCluster : IAsyncDisposable
             // Keep-majority for three or more; with two, keep-majority would down the survivor of the lowest address.
             "--Fleet:Cluster:SplitBrain", _options.Nodes == 2 ? "KeepOldest" : "KeepMajority",
         };
-        // Every node is a seed, node 0 first: node 0 forms the cluster at the first start, and any node restarted later
-        // (node 0 included) joins the running nodes instead of forming a second cluster of its own.
-        for (var seed = 0; seed < _nodes.Count; seed++)
+        var seeds = Seeds(node);
+        for (var seed = 0; seed < seeds.Count; seed++)
         {
-            arguments.AddRange([string.Create(i, $"--Fleet:Cluster:SeedNodes:{seed}"), _nodes[seed].Address]);
+            arguments.AddRange([string.Create(i, $"--Fleet:Cluster:SeedNodes:{seed}"), seeds[seed]]);
         }
 
         if (_options.Timing == GatewayTimingProfile.LoopbackTest)
@@ -411,6 +410,22 @@ public sealed class GatewayCluster : IAsyncDisposable
 
         arguments.AddRange(_options.ExtraArguments);
         return arguments;
+    }
+
+    /// <summary>
+    /// The seed nodes <paramref name="node"/> starts with. Node 0's first start lists only itself: it forms the cluster
+    /// at once (listing others first would make it wait the seed-node timeout for nodes not started yet). Every other
+    /// start lists the other nodes first and itself last, so a restarted node (node 0 included) joins the running
+    /// nodes rather than forming a second cluster of its own.
+    /// </summary>
+    private List<string> Seeds(GatewayNode node)
+    {
+        if (node.Index == 0 && node.Incarnation == 0)
+        {
+            return [node.Address];
+        }
+
+        return [.. _nodes.Where(n => n != node).Select(n => n.Address), node.Address];
     }
 
     private static int FreePort(HashSet<int> taken)

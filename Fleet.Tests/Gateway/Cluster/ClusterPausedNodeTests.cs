@@ -41,7 +41,9 @@ public sealed partial class ClusterPausedNodeTests(ITestOutputHelper output)
         // The others down it and take its shards: the cluster of the two is whole.
         await fleet.WaitWholeAsync();
 
-        var logBeforeResume = BrokerLog(fleet).Length;
+        var beforeResume = BrokerLog(fleet);
+        var logBeforeResume = beforeResume.Length;
+        var takenFromPaused = Takeover().Matches(beforeResume).Count;
         fleet.Cluster.Resume(paused);
         using (var exited = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
         {
@@ -59,7 +61,7 @@ public sealed partial class ClusterPausedNodeTests(ITestOutputHelper output)
         Assert.DoesNotContain(whole, h => h.Node == paused);
         var afterResume = BrokerLog(fleet)[logBeforeResume..];
         var takeovers = Takeover().Matches(afterResume).GroupBy(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToDictionary(g => g.Key, g => g.Count());
-        output.WriteLine($"paused node {paused}, exit code {node.ExitCode}; session takeovers after the resume: "
+        output.WriteLine($"paused node {paused}, exit code {node.ExitCode}; {takenFromPaused} session takeovers up to the resume; after the resume: "
             + (takeovers.Count == 0 ? "none" : string.Join(", ", takeovers.OrderBy(t => t.Key).Select(t => $"shard {t.Key}: {t.Value}"))));
         Assert.All(takeovers, t => Assert.True(t.Value <= TakeoverBound, $"fleet-gw-shard-{t.Key} was taken over {t.Value} times after the resume:\n{afterResume[^Math.Min(afterResume.Length, 4000)..]}"));
 
