@@ -59,10 +59,16 @@ internal abstract partial class QueuedUplink
         if (!_reportSent)
         {
             _reportSent = true;
-            if (NextReport() is { } report)
+            // Not empty: a null byte[] converts to an empty memory, not to null, and an empty retained publish would
+            // delete the device's retained report at the broker (and reach the gateway as an invalid report).
+            if (NextReport() is { IsEmpty: false } report)
             {
-                await PublishAsync(client, Message(From(TopicKind.Report), report, MqttQualityOfServiceLevel.AtLeastOnce, retain: true), cancellationToken)
+                var reported = await PublishAsync(client, Message(From(TopicKind.Report), report, MqttQualityOfServiceLevel.AtLeastOnce, retain: true), cancellationToken)
                     .ConfigureAwait(false);
+                if (reported.ReasonCode != MqttClientPublishReasonCode.NoMatchingSubscribers)
+                {
+                    Journal?.Acknowledged(_deviceId, TopicKind.Report, report.Span);
+                }
             }
         }
 
@@ -93,6 +99,7 @@ internal abstract partial class QueuedUplink
                     }
 
                     Interlocked.Increment(ref _published);
+                    Journal?.Acknowledged(_deviceId, TopicKind.Events, queued.Payload);
                     acknowledged = queued.Sequence;
                 }
             }

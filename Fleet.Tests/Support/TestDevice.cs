@@ -44,7 +44,7 @@ internal sealed class TestDevice : IAsyncDisposable
     /// <summary>When set, commands are answered <c>ok: false</c> with this error.</summary>
     public string? CommandError { get; set; }
 
-    public static async Task<TestDevice> ConnectAsync(int port, string id, bool subscribe = true)
+    public static async Task<TestDevice> ConnectAsync(int port, string id, bool subscribe = true, string? password = null)
     {
         var client = new MqttClientFactory().CreateMqttClient();
         var device = new TestDevice(id, client);
@@ -53,6 +53,8 @@ internal sealed class TestDevice : IAsyncDisposable
             Host = "127.0.0.1",
             Port = port,
             ClientId = id,
+            UserName = password is null ? null : id,
+            Password = password,
             CleanStart = false,
             SessionExpiryInterval = 3600,
             Will = new MqttWillSettings(Topics.FromDevice(id, TopicKind.Status), WireCodec.Encode(StatusMessage.LastWill), MqttQualityOfServiceLevel.AtLeastOnce, Retain: true),
@@ -82,7 +84,7 @@ internal sealed class TestDevice : IAsyncDisposable
     public Task TelemetryAsync(double kl, double latencyP99Us = 400) =>
         PublishAsync(TopicKind.Telemetry, new JsonObject { ["window"] = 10, ["kl"] = kl, ["klThreshold"] = 0.2, ["latencyP99Us"] = latencyP99Us, ["heals"] = 0 }, qos: MqttQualityOfServiceLevel.AtMostOnce);
 
-    public Task HealAsync(string eventId, string outcome, string diagnosis = "hardware", string modelVersion = "1.0.0") =>
+    public Task<MqttClientPublishReasonCode> HealAsync(string eventId, string outcome, string diagnosis = "hardware", string modelVersion = "1.0.0") =>
         PublishAsync(TopicKind.Events, new JsonObject
         {
             ["type"] = "heal",
@@ -94,7 +96,8 @@ internal sealed class TestDevice : IAsyncDisposable
             ["modelVersion"] = modelVersion,
         });
 
-    public async Task PublishAsync(TopicKind kind, JsonObject body, bool retain = false, MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtLeastOnce)
+    /// <summary>Publishes and returns the broker's answer (QoS 1: its PUBACK's reason; "no matching subscribers" is a success).</summary>
+    public async Task<MqttClientPublishReasonCode> PublishAsync(TopicKind kind, JsonObject body, bool retain = false, MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtLeastOnce)
     {
         body["v"] = 1;
         body["seq"] = Interlocked.Increment(ref _seq);
@@ -103,6 +106,7 @@ internal sealed class TestDevice : IAsyncDisposable
             .WithQualityOfServiceLevel(qos).WithRetainFlag(retain).Build());
         // "No matching subscribers" is a success: the broker took it (retained messages wait for the gateway).
         Assert.True((int)result.ReasonCode < 0x80, result.ReasonCode.ToString());
+        return result.ReasonCode;
     }
 
     public Task DisconnectAsync() => _client.DisconnectAsync(new MqttClientDisconnectOptions());
