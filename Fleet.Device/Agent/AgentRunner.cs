@@ -61,6 +61,7 @@ internal sealed class AgentRunner(DeviceOptions options, ILoggerFactory loggers,
         using var pi = options.Simulate == 0 && options.SensorRoot == "/" ? PiSensors.Open(board) : null;
         using var led = OpenStatusLed(hardwareLog);
         var metrics = options.MetricsPort is null ? null : new DeviceMetrics();
+        using var journal = options.AckJournal is null ? null : AckJournal.Open(options.AckJournal);
         var system = AgentActorSystem.Create();
         var uplinks = new List<DeviceUplink>();
         long progress = 0;
@@ -72,7 +73,10 @@ internal sealed class AgentRunner(DeviceOptions options, ILoggerFactory loggers,
                 var data = options.Simulate == 0 ? options.DataDirectory : Path.Combine(options.DataDirectory, id);
                 Directory.CreateDirectory(data);
                 var uplink = new DeviceUplink(id, DevicePasswordFile.For(options, passwords, id).Options!.Mqtt(), DiskEventQueue.Open(Path.Combine(data, "queue")),
-                    SequenceSource.Open(Path.Combine(data, "seq"), time), time, loggers.CreateLogger("fleet-device.uplink"), AgentVersion, options.ShardCount);
+                    SequenceSource.Open(Path.Combine(data, "seq"), time), time, loggers.CreateLogger("fleet-device.uplink"), AgentVersion, options.ShardCount)
+                {
+                    Journal = journal,
+                };
                 uplinks.Add(uplink);
                 var simulated = options.Simulate > 0 ? new SimulatedSensors(Path.Combine(data, "sensors")) : null;
                 IHardwareSensors sensors = pi ?? (IHardwareSensors)new SysfsSensors(simulated?.Root ?? options.SensorRoot);

@@ -14,7 +14,7 @@ internal static class DeviceConfigFile
     /// <summary>Keys whose values are file or directory paths.</summary>
     private static readonly HashSet<string> PathKeys = new(StringComparer.Ordinal)
     {
-        "dataDirectory", "fleetKeyPath", "caFile", "clientCertificate", "clientKey", "passwordFile", "factoryPackage", "sensorRoot", "logDirectory",
+        "dataDirectory", "fleetKeyPath", "caFile", "clientCertificate", "clientKey", "passwordFile", "factoryPackage", "sensorRoot", "logDirectory", "ackJournal",
     };
 
     /// <summary>What to say about keys of the bundles older gateways wrote (nested, with the key inline).</summary>

@@ -90,6 +90,12 @@ internal sealed record DeviceOptions
     /// <summary>Log files kept, the current one included.</summary>
     public int LogFiles { get; set; } = 10;
 
+    /// <summary>
+    /// A file where every event and report the broker acknowledged is recorded (device, kind, payload), for tests that
+    /// check nothing acknowledged was lost; off by default.
+    /// </summary>
+    public string? AckJournal { get; set; }
+
     /// <summary>The log directory in force.</summary>
     public string LogDirectoryInForce() => LogDirectory ?? Path.Combine(DataDirectory, "logs");
 

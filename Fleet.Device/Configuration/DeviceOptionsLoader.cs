@@ -16,14 +16,14 @@ internal static class DeviceOptionsLoader
                             [--window N] [--soak-windows N] [--factory-package FILE]
                             [--insight-noise none|laplace:SCALE|gaussian:SCALE]
                             [--i2c-sensor KIND:BUS:ADDRESS]... [--status-led PIN] [--metrics-port PORT]
-                            [--log-dir DIR] [--log-file-bytes N] [--log-files N]
+                            [--log-dir DIR] [--log-file-bytes N] [--log-files N] [--ack-journal FILE]
                fleet-device --check-config [--config FILE] [options]
                fleet-device --version | --self-check | --help
           config file: JSON with the keys of provisioning/device.example.json (installed as /etc/fleet/device.example.json):
                        deviceId, brokerHost, brokerPort, shardCount, tls, caFile, clientCertificate, clientKey, username,
                        password, passwordFile, mqttVersion, dataDirectory, fleetKeyPath, factoryPackage, framesPerSecond,
                        windowSize, digestPeriodWindows, soakWindows, telemetryEveryWindows, insightNoise, i2cSensors,
-                       statusLedPin, metricsPort, logDirectory, logFileBytes, logFiles (and simulate, faults, idPrefix,
+                       statusLedPin, metricsPort, logDirectory, logFileBytes, logFiles, ackJournal (and simulate, faults, idPrefix,
                        sensorRoot for simulation). `fleet devices provision` writes this format. An unknown key or a value
                        of the wrong type stops the agent; relative paths in the file are relative to the file's directory.
                        The file is read first, then the environment, then the command line (the last one wins).
@@ -41,6 +41,8 @@ internal static class DeviceOptionsLoader
           metrics:     --metrics-port PORT serves Prometheus metrics on http://*:PORT/metrics (off by default)
           logs:        console, and JSON (CLEF) files in --log-dir (default DATA/logs) rolled daily and at
                        --log-file-bytes (default 10 MiB), the newest --log-files (default 10) kept
+          tests:       --ack-journal FILE appends a line (device, kind, payload) for every event and report the broker
+                       acknowledged, flushed at once, so a test can prove none of them is lost (off by default)
           checks:      --check-config loads the configuration as a start would, prints what it would run and exits 0,
                        or prints why it is unusable and exits 2 (install.sh runs it on a bundle before installing).
                        --version prints the agent's version and platform; --self-check runs a known-output model
@@ -198,6 +200,7 @@ internal static class DeviceOptionsLoader
             case "--insight-noise": return (o with { InsightNoise = value }, null);
             case "--i2c-sensor": return (o with { I2cSensors = [.. o.I2cSensors, value] }, null);
             case "--log-dir": return (o with { LogDirectory = value }, null);
+            case "--ack-journal": return (o with { AckJournal = value }, null);
             case "--status-led": return Int(value, v => o with { StatusLedPin = v });
             case "--metrics-port": return Int(value, v => o with { MetricsPort = v });
             case "--log-file-bytes":

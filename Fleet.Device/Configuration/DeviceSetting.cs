@@ -37,6 +37,7 @@ internal sealed record DeviceSetting(string Flag, string? Environment, params st
         new("--log-dir", "FLEET_DEVICE_LOG_DIR", "logDirectory"),
         new("--log-file-bytes", null, "logFileBytes"),
         new("--log-files", null, "logFiles"),
+        new("--ack-journal", null, "ackJournal"),
     ];
 
     /// <summary>The flag setting <paramref name="key"/>, for messages (<c>null</c> when only the file has it).</summary>

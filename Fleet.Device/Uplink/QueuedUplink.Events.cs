@@ -61,8 +61,12 @@ internal abstract partial class QueuedUplink
             _reportSent = true;
             if (NextReport() is { } report)
             {
-                await PublishAsync(client, Message(From(TopicKind.Report), report, MqttQualityOfServiceLevel.AtLeastOnce, retain: true), cancellationToken)
+                var reported = await PublishAsync(client, Message(From(TopicKind.Report), report, MqttQualityOfServiceLevel.AtLeastOnce, retain: true), cancellationToken)
                     .ConfigureAwait(false);
+                if (reported.ReasonCode != MqttClientPublishReasonCode.NoMatchingSubscribers)
+                {
+                    Journal?.Acknowledged(_deviceId, TopicKind.Report, report.Span);
+                }
             }
         }
 
@@ -93,6 +97,7 @@ internal abstract partial class QueuedUplink
                     }
 
                     Interlocked.Increment(ref _published);
+                    Journal?.Acknowledged(_deviceId, TopicKind.Events, queued.Payload);
                     acknowledged = queued.Sequence;
                 }
             }

@@ -76,6 +76,9 @@ internal abstract partial class QueuedUplink : IAsyncDisposable
         _writer = Task.Run(WriteAsync);
     }
 
+    /// <summary>Where acknowledged events and reports are recorded (<c>--ack-journal</c>); null records nothing.</summary>
+    public AckJournal? Journal { get; init; }
+
     /// <summary>Messages on <c>fleet/v1/d/{id}/#</c> (desired state, commands).</summary>
     public Func<InboundMessage, ValueTask>? Received { get; set; }
 

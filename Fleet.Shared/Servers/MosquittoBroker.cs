@@ -302,37 +302,9 @@ public sealed partial class MosquittoBroker : IAsyncDisposable
         throw new MosquittoUnavailableException($"mosquitto did not accept connections on port {Port} within 10 s: {Output.Trim()}");
     }
 
-    /// <summary>
-    /// The parent-death signal fires when the *thread* that forked the child ends, not the process: a thread-pool thread
-    /// retiring would kill the broker. So the broker is forked from a thread that lives exactly as long as it does.
-    /// </summary>
     private static void StartFromOwnThread(Process process)
     {
-        Exception? failure = null;
-        using var started = new ManualResetEventSlim();
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                process.Start();
-            }
-            catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
-            {
-                failure = ex;
-                started.Set();
-                return;
-            }
-
-            started.Set();
-            process.WaitForExit();
-        })
-        {
-            IsBackground = true,
-            Name = "mosquitto parent",
-        };
-        thread.Start();
-        started.Wait();
-        if (failure is not null)
+        if (ParentDeathSignal.Start(process, "mosquitto parent") is { } failure)
         {
             throw new MosquittoUnavailableException($"mosquitto could not be started: {failure.Message}");
         }
