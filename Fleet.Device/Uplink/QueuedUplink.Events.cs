@@ -59,7 +59,9 @@ internal abstract partial class QueuedUplink
         if (!_reportSent)
         {
             _reportSent = true;
-            if (NextReport() is { } report)
+            // Not empty: a null byte[] converts to an empty memory, not to null, and an empty retained publish would
+            // delete the device's retained report at the broker (and reach the gateway as an invalid report).
+            if (NextReport() is { IsEmpty: false } report)
             {
                 var reported = await PublishAsync(client, Message(From(TopicKind.Report), report, MqttQualityOfServiceLevel.AtLeastOnce, retain: true), cancellationToken)
                     .ConfigureAwait(false);

@@ -382,10 +382,16 @@ public sealed class GatewayCluster : IAsyncDisposable
             "--Fleet:ShardCount", _options.ShardCount.ToString(i),
             "--Fleet:Cluster:Hostname", "127.0.0.1",
             "--Fleet:Cluster:Port", node.RemotingPort.ToString(i),
-            "--Fleet:Cluster:SeedNodes:0", _nodes[0].Address,
             // Keep-majority for three or more; with two, keep-majority would down the survivor of the lowest address.
             "--Fleet:Cluster:SplitBrain", _options.Nodes == 2 ? "KeepOldest" : "KeepMajority",
         };
+        // Every node is a seed, node 0 first: node 0 forms the cluster at the first start, and any node restarted later
+        // (node 0 included) joins the running nodes instead of forming a second cluster of its own.
+        for (var seed = 0; seed < _nodes.Count; seed++)
+        {
+            arguments.AddRange([string.Create(i, $"--Fleet:Cluster:SeedNodes:{seed}"), _nodes[seed].Address]);
+        }
+
         if (_options.Timing == GatewayTimingProfile.LoopbackTest)
         {
             arguments.AddRange(
@@ -395,6 +401,11 @@ public sealed class GatewayCluster : IAsyncDisposable
                 "--Fleet:Cluster:StableAfter", "00:00:01.5",
                 "--Fleet:Cluster:IngressKeepAlive", "00:00:00.5",
             ]);
+        }
+
+        if (_options.PublicUrlNode is { } publicNode)
+        {
+            arguments.AddRange(["--Fleet:PublicUrl", _nodes[publicNode].BaseAddress.ToString().TrimEnd('/')]);
         }
 
         arguments.AddRange(_options.ExtraArguments);

@@ -40,6 +40,12 @@ public sealed record GatewayClusterOptions
     /// <summary>Where PostgreSQL, the broker, the secrets and the nodes' data go; null: a temporary directory deleted on dispose.</summary>
     public string? WorkingDirectory { get; init; }
 
+    /// <summary>
+    /// The node whose address every node gives devices for downloads (<c>Fleet:PublicUrl</c>), as one load-balanced
+    /// address would; null: each node gives its own.
+    /// </summary>
+    public int? PublicUrlNode { get; init; }
+
     /// <summary>More gateway settings for every node (<c>--Fleet:Key value</c> pairs), after the cluster's own.</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 
@@ -74,6 +80,11 @@ public sealed record GatewayClusterOptions
             {
                 problems.Add($"device user '{user}' cannot be a broker user name (empty, ':' or '{GatewayUser}').");
             }
+        }
+
+        if (PublicUrlNode is { } publicNode && (publicNode < 0 || publicNode >= Nodes))
+        {
+            problems.Add($"PublicUrlNode {publicNode} is not one of the {Nodes} nodes.");
         }
 
         if (ExtraArguments.Count % 2 != 0)

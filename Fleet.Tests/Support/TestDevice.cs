@@ -44,7 +44,7 @@ internal sealed class TestDevice : IAsyncDisposable
     /// <summary>When set, commands are answered <c>ok: false</c> with this error.</summary>
     public string? CommandError { get; set; }
 
-    public static async Task<TestDevice> ConnectAsync(int port, string id, bool subscribe = true)
+    public static async Task<TestDevice> ConnectAsync(int port, string id, bool subscribe = true, string? password = null)
     {
         var client = new MqttClientFactory().CreateMqttClient();
         var device = new TestDevice(id, client);
@@ -53,6 +53,8 @@ internal sealed class TestDevice : IAsyncDisposable
             Host = "127.0.0.1",
             Port = port,
             ClientId = id,
+            UserName = password is null ? null : id,
+            Password = password,
             CleanStart = false,
             SessionExpiryInterval = 3600,
             Will = new MqttWillSettings(Topics.FromDevice(id, TopicKind.Status), WireCodec.Encode(StatusMessage.LastWill), MqttQualityOfServiceLevel.AtLeastOnce, Retain: true),
