@@ -26,6 +26,9 @@ namespace Fleet.Bench.Suites;
 /// the next kill; the median of the kills is reported.</para>
 /// <para>lost_acked: events acknowledged to a probe and absent from the store once the stream stopped and the
 /// gateway caught up. duplicate_reports: heal-event rows stored more than once for one (device, event id).</para>
+/// <para>When an acknowledged event is lost, the suite lists each one (device, shard, seq) and keeps every node's output
+/// and the broker's log in <c>/tmp/fleet-bench-cluster-logs</c>; <c>FLEET_BENCH_BROKER_LOG=all</c> makes Mosquitto log
+/// every packet, so a lost event's PUBLISH and PUBACK can be followed.</para>
 /// <para>ingest: the same burst of QoS 1 heal events (every probe with a window of 16 in flight) into a one-node and a
 /// three-node cluster, rate = events over the time until the store holds them all.</para>
 /// </remarks>
@@ -84,6 +87,35 @@ internal sealed class ClusterSuite : IBenchSuite
         var acknowledged = await stream.StopAsync();
         var (lost, duplicates, stored) = await WaitStoredAsync(cluster, acknowledged, cancellationToken);
         context.Progress.WriteLine($"stream: {acknowledged.Values.Sum(s => s.Count)} events acknowledged to devices, {stored} stored, {lost} lost, {duplicates} duplicated");
+        context.Progress.WriteLine($"  publications not acknowledged by the broker (a device would resend them): {stream.Refused}");
+        var rejected = await RejectionsAsync(cluster, cancellationToken);
+        foreach (var line in rejected)
+        {
+            context.Progress.WriteLine($"  rejected: {line}");
+        }
+
+        if (lost > 0)
+        {
+            var storedNow = await StoredStreamAsync(cluster, cancellationToken);
+            foreach (var (device, seqs) in acknowledged)
+            {
+                var missing = seqs.Where(seq => !storedNow.Seqs.TryGetValue(device, out var have) || !have.Contains(seq)).Order().ToList();
+                if (missing.Count > 0)
+                {
+                    context.Progress.WriteLine($"  lost: {device} (shard {Sharding.ShardOf(device)}): seq {string.Join(",", missing)}");
+                }
+            }
+
+            var logs = Path.Combine(Path.GetTempPath(), "fleet-bench-cluster-logs");
+            Directory.CreateDirectory(logs);
+            foreach (var node in cluster.Nodes)
+            {
+                await File.WriteAllTextAsync(Path.Combine(logs, $"node{node.Index}.log"), node.Output, cancellationToken);
+            }
+
+            File.Copy(cluster.Broker.LogFile, Path.Combine(logs, "mosquitto.log"), overwrite: true);
+            context.Progress.WriteLine($"  node logs: {logs}");
+        }
 
         result.Add("cluster_nodes", 3)
             .Add("timing_profile", "shipped defaults: heartbeat 500 ms, acceptable pause 2 s, stable-after 3 s, down-removal margin 1 s, ingress keep-alive 1 s")
@@ -95,6 +127,8 @@ internal sealed class ClusterSuite : IBenchSuite
             .Add("acknowledged_events", acknowledged.Values.Sum(s => s.Count))
             .Add("lost_acked", lost)
             .Add("duplicate_reports", duplicates)
+            .Add("publications_not_acknowledged", stream.Refused)
+            .Add("rejected_messages", rejected.Count == 0 ? "none" : string.Join("; ", rejected))
             .Add("ingest_events", burst)
             .Add("ingest_msgs_per_s_1_node", oneNode)
             .Add("ingest_msgs_per_s_3_nodes", threeNodes)
@@ -114,6 +148,7 @@ internal sealed class ClusterSuite : IBenchSuite
                 Timing = GatewayTimingProfile.Default,
                 DeviceUsers = probes.Passwords,
                 WorkingDirectory = Path.Combine(context.ScratchDirectory, label),
+                VerboseBrokerLog = Environment.GetEnvironmentVariable("FLEET_BENCH_BROKER_LOG") == "all",
                 // The probes' heal events are not a fleet incident to act on.
                 ExtraArguments = ["--Fleet:Incidents:MinDevices", "1000000"],
             },
@@ -257,6 +292,22 @@ internal sealed class ClusterSuite : IBenchSuite
         }
     }
 
+    /// <summary>What the gateway acknowledged without storing (the poison-message policy's log), by cause and reason.</summary>
+    private static async Task<List<string>> RejectionsAsync(GatewayCluster cluster, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(cluster.StoreConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT cause, min(reason), count(*) FROM fleet.rejected_messages GROUP BY cause ORDER BY cause", connection);
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{reader.GetInt64(2)} × {reader.GetString(0)} ({reader.GetString(1)})"));
+        }
+
+        return lines;
+    }
+
     private static async Task<long> CountAsync(GatewayCluster cluster, string prefix, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(cluster.StoreConnectionString);
@@ -379,6 +430,10 @@ internal sealed class ClusterSuite : IBenchSuite
         private readonly ConcurrentDictionary<string, HashSet<long>> _acknowledged = new();
         private readonly List<IMqttClient> _clients = [];
         private readonly List<Task> _loops = [];
+        private long _refused;
+
+        /// <summary>Publications the broker answered with anything but success (not acknowledged; a device would resend them).</summary>
+        public long Refused => Interlocked.Read(ref _refused);
 
         public static async Task<ProbeStream> StartAsync(GatewayCluster cluster, Probes probes, CancellationToken cancellationToken)
         {
@@ -429,12 +484,18 @@ internal sealed class ClusterSuite : IBenchSuite
                 try
                 {
                     var sent = await client.PublishAsync(Message(topic, Heal("stream", seq)), token);
-                    if (sent.IsSuccess)
+                    // A device deletes an event from its disk queue only on a plain success: "no matching subscribers"
+                    // (MQTTnet's IsSuccess counts it) means the broker dropped it, and the agent sends it again.
+                    if (sent.ReasonCode == MQTTnet.MqttClientPublishReasonCode.Success)
                     {
                         lock (_acknowledged[id])
                         {
                             _acknowledged[id].Add(seq);
                         }
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref _refused);
                     }
 
                     _next[id] = seq + 1;
