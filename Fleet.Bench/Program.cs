@@ -15,6 +15,7 @@ IBenchSuite[] suites =
     new Fleet.Bench.Suites.DistillSuite(),
     new Fleet.Bench.Rollouts.RolloutSuite(),
     new McuSuite(),
+    new Fleet.Bench.Suites.ClusterSuite(),
 ];
 
 if (args.Length == 0 || args[0] is "list" or "--help" or "-h")
