@@ -110,7 +110,8 @@ internal sealed class FleetRuntime(
                     ShouldPassivateIdleEntities = false,
                     HandOffStopMessage = TwinInternal.Passivate.Instance,
                 })
-            .WithActors(StartTopLevelActors);
+            .WithActors(StartTopLevelActors)
+            .WithFleetView();
         if (!string.IsNullOrWhiteSpace(cluster.Hocon))
         {
             akka.AddHocon(cluster.Hocon, HoconAddMode.Prepend);
