@@ -31,6 +31,11 @@ public sealed class TwoNodeViewTests(PostgresFixture postgres, MosquittoFixture 
         await device.StatusAsync();
         await device.ReportAsync(health: "healthy");
 
+        using (var anonymous = _nodes.Second.Client())
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/cluster")).StatusCode);
+        }
+
         var views = new List<JsonElement>();
         foreach (var node in _nodes.Nodes)
         {
