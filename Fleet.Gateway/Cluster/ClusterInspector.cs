@@ -11,11 +11,11 @@ namespace Fleet.Gateway.Cluster;
 /// </summary>
 internal static class ClusterInspector
 {
-    /// <summary>The sharding type name of the ingress sessions (a sharded daemon process named <c>ingress</c>).</summary>
-    public const string IngressTypeName = "sharded-daemon-process-ingress";
+    /// <summary>The sharding type name Akka gives a sharded daemon process's region.</summary>
+    public static string DaemonTypeName(string daemon) => "sharded-daemon-process-" + daemon;
 
     public static async Task<ClusterReport> ReadAsync(
-        ActorSystem system, string deviceTypeName, int shardCount, MemberUpTimes upTimes, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+        ActorSystem system, string ingressTypeName, string deviceTypeName, int shardCount, MemberUpTimes upTimes, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
         var cluster = Akka.Cluster.Cluster.Get(system);
         var state = cluster.State;
@@ -44,7 +44,7 @@ internal static class ClusterInspector
         // request wait out the timeout) and counts as unanswered.
         var hosts = state.Members.Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving or MemberStatus.Exiting)
             .Select(m => (m.Address, Reachable: !unreachable.Contains(m.UniqueAddress))).ToList();
-        var ingressTask = RegionAsync(system, IngressTypeName, hosts, shardCount, timeout, time, cancellationToken);
+        var ingressTask = RegionAsync(system, ingressTypeName, hosts, shardCount, timeout, time, cancellationToken);
         var deviceTask = RegionAsync(system, deviceTypeName, hosts, shardCount, timeout, time, cancellationToken);
         var (ingress, ingressShards) = await ingressTask.ConfigureAwait(false);
         var (device, deviceShards) = await deviceTask.ConfigureAwait(false);

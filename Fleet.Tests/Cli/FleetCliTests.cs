@@ -106,9 +106,16 @@ public sealed class FleetCliTests(GatewayFixture gateway) : IClassFixture<Gatewa
         await device.ReportAsync();
         await gateway.DeviceWhenAsync(id, d => d.GetProperty("twin").GetProperty("online").GetBoolean(), "the device online");
 
-        var json = await CliRunner.RunAsync(["cluster", "--json", .. Connection(gateway.Host.ReaderToken)]);
-        Assert.True(json.ExitCode == 0, json.Error);
-        var cluster = JsonDocument.Parse(json.Output).RootElement;
+        // Every ingress session runs on the one node once the daemon has started them all.
+        var output = await Eventually.ValueAsync<string>(async () =>
+        {
+            var json = await CliRunner.RunAsync(["cluster", "--json", .. Connection(gateway.Host.ReaderToken)]);
+            Assert.True(json.ExitCode == 0, json.Error);
+            var root = JsonDocument.Parse(json.Output).RootElement;
+            return root.GetProperty("shards").EnumerateArray().All(s => s.GetProperty("ingress").GetString() == root.GetProperty("node").GetString()) ? json.Output : null;
+        }, "every ingress session on this node");
+        var cluster = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("running", cluster.GetProperty("ingress").GetProperty("state").GetString());
         var node = cluster.GetProperty("node").GetString()!;
         var member = Assert.Single(cluster.GetProperty("members").EnumerateArray());
         Assert.Equal((node, true, true), (member.GetProperty("address").GetString(), member.GetProperty("self").GetBoolean(), member.GetProperty("oldest").GetBoolean()));
@@ -119,7 +126,9 @@ public sealed class FleetCliTests(GatewayFixture gateway) : IClassFixture<Gatewa
         var hostPort = node[(node.IndexOf('@', StringComparison.Ordinal) + 1)..];
         Assert.Contains($"answered by {hostPort}: 1 member(s), 64 shards", table.Output, StringComparison.Ordinal);
         Assert.Contains("this node, leader, oldest (singletons)", table.Output, StringComparison.Ordinal);
-        Assert.Contains(table.Output.Split('\n'), line => System.Text.RegularExpressions.Regex.IsMatch(line, $@"^\W*{shard}\W.*{System.Text.RegularExpressions.Regex.Escape(hostPort)}\W+\d+\W*$"));
+        var escaped = System.Text.RegularExpressions.Regex.Escape(hostPort);
+        Assert.Contains(table.Output.Split('\n'), line => System.Text.RegularExpressions.Regex.IsMatch(line, $@"^\W*{shard}\W+{escaped}\W+{escaped}\W+\d+\W*$"));
+        Assert.Contains(table.Output.Split('\n'), line => System.Text.RegularExpressions.Regex.IsMatch(line, $@"^\W*{escaped}\W+64\W+\d+\W+\d+\W*$"));
     }
 
     [Fact]

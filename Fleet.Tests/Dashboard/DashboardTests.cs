@@ -92,6 +92,7 @@ public sealed class DashboardTests(DashboardFixture dashboard, ITestOutputHelper
         Assert.Equal("active", Browser.Driver.FindElement(By.CssSelector("[data-nav='cluster']")).GetAttribute("class"));
 
         Browser.WaitFor($"return document.querySelector('#device-shards [data-shard=\"{shard}\"]')?.dataset.node === {Browser.Quote(node)}", "the device's shard coloured by this node", TimeSpan.FromSeconds(30));
+        Browser.WaitFor($"const cells = [...document.querySelectorAll('#ingress-shards .shard-cell')]; return cells.length === 64 && cells.every(c => c.dataset.node === {Browser.Quote(node)})", "every ingress session coloured by this node", TimeSpan.FromSeconds(30));
         var cell = Browser.Driver.FindElement(By.CssSelector($"#device-shards [data-shard='{shard}']"));
         Assert.Contains("twin", cell.GetAttribute("title"), StringComparison.Ordinal);
         var perNode = Browser.Driver.FindElement(By.CssSelector("#node-shards tr[data-node]"));

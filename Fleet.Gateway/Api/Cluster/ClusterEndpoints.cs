@@ -17,5 +17,5 @@ internal static class ClusterEndpoints
         app.MapGet("/api/v1/cluster", ReadAsync).RequireAuthorization(AuthSetup.Read);
 
     private static async Task<IResult> ReadAsync(FleetRuntime runtime, GatewayOptions options, MemberUpTimes upTimes, CancellationToken cancellationToken) =>
-        Results.Ok(await ClusterInspector.ReadAsync(runtime.System, FleetRuntime.DeviceRegionName, options.ShardCount, upTimes, RegionTimeout, runtime.Time, cancellationToken).ConfigureAwait(false));
+        Results.Ok(await ClusterInspector.ReadAsync(runtime.System, ClusterInspector.DaemonTypeName(FleetRuntime.IngressName), FleetRuntime.DeviceRegionName, options.ShardCount, upTimes, RegionTimeout, runtime.Time, cancellationToken).ConfigureAwait(false));
 }

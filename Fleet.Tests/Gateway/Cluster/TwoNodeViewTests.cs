@@ -73,6 +73,18 @@ public sealed class TwoNodeViewTests(PostgresFixture postgres, MosquittoFixture 
         }
 
         Assert.Equal(first.GetProperty("shards")[shard].GetProperty("device").GetString(), second.GetProperty("shards")[shard].GetProperty("device").GetString());
+
+        // The ingress map is the truth: once hand-offs settle, each shard's session is on the node the view names,
+        // which holds it (FleetRuntime.LocalShards), and every shard is held by exactly one of the two.
+        var runtimes = _nodes.Nodes.ToDictionary(n => Akka.Cluster.Cluster.Get(n.Services.GetRequiredService<Fleet.Gateway.Hosting.FleetRuntime>().System).SelfAddress.ToString(), n => n.Services.GetRequiredService<Fleet.Gateway.Hosting.FleetRuntime>());
+        using var secondReader = _nodes.Second.Client(_nodes.Second.ReaderToken);
+        await Eventually.TrueAsync(async () =>
+        {
+            var view = await secondReader.GetFromJsonAsync<JsonElement>("/api/v1/cluster");
+            var named = view.GetProperty("shards").EnumerateArray().Select(s => (Shard: s.GetProperty("shard").GetInt32(), Node: s.GetProperty("ingress").GetString())).ToList();
+            var held = runtimes.SelectMany(r => r.Value.LocalShards.Select(k => (Shard: k, Node: (string?)r.Key))).OrderBy(p => p.Shard).ToList();
+            return view.GetProperty("ingress").GetProperty("state").GetString() == "running" && held.Count == 64 && named.SequenceEqual(held);
+        }, "the cluster view's ingress map to match the sessions each node holds");
         Assert.Contains(first.GetProperty("shards")[shard].GetProperty("device").GetString(), new[] { first.GetProperty("node").GetString(), second.GetProperty("node").GetString() });
     }
 
