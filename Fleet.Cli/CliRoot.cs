@@ -20,6 +20,7 @@ internal static class CliRoot
         root.Add(StatusCommand.Create());
         root.Add(IncidentsCommand.Create());
         root.Add(RejectionsCommand.Create());
+        root.Add(ClusterCommand.Create());
         root.Add(ModelsCommand.Create());
         root.Add(RolloutsCommand.Create());
         return root;

@@ -1,5 +1,6 @@
 using Fleet.Gateway.Api;
 using Fleet.Gateway.Api.Auth;
+using Fleet.Gateway.Api.Cluster;
 using Fleet.Gateway.Api.Metrics;
 using Fleet.Gateway.Broker;
 using Fleet.Gateway.Api.Models;
@@ -63,6 +64,7 @@ internal static class GatewayApp
         builder.Services.AddSingleton(sp => new ModelRegistry(options, sp.GetRequiredService<FleetStoreService>()));
         builder.Services.AddSingleton<Provisioning.DeviceProvisioner>();
         builder.Services.AddSingleton<FleetEventFeed>();
+        builder.Services.AddSingleton<Gateway.Cluster.MemberUpTimes>();
         builder.Services.AddSingleton<DashboardAssets>();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
@@ -89,6 +91,7 @@ internal static class GatewayApp
         app.MapInsights();
         app.MapDistillation();
         app.MapRollouts();
+        app.MapCluster();
         return (app, []);
     }
 }

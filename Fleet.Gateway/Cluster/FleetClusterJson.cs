@@ -1,7 +1,9 @@
 using System.Text.Json.Serialization;
 using Fleet.Gateway.Distillation;
+using Fleet.Gateway.Events;
 using Fleet.Gateway.Insights;
 using Fleet.Gateway.Rollouts;
+using Fleet.Gateway.Supervision;
 using Fleet.Gateway.Twins;
 using Fleet.Shared.Protocol;
 
@@ -36,4 +38,10 @@ namespace Fleet.Gateway.Cluster;
 [JsonSerializable(typeof(DistillationJob))]
 [JsonSerializable(typeof(GetInsightSummary))]
 [JsonSerializable(typeof(InsightSummary))]
+[JsonSerializable(typeof(TwinChanged))]
+[JsonSerializable(typeof(MetricsRecorded))]
+[JsonSerializable(typeof(WaveformsRecorded))]
+[JsonSerializable(typeof(IncidentRaised))]
+[JsonSerializable(typeof(RolloutChanged))]
+[JsonSerializable(typeof(FleetEventInterest))]
 internal sealed partial class FleetClusterJson : JsonSerializerContext;

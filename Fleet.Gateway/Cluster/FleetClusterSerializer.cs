@@ -5,8 +5,10 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.Serialization;
 using Fleet.Gateway.Distillation;
+using Fleet.Gateway.Events;
 using Fleet.Gateway.Insights;
 using Fleet.Gateway.Rollouts;
+using Fleet.Gateway.Supervision;
 using Fleet.Gateway.Twins;
 using Fleet.Shared.Protocol;
 
@@ -58,6 +60,12 @@ internal sealed class FleetClusterSerializer(ExtendedActorSystem system) : Seria
         [typeof(DistillationJob)] = "DJ",
         [typeof(GetInsightSummary)] = "IG",
         [typeof(InsightSummary)] = "IS",
+        [typeof(TwinChanged)] = "ET",
+        [typeof(MetricsRecorded)] = "EM",
+        [typeof(WaveformsRecorded)] = "EW",
+        [typeof(IncidentRaised)] = "EI",
+        [typeof(RolloutChanged)] = "ER",
+        [typeof(FleetEventInterest)] = "EN",
     };
 
     private static readonly Dictionary<string, Type> TypeOf = ManifestOf.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);

@@ -1,7 +1,12 @@
 namespace Fleet.Gateway.Events;
 
 /// <summary>Something the live views (the dashboard) are told about; <see cref="Name"/> is the Server-Sent Events event name.</summary>
-internal abstract record FleetEvent
+/// <remarks>
+/// A cluster message: a node forwards the events its twins, supervisor and rollout manager publish to the other nodes
+/// whose views want them (<see cref="FleetEventBridge"/>), so every concrete event is a plain record with a manifest in
+/// the cluster serializer.
+/// </remarks>
+internal abstract record FleetEvent : IFleetClusterMessage
 {
     public abstract string Name { get; }
 

@@ -161,7 +161,8 @@ internal sealed class FleetRuntime(
                     var ingress = _ingress;
                     return shard => IngressEntity.Props(shard, ingress);
                 },
-                new ClusterDaemonOptions { KeepAliveInterval = cluster.IngressKeepAlive, HandoffStopMessage = IngressEntity.Stop.Instance });
+                new ClusterDaemonOptions { KeepAliveInterval = cluster.IngressKeepAlive, HandoffStopMessage = IngressEntity.Stop.Instance })
+            .WithFleetView();
         if (!string.IsNullOrWhiteSpace(cluster.Hocon))
         {
             akka.AddHocon(cluster.Hocon, HoconAddMode.Prepend);

@@ -9,8 +9,8 @@ internal sealed partial class DeviceTwin
     /// <summary>Tells live views when the twin's summary (health, presence, model, quarantine) differs from what they last heard.</summary>
     private void PublishChange()
     {
-        // With no live view connected there is nobody to tell (a view reads the snapshot when it connects).
-        if (_services.Events is not { } events || events.Subscribers == 0 || !_registered)
+        // With no fleet-wide view open on any node there is nobody to tell (a view reads the snapshot when it connects).
+        if (_services.Events is not { } events || !events.HasFleetListeners || !_registered)
         {
             return;
         }

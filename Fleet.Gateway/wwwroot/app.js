@@ -6,6 +6,7 @@ import { renderOverview } from './overview.js';
 import { renderDevice } from './device.js';
 import { renderModels } from './models.js';
 import { renderRejections } from './rejections.js';
+import { renderCluster } from './cluster.js';
 
 const fleet = new Fleet();
 const view = document.getElementById('view');
@@ -24,6 +25,7 @@ function route() {
   if (device) teardown = renderDevice(view, fleet, decodeURIComponent(device[1]), role);
   else if (hash === '#/models') teardown = renderModels(view, fleet);
   else if (hash === '#/rejections') teardown = renderRejections(view, fleet);
+  else if (hash === '#/cluster') teardown = renderCluster(view, fleet);
   else teardown = renderOverview(view, fleet, (to) => { location.hash = to; });
 }
 

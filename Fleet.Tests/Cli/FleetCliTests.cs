@@ -97,6 +97,41 @@ public sealed class FleetCliTests(GatewayFixture gateway) : IClassFixture<Gatewa
     }
 
     [Fact]
+    public async Task Cluster_PrintsThisNode_AndTheNodeHostingADevicesShard_AsTableAndJson()
+    {
+        var id = NewId("cli-c");
+        var shard = Fleet.Shared.Protocol.Sharding.ShardOf(id, 64);
+        await using var device = await TestDevice.ConnectAsync(gateway.BrokerPort, id);
+        await device.StatusAsync();
+        await device.ReportAsync();
+        await gateway.DeviceWhenAsync(id, d => d.GetProperty("twin").GetProperty("online").GetBoolean(), "the device online");
+
+        // Every ingress session runs on the one node once the daemon has started them all.
+        var output = await Eventually.ValueAsync<string>(async () =>
+        {
+            var json = await CliRunner.RunAsync(["cluster", "--json", .. Connection(gateway.Host.ReaderToken)]);
+            Assert.True(json.ExitCode == 0, json.Error);
+            var root = JsonDocument.Parse(json.Output).RootElement;
+            return root.GetProperty("shards").EnumerateArray().All(s => s.GetProperty("ingress").GetString() == root.GetProperty("node").GetString()) ? json.Output : null;
+        }, "every ingress session on this node");
+        var cluster = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("running", cluster.GetProperty("ingress").GetProperty("state").GetString());
+        var node = cluster.GetProperty("node").GetString()!;
+        var member = Assert.Single(cluster.GetProperty("members").EnumerateArray());
+        Assert.Equal((node, true, true), (member.GetProperty("address").GetString(), member.GetProperty("self").GetBoolean(), member.GetProperty("oldest").GetBoolean()));
+        Assert.Equal(node, cluster.GetProperty("shards")[shard].GetProperty("device").GetString());
+
+        var table = await CliRunner.RunAsync(["cluster", .. Connection(gateway.Host.ReaderToken)]);
+        Assert.True(table.ExitCode == 0, table.Error);
+        var hostPort = node[(node.IndexOf('@', StringComparison.Ordinal) + 1)..];
+        Assert.Contains($"answered by {hostPort}: 1 member(s), 64 shards", table.Output, StringComparison.Ordinal);
+        Assert.Contains("this node, leader, oldest (singletons)", table.Output, StringComparison.Ordinal);
+        var escaped = System.Text.RegularExpressions.Regex.Escape(hostPort);
+        Assert.Contains(table.Output.Split('\n'), line => System.Text.RegularExpressions.Regex.IsMatch(line, $@"^\W*{shard}\W+{escaped}\W+{escaped}\W+\d+\W*$"));
+        Assert.Contains(table.Output.Split('\n'), line => System.Text.RegularExpressions.Regex.IsMatch(line, $@"^\W*{escaped}\W+64\W+\d+\W+\d+\W*$"));
+    }
+
+    [Fact]
     public async Task StatusOnce_AndIncidents_Print()
     {
         var status = await CliRunner.RunAsync(["status", "--once", .. Connection(gateway.Host.ReaderToken)]);

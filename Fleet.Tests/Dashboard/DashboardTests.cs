@@ -75,6 +75,35 @@ public sealed class DashboardTests(DashboardFixture dashboard, ITestOutputHelper
     }
 
     [Fact]
+    public async Task ClusterPage_ListsThisNode_AndColoursANewDevicesShardByIt()
+    {
+        var id = "dash-c-" + Guid.NewGuid().ToString("N")[..8];
+        var shard = Fleet.Shared.Protocol.Sharding.ShardOf(id, 64);
+        await using var device = await TestDevice.ConnectAsync(Gateway.BrokerPort, id);
+        await device.StatusAsync(online: true);
+        await device.ReportAsync(health: "healthy");
+        await Gateway.DeviceWhenAsync(id, d => d.GetProperty("twin").GetProperty("online").GetBoolean(), "the device online");
+
+        Browser.Driver.Navigate().GoToUrl(new Uri(Gateway.Host.BaseAddress, "/#/cluster"));
+        var self = Browser.WaitForElement("#member-rows tr[data-self]", "this node in the member list");
+        var node = self.GetAttribute("data-node") ?? "";
+        Assert.Equal("up", self.GetAttribute("data-status"));
+        Assert.Contains("this node, leader, oldest (singletons)", self.Text, StringComparison.Ordinal);
+        Assert.Equal("active", Browser.Driver.FindElement(By.CssSelector("[data-nav='cluster']")).GetAttribute("class"));
+
+        Browser.WaitFor($"return document.querySelector('#device-shards [data-shard=\"{shard}\"]')?.dataset.node === {Browser.Quote(node)}", "the device's shard coloured by this node", TimeSpan.FromSeconds(30));
+        Browser.WaitFor($"const cells = [...document.querySelectorAll('#ingress-shards .shard-cell')]; return cells.length === 64 && cells.every(c => c.dataset.node === {Browser.Quote(node)})", "every ingress session coloured by this node", TimeSpan.FromSeconds(30));
+        var cell = Browser.Driver.FindElement(By.CssSelector($"#device-shards [data-shard='{shard}']"));
+        Assert.Contains("twin", cell.GetAttribute("title"), StringComparison.Ordinal);
+        var perNode = Browser.Driver.FindElement(By.CssSelector("#node-shards tr[data-node]"));
+        Assert.Equal(node, perNode.GetAttribute("data-node"));
+        output.WriteLine("screenshot: " + Browser.Screenshot("cluster"));
+        var errors = Browser.ConsoleLog().Where(e => e.Level == LogLevel.Severe).Select(e => e.Message).ToList();
+        Assert.True(errors.Count == 0, "console errors: " + string.Join(" | ", errors));
+        Browser.Driver.Navigate().GoToUrl(new Uri(Gateway.Host.BaseAddress, "/#/"));
+    }
+
+    [Fact]
     public async Task ClickingADevicesCell_OpensItsPage()
     {
         var id = "dash-" + Guid.NewGuid().ToString("N")[..8];

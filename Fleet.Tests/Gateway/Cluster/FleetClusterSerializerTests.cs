@@ -6,8 +6,10 @@ using Akka.Configuration;
 using Fleet.Gateway;
 using Fleet.Gateway.Cluster;
 using Fleet.Gateway.Distillation;
+using Fleet.Gateway.Events;
 using Fleet.Gateway.Insights;
 using Fleet.Gateway.Rollouts;
+using Fleet.Gateway.Supervision;
 using Fleet.Gateway.Twins;
 using Fleet.Shared.Protocol;
 
@@ -65,6 +67,13 @@ public sealed class FleetClusterSerializerTests() : Akka.TestKit.Xunit2.TestKit(
         ["insight summary"] = new InsightSummary("m", "1.0.0", 4, 2, 99,
             [new SignatureRank("sig", "bitFlip", 4, 2, 0.3, 0.5, new Dictionary<string, int> { ["healed"] = 4 })],
             new AggregatedRegion(2, 0, 400, [0.5, 1.5], [0.1, 0.2], -1, 1, [[0.5, 0.5], [1, 0]]) { NoisyDevices = 1 }, [98, 99], 0),
+        ["twin changed"] = new TwinChanged("dev-1", 7, "degraded", true, "1.2.0", false, DateTimeOffset.UnixEpoch.AddSeconds(3)),
+        ["twin changed, never seen"] = new TwinChanged("dev-2", 0, null, false, null, true, null),
+        ["metrics recorded"] = new MetricsRecorded("dev-1", new MetricPoint(1, 0.1f, float.NaN, 0, 1, 2, float.NaN)),
+        ["waveforms recorded"] = new WaveformsRecorded("dev-1", "h-9"),
+        ["incident raised"] = new IncidentRaised(new FleetIncident("inc-1", DateTimeOffset.UnixEpoch, "weightCorruption", "m", "1.0.0", 4, 5, 0.8, "rollback", "0.9.0", 4)),
+        ["rollout view changed"] = new RolloutChanged(View),
+        ["event interest"] = new FleetEventInterest(-17, 3, true, ["dev-1", "dev-ü"], Answer: true),
     };
 
     /// <summary>
