@@ -53,7 +53,7 @@ internal sealed class DemoCluster : IAsyncDisposable
     /// <summary>Starts PostgreSQL and the broker (devices' and gateways' passwords in its password file); the nodes come with <see cref="StartNodesAsync"/>.</summary>
     public static async Task<DemoCluster> StartInfrastructureAsync(string dataDirectory, int brokerPort, IReadOnlyList<string> deviceIds, CancellationToken cancellationToken)
     {
-        var postgresDirectory = Path.Combine(dataDirectory, "postgres");
+        var postgresDirectory = await PostgresDirectoryAsync(dataDirectory, cancellationToken).ConfigureAwait(false);
         await PostgresServer.StopLeftoverAsync(postgresDirectory, cancellationToken).ConfigureAwait(false);
         var postgres = await PostgresServer.StartAsync(postgresDirectory, cancellationToken: cancellationToken).ConfigureAwait(false);
         try
@@ -189,6 +189,48 @@ internal sealed class DemoCluster : IAsyncDisposable
         catch (IOException)
         {
             return "";
+        }
+    }
+
+    /// <summary>
+    /// <c>{data}/postgres</c>; but run as root, PostgreSQL runs as the <c>postgres</c> user, which may not reach a data
+    /// directory under a private home (<c>/root/…</c>): then a directory of its own under the temp directory, named after
+    /// the demo's, so the next run finds the same fleet.
+    /// </summary>
+    private static async Task<string> PostgresDirectoryAsync(string dataDirectory, CancellationToken cancellationToken)
+    {
+        var inData = Path.Combine(dataDirectory, "postgres");
+        if (Environment.UserName != "root" || await PostgresUserReachesAsync(dataDirectory, cancellationToken).ConfigureAwait(false))
+        {
+            return inData;
+        }
+
+        var name = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(dataDirectory))))[..12];
+        return Path.Combine(Path.GetTempPath(), "fleet-demo-postgres-" + name);
+    }
+
+    private static async Task<bool> PostgresUserReachesAsync(string directory, CancellationToken cancellationToken)
+    {
+        var probe = new System.Diagnostics.ProcessStartInfo("su") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in new[] { "postgres", "-s", "/bin/sh", "-c", "test -x \"$0\"", Path.GetFullPath(directory) })
+        {
+            probe.ArgumentList.Add(argument);
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(probe);
+            if (process is null)
+            {
+                return false;
+            }
+
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            return process.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
         }
     }
 
