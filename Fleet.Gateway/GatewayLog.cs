@@ -78,6 +78,24 @@ internal static partial class GatewayLog
     [LoggerMessage(1111, LogLevel.Warning, "Twin {DeviceId} failed on {Topic} once; left unacknowledged, it is rejected if it fails again")]
     public static partial void TwinFailedOnce(ILogger logger, string deviceId, string topic, Exception exception);
 
+    [LoggerMessage(1112, LogLevel.Warning, "Shard {Shard}: not reconnecting while this node cannot see every other cluster node (it may have been declared dead and the shard moved)")]
+    public static partial void SessionFenced(ILogger logger, int shard);
+
+    [LoggerMessage(1113, LogLevel.Warning, "Shard {Shard}: the ingress session could not be opened on this node; retrying in {Delay}")]
+    public static partial void IngressOpenFailed(ILogger logger, int shard, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(1114, LogLevel.Information, "Shard {Shard}: ingress session held by this node ({Node})")]
+    public static partial void IngressHosted(ILogger logger, int shard, string node);
+
+    [LoggerMessage(1115, LogLevel.Information, "Shard {Shard}: ingress session handed off by this node")]
+    public static partial void IngressHandedOff(ILogger logger, int shard);
+
+    [LoggerMessage(1116, LogLevel.Critical, "Cluster node {Node} has split brain settings {Theirs}, this node has {Ours}: every node must use the same (Fleet:Cluster:SplitBrain, QuorumSize, StableAfter); {Action}")]
+    public static partial void SplitBrainMismatch(ILogger logger, string node, string theirs, string ours, string action);
+
+    [LoggerMessage(1117, LogLevel.Warning, "The cluster has exactly two nodes and uses KeepMajority: if the node with the lowest address dies, the survivor downs itself too. Use Fleet:Cluster:SplitBrain KeepOldest for two nodes, or run three")]
+    public static partial void TwoNodesKeepMajority(ILogger logger);
+
     [LoggerMessage(1200, LogLevel.Warning, "Device {DeviceId} quarantined: {Reason}")]
     public static partial void DeviceQuarantined(ILogger logger, string deviceId, string reason);
 

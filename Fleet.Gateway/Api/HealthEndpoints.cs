@@ -12,23 +12,36 @@ internal static class HealthEndpoints
         var health = app.MapGroup("/api/v1/health");
         health.MapGet("/live", () => Results.Ok(new { status = "live" }));
 
-        // Ready when the store is open, every shard's ingress session is connected and no shard is held; 503
-        // otherwise (a shard whose session is down is not being supervised; a held shard's messages wait for a
-        // store write that keeps failing, and `held` says which and why).
+        // Node-local: ready when this node is an Up cluster member, every shard session it holds is connected and no
+        // shard is held, and (for a node with no Up peer) it holds every shard's session; 503 otherwise. A shard whose
+        // session is down is not being supervised; a held shard's messages wait for a store write that keeps failing,
+        // and `held` says which and why. Which node holds which shard is the cluster's choice (GET /api/v1/cluster).
         health.MapGet("/ready", (EmbeddedBroker broker, FleetRuntime runtime, GatewayOptions options) =>
         {
-            var shards = runtime.ConnectedShards;
+            var hosted = runtime.LocalShards;
+            var connected = runtime.ConnectedShards;
             var held = runtime.HeldShards;
-            var ready = shards == options.ShardCount && held.Count == 0 && broker.IsRunning;
+            var up = Akka.Cluster.Cluster.Get(runtime.System).SelfMember.Status == Akka.Cluster.MemberStatus.Up;
+            var alone = runtime.OtherNodesUp == 0;
             var reasons = new List<string>();
+            if (!up)
+            {
+                reasons.Add($"this node is {Akka.Cluster.Cluster.Get(runtime.System).SelfMember.Status}, not an Up member of the cluster");
+            }
+
             if (!broker.IsRunning)
             {
                 reasons.Add($"the managed broker on port {broker.Port} is down; the gateway is restarting it");
             }
 
-            if (shards < options.ShardCount)
+            if (connected < hosted.Count)
             {
-                reasons.Add($"{options.ShardCount - shards} of {options.ShardCount} shard sessions are not connected to the {(broker.IsManaged ? "managed" : "external")} broker at {broker.Host}:{broker.Port}: their devices' messages are not received");
+                reasons.Add($"{hosted.Count - connected} of the {hosted.Count} shard sessions this node holds are not connected to the {(broker.IsManaged ? "managed" : "external")} broker at {broker.Host}:{broker.Port}: their devices' messages are not received");
+            }
+
+            if (alone && hosted.Count < options.ShardCount)
+            {
+                reasons.Add($"{options.ShardCount - hosted.Count} of {options.ShardCount} shard sessions are not started yet and no other node is up to hold them");
             }
 
             if (held.Count > 0)
@@ -36,16 +49,19 @@ internal static class HealthEndpoints
                 reasons.Add($"{held.Count} shard(s) held: a message could not be stored yet and is redelivered with backoff (shards.held says which and why)");
             }
 
+            var ready = reasons.Count == 0;
             return Results.Json(
                 new
                 {
                     status = ready ? "ready" : "degraded",
                     reasons,
+                    node = runtime.Node,
                     broker = new { host = broker.Host, port = broker.Port, managed = broker.IsManaged, running = broker.IsRunning, authentication = broker.AuthFiles is not null },
                     store = new { dialect = runtime.Store.Schema.Dialect, version = runtime.Store.Schema.Version },
                     shards = new
                     {
-                        connected = shards,
+                        hosted,
+                        connected,
                         total = options.ShardCount,
                         held = held.Select(h => new { shard = h.Shard, since = h.Since, failures = h.Failures, reason = h.Reason }),
                         takenOver = runtime.TakenOverShards,

@@ -25,8 +25,9 @@ internal static class FleetAkkaConfig
     }
 
     /// <summary>
-    /// The gateway node: the OTP guardian strategy, Fleet's serializer, the split brain resolver's stable-after, and
-    /// the newer shard allocation algorithm (bounded rebalances).
+    /// The gateway node: the OTP guardian strategy, Fleet's serializer, failure detection and the split brain
+    /// resolver's stable-after (together most of a kill -9 hand-off), the ingress keep-alive, the shard regions'
+    /// retry interval (how soon a region finds a moved coordinator), and bounded rebalances.
     /// </summary>
     public static string Gateway(ClusterOptions cluster) => $$"""
         {{FleetGuardianStrategy.Hocon}}
@@ -34,11 +35,35 @@ internal static class FleetAkkaConfig
         akka {
           log-dead-letters-during-shutdown = off
           cluster {
+            failure-detector {
+              heartbeat-interval = {{Milliseconds(cluster.HeartbeatInterval)}}
+              acceptable-heartbeat-pause = {{Milliseconds(cluster.AcceptableHeartbeatPause)}}
+            }
             split-brain-resolver.stable-after = {{Milliseconds(cluster.StableAfter)}}
-            sharding.least-shard-allocation-strategy.rebalance-absolute-limit = 20
+            down-removal-margin = {{Milliseconds(cluster.DownRemovalMargin)}}
+            sharded-daemon-process.keep-alive-interval = {{Milliseconds(cluster.IngressKeepAlive)}}
+            sharding {
+              retry-interval = {{Milliseconds(Shorter(cluster.IngressKeepAlive, TimeSpan.FromSeconds(2)))}}
+              least-shard-allocation-strategy.rebalance-absolute-limit = 20
+            }
+            # The daemon's sharding settings are a copy of akka.cluster.sharding taken when Akka's reference
+            # configuration was read, so Fleet's changes are repeated here. Ingress sessions hand off in well under a
+            # second, so they are spread over new nodes every 2 s, up to a third of them per round.
+            sharded-daemon-process.sharding {
+              retry-interval = {{Milliseconds(Shorter(cluster.IngressKeepAlive, TimeSpan.FromSeconds(2)))}}
+              rebalance-interval = 2s
+              least-shard-allocation-strategy {
+                rebalance-absolute-limit = 20
+                rebalance-relative-limit = 0.34
+              }
+            }
+            singleton.hand-over-retry-interval = {{Milliseconds(Shorter(cluster.HeartbeatInterval, TimeSpan.FromSeconds(1)))}}
+            singleton-proxy.singleton-identification-interval = {{Milliseconds(Shorter(cluster.HeartbeatInterval, TimeSpan.FromSeconds(1)))}}
           }
         }
         """;
+
+    private static TimeSpan Shorter(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>The split brain resolver's strategy for Akka.Cluster.Hosting.</summary>
     public static SplitBrainResolverOption SplitBrain(ClusterOptions cluster) => cluster.SplitBrain switch

@@ -12,7 +12,7 @@ internal static partial class DistillationLog
     [LoggerMessage(1652, LogLevel.Warning, "Distillation {JobId}: writing the job to the store failed")]
     public static partial void PersistFailed(ILogger logger, string jobId, Exception exception);
 
-    [LoggerMessage(1653, LogLevel.Warning, "{Count} distillation job(s) left running by a previous gateway were marked failed (interrupted by restart)")]
+    [LoggerMessage(1653, LogLevel.Warning, "{Count} distillation job(s) left running by a gateway node that stopped or died were marked failed (interrupted)")]
     public static partial void Interrupted(ILogger logger, int count);
 
     [LoggerMessage(1654, LogLevel.Error, "Reading distillation jobs left running by a previous gateway failed; they stay marked running")]

@@ -16,8 +16,9 @@ namespace Fleet.Gateway.Distillation;
 /// Runs distillations as jobs: loads the parent and teacher from the registry and the parent's aggregated insights, runs
 /// the <see cref="DistillationRunner"/> on the thread pool (progress comes back as messages), and registers the student,
 /// signed with the fleet key, with its card and lineage. Every change of a job is written to the store in order, so a
-/// job outlives the gateway; on start, jobs a previous gateway left running are marked failed ("interrupted by restart"):
-/// the work is minutes of CPU and is restarted by asking again, not resumed.
+/// job outlives the gateway; on start, jobs a previous incarnation left running are marked failed ("interrupted"):
+/// the work is minutes of CPU and is restarted by asking again, not resumed. It is a cluster singleton, so the
+/// incarnation that starts is the only one: a node that died or left never leaves a job running twice.
 /// </summary>
 internal sealed class Distiller : UntypedActor, IWithUnboundedStash
 {
@@ -25,7 +26,7 @@ internal sealed class Distiller : UntypedActor, IWithUnboundedStash
     private static readonly TimeSpan InsightsTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>The error of a job that was running when its gateway stopped.</summary>
-    public const string InterruptedError = "interrupted by restart: the gateway stopped while this job ran; start the distillation again";
+    public const string InterruptedError = "interrupted: the gateway node running this job stopped or died; start the distillation again";
 
     private readonly IFleetStore _store;
     private readonly ModelRegistry _registry;

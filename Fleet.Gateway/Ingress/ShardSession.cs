@@ -50,6 +50,7 @@ internal sealed partial class ShardSession : IAsyncDisposable
     private readonly DurabilityPolicy _policy;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Func<bool> _mayConnect;
     private readonly MqttClientFactory _factory = new();
     private readonly CancellationTokenSource _stopping = new();
     private Connection? _current;
@@ -59,8 +60,14 @@ internal sealed partial class ShardSession : IAsyncDisposable
     private ShardHold? _hold;
     private Suspect? _suspect;
 
-    public ShardSession(int shard, int shardCount, MqttConnectionSettings broker, ITwinDelivery twins, RejectionRecorder rejections, TwinCounters counters, DurabilityPolicy policy, TimeProvider time, ILogger logger)
+    /// <param name="mayConnect">
+    /// Asked before every reconnection: false while this process may no longer be the session's one holder (its cluster
+    /// node cannot see every other node, so it may have been declared dead and the shard started elsewhere). The session
+    /// then waits instead of taking the session back from the node that now holds it.
+    /// </param>
+    public ShardSession(int shard, int shardCount, MqttConnectionSettings broker, ITwinDelivery twins, RejectionRecorder rejections, TwinCounters counters, DurabilityPolicy policy, TimeProvider time, ILogger logger, Func<bool>? mayConnect = null)
     {
+        _mayConnect = mayConnect ?? (static () => true);
         ArgumentNullException.ThrowIfNull(broker);
         _shard = shard;
         _shardCount = shardCount;
@@ -92,12 +99,16 @@ internal sealed partial class ShardSession : IAsyncDisposable
     /// <summary>False once another holder of <see cref="ClientIdFor"/> took the session over and this one stepped aside.</summary>
     public bool IsOwner { get; private set; } = true;
 
+    /// <summary>Raised (on an MQTTnet or pool thread) each time a connection of the session is open and subscribed.</summary>
+    public event Action<ShardSession>? Connected;
+
     public static string ClientIdFor(int shard) => string.Create(CultureInfo.InvariantCulture, $"fleet-gw-shard-{shard}");
 
     /// <summary>Opens the session (failing when the broker refuses it), then keeps it open until disposed.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var first = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        var first = await OpenAsync(linked.Token).ConfigureAwait(false);
         _running = KeepOpenAsync(first, _stopping.Token);
     }
 
@@ -158,6 +169,7 @@ internal sealed partial class ShardSession : IAsyncDisposable
             throw;
         }
 
+        Connected?.Invoke(this);
         return connection;
     }
 
@@ -204,9 +216,23 @@ internal sealed partial class ShardSession : IAsyncDisposable
                     GatewayLog.SessionLost(_logger, _shard, reason.ToString(), delay);
                 }
 
+                var fenced = false;
                 while (true)
                 {
                     await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                    if (!_mayConnect())
+                    {
+                        // Possibly declared dead by the rest of the cluster: the shard's session may be another node's now.
+                        if (!fenced)
+                        {
+                            GatewayLog.SessionFenced(_logger, _shard);
+                            fenced = true;
+                        }
+
+                        delay = _policy.RedeliveryDelay;
+                        continue;
+                    }
+
                     try
                     {
                         connection = await OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -13,6 +13,7 @@ public static class TestAkka
           gossip-interval = 200ms
           leader-actions-interval = 100ms
           sharding.retry-interval = 200ms
+          sharded-daemon-process.sharding.retry-interval = 200ms
           sharding.shard-start-timeout = 2s
           singleton.hand-over-retry-interval = 200ms
         }

@@ -94,3 +94,80 @@ public sealed class ClusterOptionsTests
         Assert.Contains(problems, p => p.StartsWith("Fleet:Cluster:Port", StringComparison.Ordinal));
     }
 }
+
+public sealed class ClusterTimingTests
+{
+    [Fact]
+    public void Timing_BindsFromConfiguration_AndReachesAkka()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Fleet:Cluster:HeartbeatInterval"] = "00:00:00.2",
+            ["Fleet:Cluster:AcceptableHeartbeatPause"] = "00:00:01",
+            ["Fleet:Cluster:StableAfter"] = "00:00:01.5",
+            ["Fleet:Cluster:DownRemovalMargin"] = "00:00:00.5",
+            ["Fleet:Cluster:IngressKeepAlive"] = "00:00:00.5",
+        }).Build();
+        var options = configuration.GetSection("Fleet").Get<GatewayOptions>()!.Cluster;
+
+        Assert.Empty(options.Validate());
+        var akka = Akka.Configuration.ConfigurationFactory.ParseString(FleetAkkaConfig.Gateway(options));
+        Assert.Equal(TimeSpan.FromMilliseconds(200), akka.GetTimeSpan("akka.cluster.failure-detector.heartbeat-interval"));
+        Assert.Equal(TimeSpan.FromSeconds(1), akka.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), akka.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), akka.GetTimeSpan("akka.cluster.down-removal-margin"));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), akka.GetTimeSpan("akka.cluster.sharded-daemon-process.keep-alive-interval"));
+        // The daemon's sharding settings are its own copy: Fleet's retry interval must be repeated there.
+        Assert.Equal(TimeSpan.FromMilliseconds(500), akka.GetTimeSpan("akka.cluster.sharded-daemon-process.sharding.retry-interval"));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), akka.GetTimeSpan("akka.cluster.sharding.retry-interval"));
+    }
+
+    [Fact]
+    public void Defaults_AreTheShippedProfile()
+    {
+        var options = new ClusterOptions();
+
+        Assert.Equal(TimeSpan.FromMilliseconds(500), options.HeartbeatInterval);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.AcceptableHeartbeatPause);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.StableAfter);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.DownRemovalMargin);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.IngressKeepAlive);
+    }
+
+    [Fact]
+    public void Validate_NamesTimingThatCannotWork()
+    {
+        var options = new ClusterOptions
+        {
+            HeartbeatInterval = TimeSpan.FromSeconds(1),
+            AcceptableHeartbeatPause = TimeSpan.FromSeconds(1),
+            DownRemovalMargin = TimeSpan.Zero,
+            IngressKeepAlive = TimeSpan.FromMilliseconds(10),
+        };
+
+        var problems = options.Validate();
+
+        Assert.Contains(problems, p => p.Contains("AcceptableHeartbeatPause", StringComparison.Ordinal) && p.Contains("twice", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("DownRemovalMargin", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("IngressKeepAlive", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SplitBrainRole_ChangesWithEverySettingThatMustAgree_AndIsAPlainRoleName()
+    {
+        var baseline = new ClusterOptions();
+        string[] roles =
+        [
+            baseline.SplitBrainRole,
+            (baseline with { SplitBrain = SplitBrainStrategy.KeepOldest }).SplitBrainRole,
+            (baseline with { SplitBrain = SplitBrainStrategy.StaticQuorum, QuorumSize = 2 }).SplitBrainRole,
+            (baseline with { SplitBrain = SplitBrainStrategy.StaticQuorum, QuorumSize = 3 }).SplitBrainRole,
+            (baseline with { StableAfter = TimeSpan.FromSeconds(7) }).SplitBrainRole,
+            (baseline with { DownRemovalMargin = TimeSpan.FromSeconds(2) }).SplitBrainRole,
+        ];
+
+        Assert.Equal(roles.Length, roles.Distinct().Count());
+        Assert.Equal(baseline.SplitBrainRole, (baseline with { HeartbeatInterval = TimeSpan.FromSeconds(1) }).SplitBrainRole);
+        Assert.All(roles, r => Assert.Matches("^fleet-sbr-[A-Za-z0-9-]+$", r));
+    }
+}
