@@ -114,7 +114,8 @@ internal sealed class DemoCluster : IAsyncDisposable
                 "--Fleet:DataDirectory", Path.Combine(DataDirectory, string.Create(CultureInfo.InvariantCulture, $"node-{number}")),
                 "--Fleet:SecretsDirectory", SecretsDirectory,
                 "--Fleet:Store:Provider", "postgresql",
-                "--Fleet:Store:ConnectionString", _postgres.ConnectionString,
+                // A longer connect timeout than the server's default string: nodes starting together on a busy machine.
+                "--Fleet:Store:ConnectionString", _postgres.ConnectionString + ";Timeout=30",
                 "--Fleet:BrokerHost", _broker.Host,
                 "--Fleet:BrokerPort", _broker.Port.ToString(CultureInfo.InvariantCulture),
                 "--Fleet:BrokerUser", BrokerAcl.GatewayUser,
