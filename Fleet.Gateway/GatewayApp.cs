@@ -56,6 +56,7 @@ internal static class GatewayApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         builder.Services.AddSingleton<FleetStoreService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FleetStoreService>());
+        builder.Services.AddHostedService<LegacyModelImport>();
         builder.Services.AddSingleton<GatewayUrls>();
         builder.Services.AddSingleton<FleetRuntime>();
         // After the broker and the store: Akka.Hosting starts the actor system, then FleetRuntime opens ingress.

@@ -7,6 +7,7 @@ internal sealed class ChildProcess : IAsyncDisposable
 {
     private const string SetSid = "/usr/bin/setsid";
     private readonly Process _process;
+    private readonly TaskCompletionSource<DateTimeOffset> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ChildProcess(Process process) => _process = process;
 
@@ -14,7 +15,26 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string logFile, bool echo)
+    /// <summary>The process id (setsid execs in place, so it is the program's own: what <c>kill -9</c> takes).</summary>
+    public int Id => _process.Id;
+
+    /// <summary>Completes with the time the process was seen to exit (however it died).</summary>
+    public Task<DateTimeOffset> Exited => _exited.Task;
+
+    /// <summary>SIGKILL, as <c>kill -9</c> would: no shutdown at all.</summary>
+    public void KillNow()
+    {
+        if (!_process.HasExited)
+        {
+            Shared.Servers.NativeSignals.ForceKill(_process.Id);
+        }
+    }
+
+    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string logFile, bool echo) =>
+        Start(name, fileName, arguments, logFile, echo, new Dictionary<string, string>());
+
+    /// <summary>Starts with extra environment variables (secrets the command line would show in <c>ps</c>).</summary>
+    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, string logFile, bool echo, IReadOnlyDictionary<string, string> environment)
     {
         // Own session (setsid execs in place, keeping the pid): Ctrl-C reaches only the demo, which then
         // stops the children in order — devices before the gateway that runs their broker.
@@ -28,6 +48,11 @@ internal sealed class ChildProcess : IAsyncDisposable
         foreach (var argument in arguments)
         {
             psi.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            psi.Environment[key] = value;
         }
 
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
@@ -52,7 +77,12 @@ internal sealed class ChildProcess : IAsyncDisposable
 
         process.OutputDataReceived += (_, e) => Relay(e.Data);
         process.ErrorDataReceived += (_, e) => Relay(e.Data);
-        process.Exited += (_, _) => log.Dispose();
+        var child = new ChildProcess(process);
+        process.Exited += (_, _) =>
+        {
+            child._exited.TrySetResult(CliClock.Time.GetUtcNow());
+            log.Dispose();
+        };
         if (!process.Start())
         {
             throw new InvalidOperationException($"could not start {fileName}");
@@ -60,7 +90,7 @@ internal sealed class ChildProcess : IAsyncDisposable
 
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ChildProcess(process);
+        return child;
     }
 
     public async ValueTask DisposeAsync()

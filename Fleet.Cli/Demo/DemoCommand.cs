@@ -30,9 +30,16 @@ internal static class DemoCommand
         var fpsOption = new Option<double>("--fps") { Description = "Inference frames per second of each simulated device", DefaultValueFactory = _ => 20 };
         var badCanaryOption = new Option<bool>("--bad-canary") { Description = "Also roll out a bad version: its canary fails and the rollout is rolled back" };
         var noStoryOption = new Option<bool>("--no-story") { Description = "Only run the fleet: register no models, distil and roll out nothing" };
+        var nodesOption = new Option<int>("--nodes")
+        {
+            Description = $"Gateway nodes: 1 = one gateway with its managed broker; {DemoCluster.MinNodes}…{DemoCluster.MaxNodes} = a cluster on PostgreSQL and one broker (default data ROOT/data/demo-nodes; --port is node 1's, the others follow)",
+            DefaultValueFactory = _ => 1,
+        };
+        var killNodeAfterOption = new Option<int>("--kill-node-after") { Description = "With --nodes: kill -9 the node hosting the most ingress shards this many seconds after the fleet is up, and report the hand-off" };
         var command = new Command("demo", "Run the broker, the gateway and simulated devices locally, then show the story: heals, insights, a distilled version, a canary rollout")
         {
             rootOption, portOption, forOption, verboseOption, devicesOption, faultsOption, dataOption, brokerPortOption, fpsOption, badCanaryOption, noStoryOption,
+            nodesOption, killNodeAfterOption,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             new DemoSettings(parse.GetValue(rootOption)!, parse.GetValue(portOption), parse.GetValue(forOption), parse.GetValue(verboseOption),
@@ -43,17 +50,33 @@ internal static class DemoCommand
                 FramesPerSecond = parse.GetValue(fpsOption),
                 BadCanary = parse.GetValue(badCanaryOption),
                 Story = !parse.GetValue(noStoryOption),
+                Nodes = parse.GetValue(nodesOption),
+                KillNodeAfter = parse.GetValue(killNodeAfterOption),
             },
+            parse.InvocationConfiguration.Output,
+            parse.InvocationConfiguration.Error,
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(DemoSettings settings, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(DemoSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var (root, port, seconds, verbose) = (settings.Root, settings.Port, settings.Seconds, settings.Verbose);
         if (settings.Devices is < 0 or > 10000 || settings.Seconds < 0 || settings.BrokerPort is < 0 or > 65535 || !double.IsFinite(settings.FramesPerSecond) || settings.FramesPerSecond <= 0)
         {
-            await Console.Error.WriteLineAsync("fleet demo: --devices must be 0…10000, --for and --broker-port not negative, --fps a positive number");
+            await error.WriteLineAsync("fleet demo: --devices must be 0…10000, --for and --broker-port not negative, --fps a positive number");
+            return 2;
+        }
+
+        if (settings.Nodes != 1 && settings.Nodes is < DemoCluster.MinNodes or > DemoCluster.MaxNodes)
+        {
+            await error.WriteLineAsync($"fleet demo: --nodes must be 1 (one gateway) or {DemoCluster.MinNodes}…{DemoCluster.MaxNodes} (a cluster), not {settings.Nodes}");
+            return 2;
+        }
+
+        if (settings.KillNodeAfter < 0 || (settings.KillNodeAfter > 0 && settings.Nodes == 1))
+        {
+            await error.WriteLineAsync("fleet demo: --kill-node-after takes a positive number of seconds and needs --nodes 2 or more (one gateway has no survivor to hand off to)");
             return 2;
         }
 
@@ -64,6 +87,11 @@ internal static class DemoCommand
         {
             await Console.Error.WriteLineAsync($"fleet demo: {gatewayBinary} is missing; run ./fleet demo from the repository root so it builds first.");
             return 2;
+        }
+
+        if (settings.Nodes > 1)
+        {
+            return await DemoClusterRun.RunAsync(settings, gatewayBinary, deviceBinary, output, error, cancellationToken).ConfigureAwait(false);
         }
 
         var dataDirectory = Path.GetFullPath(settings.DataDirectory ?? Path.Combine(root, "data", "demo"));

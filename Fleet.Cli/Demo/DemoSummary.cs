@@ -10,7 +10,11 @@ namespace Fleet.Cli.Demo;
 /// store's last word, so the line says how fresh it is (newest and oldest last-seen age of the online devices, how many
 /// of them have been silent too long) and says so loudly when the gateway is not receiving at all.
 /// </summary>
-internal sealed class DemoSummary
+/// <param name="nodeLocal">
+/// The API answering is one node of several (<c>fleet demo --nodes N</c>): its shard sessions and ingest counters are its
+/// own share of the fleet's, so "not receiving" is not judged from them (the hand-off watcher asks the devices instead).
+/// </param>
+internal sealed class DemoSummary(bool nodeLocal = false)
 {
     private long _received = -1;
     private DateTime _receivedChanged = CliClock.Time.GetUtcNow().UtcDateTime;
@@ -37,7 +41,7 @@ internal sealed class DemoSummary
                 (_received, _receivedChanged) = (received, CliClock.Time.GetUtcNow().UtcDateTime);
             }
 
-            return Format(summary, ages, CliClock.Time.GetUtcNow().UtcDateTime - _receivedChanged, CliClock.Time.GetLocalNow().DateTime);
+            return Format(summary, ages, nodeLocal ? TimeSpan.Zero : CliClock.Time.GetUtcNow().UtcDateTime - _receivedChanged, CliClock.Time.GetLocalNow().DateTime, nodeLocal);
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException or TaskCanceledException or KeyNotFoundException)
         {
@@ -47,12 +51,13 @@ internal sealed class DemoSummary
 
     /// <summary>The line for <paramref name="summary"/> given the online devices' last-seen ages.</summary>
     /// <param name="quiet">How long the gateway has received nothing from any device.</param>
-    public static string Format(JsonElement summary, IReadOnlyList<TimeSpan> onlineAges, TimeSpan quiet, DateTime localNow)
+    /// <param name="nodeLocal">Whether the summary is one node's of several (its shard count says nothing about the fleet's ingest).</param>
+    public static string Format(JsonElement summary, IReadOnlyList<TimeSpan> onlineAges, TimeSpan quiet, DateTime localNow, bool nodeLocal = false)
     {
         var line = new StringBuilder();
         var online = summary.GetProperty("online").GetInt32();
         var stale = onlineAges.Count(a => a > StaleAfter);
-        if (summary.TryGetProperty("shardsConnected", out var shards) && shards.ValueKind == JsonValueKind.Number && shards.GetInt32() == 0 && summary.GetProperty("total").GetInt32() > 0)
+        if (!nodeLocal && summary.TryGetProperty("shardsConnected", out var shards) && shards.ValueKind == JsonValueKind.Number && shards.GetInt32() == 0 && summary.GetProperty("total").GetInt32() > 0)
         {
             line.Append(CultureInfo.InvariantCulture, $"{localNow:HH:mm:ss}  NOT RECEIVING (gateway has no broker session) — last known: ");
         }
@@ -104,7 +109,7 @@ internal sealed class DemoSummary
 
         if (summary.TryGetProperty("ingest", out var ingest))
         {
-            line.Append(CultureInfo.InvariantCulture, $"  | events {ingest.GetProperty("events").GetInt64()}, telemetry {ingest.GetProperty("telemetry").GetInt64()}");
+            line.Append(CultureInfo.InvariantCulture, $"  | events {ingest.GetProperty("events").GetInt64()}, telemetry {ingest.GetProperty("telemetry").GetInt64()}{(nodeLocal ? " (ingested by the answering node)" : "")}");
         }
 
         return line.ToString();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using Fleet.Shared.Protocol;
 using Fleet.Shared.Security;
 
 namespace Fleet.Gateway.Broker;
@@ -12,19 +13,9 @@ namespace Fleet.Gateway.Broker;
 /// </summary>
 internal sealed class BrokerAuthFiles
 {
-    public const string GatewayUser = "fleet-gateway";
+    public const string GatewayUser = BrokerAcl.GatewayUser;
 
-    private static readonly string[] Acl =
-    [
-        "# Written by the Fleet gateway. The gateway may use the whole tree;",
-        "# a device (username = device id) may publish only under its own fleet/v1/s/{shard}/{id}/",
-        "# and read only fleet/v1/d/{id}/ (docs/PROTOCOL.md, Transport).",
-        "user " + GatewayUser,
-        "topic readwrite fleet/#",
-        "",
-        "pattern write fleet/v1/s/+/%u/#",
-        "pattern read fleet/v1/d/%u/#",
-    ];
+    private static readonly IReadOnlyList<string> Acl = BrokerAcl.Lines("the Fleet gateway");
 
     private readonly SemaphoreSlim _gate = new(1, 1);
 

@@ -6,8 +6,8 @@ using Fleet.Gateway.Store;
 namespace Fleet.Gateway.Registry;
 
 /// <summary>
-/// Model uploads: artifacts are hashed, signed with the fleet key (<c>{data}/fleet-key.pem</c>, created on
-/// first use) and kept under <c>{data}/models/{id}/{version}.onnx</c>; the registry row is the store's.
+/// Model uploads: artifacts are hashed, signed with the fleet key (<c>{secrets}/fleet-key.pem</c>, created on first use)
+/// and kept in the fleet store with their golden set, so every node of a gateway cluster serves every model.
 /// </summary>
 internal sealed class ModelRegistry(GatewayOptions options, FleetStoreService storeService) : IDisposable
 {
@@ -21,8 +21,8 @@ internal sealed class ModelRegistry(GatewayOptions options, FleetStoreService st
         AddAsync(modelId, version, parentVersion, artifact, metricsJson, cardJson, null, cancellationToken);
 
     /// <summary>
-    /// Registers a version; <paramref name="goldenJson"/>, the golden set a bare ONNX file was validated with, is kept beside
-    /// the artifact (<c>{version}.golden.json</c>, the record's golden-set reference).
+    /// Registers a version: the artifact and <paramref name="goldenJson"/>, the golden set a bare ONNX file was validated
+    /// with, go into the store with the row (one write; nothing on this node's disk).
     /// </summary>
     public async Task<(ModelAddStatus Status, ModelRecord? Model)> AddAsync(
         string modelId, string version, string? parentVersion, byte[] artifact, string metricsJson, string cardJson, string? goldenJson, CancellationToken cancellationToken)
@@ -35,33 +35,27 @@ internal sealed class ModelRegistry(GatewayOptions options, FleetStoreService st
 
         var sha256 = ModelSignature.Sha256Hex(artifact);
         var signature = ModelSignature.Sign(_key.Value, artifact);
-        var directory = Path.Combine(Path.GetFullPath(options.DataDirectory), "models", modelId);
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, version + ".onnx");
-        var temp = path + ".tmp";
-        await File.WriteAllBytesAsync(temp, artifact, cancellationToken).ConfigureAwait(false);
-        File.Move(temp, path, overwrite: true);
-        string? goldenPath = null;
-        if (goldenJson is not null)
-        {
-            goldenPath = Path.Combine(directory, version + ".golden.json");
-            await File.WriteAllTextAsync(goldenPath + ".tmp", goldenJson, cancellationToken).ConfigureAwait(false);
-            File.Move(goldenPath + ".tmp", goldenPath, overwrite: true);
-        }
-
         var status = await store.Models.AddAsync(
-            new NewModel(modelId, version, sha256, signature, parentVersion, GoldenSetRef: goldenPath, MetricsJson: metricsJson, CardJson: cardJson, ArtifactPath: path), cancellationToken).ConfigureAwait(false);
+            new NewModel(modelId, version, sha256, signature, parentVersion, MetricsJson: metricsJson, CardJson: cardJson, Artifact: artifact, GoldenSetJson: goldenJson),
+            cancellationToken).ConfigureAwait(false);
         return (status, status == ModelAddStatus.Added ? await store.Models.GetAsync(modelId, version, cancellationToken).ConfigureAwait(false) : null);
     }
 
+    /// <summary>
+    /// The version's artifact: from the store; for a registration made before artifacts moved into the store and not
+    /// imported yet (<see cref="LegacyModelImport"/>), from its file when this node has it; else null.
+    /// </summary>
     public async Task<byte[]?> ReadArtifactAsync(ModelRecord model, CancellationToken cancellationToken)
     {
-        if (model.ArtifactPath is { } path)
+        ArgumentNullException.ThrowIfNull(model);
+        if (await storeService.Store.Models.GetArtifactAsync(model.ModelId, model.Version, cancellationToken).ConfigureAwait(false) is { } stored)
         {
-            return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false) : null;
+            return stored;
         }
 
-        return await storeService.Store.Models.GetArtifactAsync(model.ModelId, model.Version, cancellationToken).ConfigureAwait(false);
+        return model.ArtifactPath is { } path && File.Exists(path)
+            ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false)
+            : null;
     }
 
     public void Dispose()

@@ -104,6 +104,29 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops a server still running over <paramref name="dataDirectory"/> because its owner died without stopping it
+    /// (kill -9 of a demo); nothing when none runs there.
+    /// </summary>
+    public static async Task StopLeftoverAsync(string dataDirectory, CancellationToken cancellationToken = default)
+    {
+        var directory = Path.GetFullPath(dataDirectory);
+        if (!File.Exists(Path.Combine(directory, "postmaster.pid")))
+        {
+            return;
+        }
+
+        try
+        {
+            await RunAsPostgresAsync(Environment.UserName == "root", Path.Combine(BinDirectory, "pg_ctl"), ["-D", directory, "-m", "immediate", "-w", "stop"], cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // No server behind the pid file (pg_ctl start clears a stale one).
+        }
+    }
+
     /// <summary>Stops the server at once (<c>-m immediate</c>: tests and demos need no checkpoint); the data stays unless throw-away.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {

@@ -3,12 +3,15 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using Fleet.Gateway.Store;
 using Fleet.Shared.Models;
 using Fleet.Shared.Models.Packaging;
 using Fleet.Shared.Security;
 using Fleet.Tests.Dashboard;
 using Fleet.Tests.EndToEnd;
 using Fleet.Tests.Gateway.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using OpenQA.Selenium;
 
 namespace Fleet.Tests.Mcu;
@@ -111,18 +114,17 @@ public sealed class McuBridgeEndToEndTests(McuFixture fixture, DashboardFixture 
             // The new hub asks the MCU who it is (it said hello long ago) and brings it online again.
             await AgentProbe.DeviceWhenAsync(Gateway.Reader, hub, id, d => AgentProbe.OnlineWithVocoder(d) && AgentProbe.ReportedDesired(d, desired), "the MCU online through the second hub");
             // The package altered in the gateway's store after it was signed: the hub's SHA-256 check refuses it.
-            var artifact = Path.Combine(Gateway.Host.DataDirectory, "models", "vocoder", "1.0.1.onnx");
-            var original = await File.ReadAllBytesAsync(artifact);
+            var original = (await Gateway.Host.Services.GetRequiredService<FleetStoreService>().Store.Models.GetArtifactAsync("vocoder", "1.0.1", CancellationToken.None))!;
             var altered = (byte[])original.Clone();
             altered[altered.Length / 2] ^= 0x20;
-            await File.WriteAllBytesAsync(artifact, altered);
+            await StoreArtifactAsync("vocoder", "1.0.1", altered);
             var tampered = await DesireAsync(id, desired);
             var refusedAgain = await AgentProbe.DeviceWhenAsync(Gateway.Reader, hub, id, d => AgentProbe.ReportedDesired(d, tampered), "the MCU's answer to the tampered package");
             var stillOld = AgentProbe.Twin(refusedAgain)!.Value.GetProperty("reported");
             Assert.Contains("SHA-256 does not match", stillOld.GetProperty("cannotApply").GetProperty("reason").GetString(), StringComparison.Ordinal);
             Assert.Equal("1.0.0", stillOld.GetProperty("model").GetProperty("version").GetString());
 
-            await File.WriteAllBytesAsync(artifact, original);
+            await StoreArtifactAsync("vocoder", "1.0.1", original);
             var again = await DesireAsync(id, tampered);
 
             var installed = await AgentProbe.DeviceWhenAsync(Gateway.Reader, hub, id,
@@ -137,6 +139,19 @@ public sealed class McuBridgeEndToEndTests(McuFixture fixture, DashboardFixture 
         {
             Directory.Delete(data, recursive: true);
         }
+    }
+
+    /// <summary>Overwrites a registered version's artifact in the gateway's store (SQLite), as an attacker with the database could.</summary>
+    private async Task StoreArtifactAsync(string id, string version, byte[] artifact)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(Gateway.Host.DataDirectory, "fleet.db"), Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE models SET artifact = $artifact WHERE model_id = $id AND version = $version";
+        command.Parameters.AddWithValue("$artifact", artifact);
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$version", version);
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
     }
 
     private AgentProcess Hub(QemuLink mcu, string keyPath, string data) =>

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
 using Fleet.Gateway.Api.Auth;
 using Fleet.Gateway.Hosting;
 using Fleet.Gateway.Store.Models;
@@ -12,11 +13,18 @@ namespace Fleet.Gateway.Api.Models;
 
 /// <summary>
 /// The model registry: upload (validated in ONNX Runtime on its golden set, then signed with the fleet key), list, get,
-/// download; and the fleet's public key.
+/// download; and the fleet's public key. Artifacts and golden sets live in the fleet store, so any node serves any model.
 /// </summary>
+/// <remarks>
+/// One size limit: an artifact is at most <see cref="StoreLimits.MaxArtifactBytes"/> (64 MiB), a golden set at most
+/// <see cref="StoreLimits.MaxGoldenSetBytes"/> (8 MiB); anything larger is refused with 413 before it is buffered whole.
+/// </remarks>
 internal static class ModelEndpoints
 {
-    private const int MaxArtifactBytes = 256 * 1024 * 1024;
+    /// <summary>The largest upload body: an artifact, its golden set and the multipart framing around them.</summary>
+    private const long MaxUploadBytes = (long)StoreLimits.MaxArtifactBytes + StoreLimits.MaxGoldenSetBytes + (64 * 1024);
+
+    private const int CopyChunkBytes = 81_920;
 
     public static void MapModels(this IEndpointRouteBuilder app)
     {
@@ -83,7 +91,7 @@ internal static class ModelEndpoints
         var (artifact, goldenJson, problem) = await ReadUploadAsync(request, cancellationToken).ConfigureAwait(false);
         if (problem is not null)
         {
-            return ApiProblems.Invalid("body", problem);
+            return problem;
         }
 
         GoldenSet? golden = null;
@@ -122,58 +130,126 @@ internal static class ModelEndpoints
         return Results.Created($"/api/v1/models/{id}/{version}", View(model, urls));
     }
 
-    /// <summary>The artifact, and the golden set when the upload is multipart (parts <c>model</c> and <c>golden</c>); else the body is the artifact.</summary>
-    private static async Task<(byte[]? Artifact, string? GoldenJson, string? Problem)> ReadUploadAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The artifact, and the golden set when the upload is multipart (parts <c>model</c> and <c>golden</c>); else the body is
+    /// the artifact. Each is read into one array of its announced size (a chunked body grows a buffer up to the limit);
+    /// an artifact or golden set over its limit is a 413 problem, an unreadable body a 400 one.
+    /// </summary>
+    private static async Task<(byte[]? Artifact, string? GoldenJson, IResult? Problem)> ReadUploadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        byte[] artifact;
-        string? golden = null;
-        if (request.HasFormContentType)
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
         {
-            IFormCollection form;
-            try
+            // Kestrel's default (about 28.6 MiB) is below the registry's limit; the endpoint enforces its own.
+            bodyLimit.MaxRequestBodySize = MaxUploadBytes;
+        }
+
+        if (request.ContentLength > (request.HasFormContentType ? MaxUploadBytes : StoreLimits.MaxArtifactBytes))
+        {
+            return (null, null, ArtifactTooLarge($"the upload is {request.ContentLength} bytes"));
+        }
+
+        try
+        {
+            if (!request.HasFormContentType)
             {
-                form = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
-            {
-                return (null, null, "not a readable multipart upload: " + ex.Message);
+                var body = await ReadLimitedAsync(request.Body, request.ContentLength, StoreLimits.MaxArtifactBytes, cancellationToken).ConfigureAwait(false);
+                return body is null ? (null, null, ArtifactTooLarge($"the model artifact is more than {StoreLimits.MaxArtifactBytes} bytes"))
+                    : body.Length == 0 ? (null, null, ApiProblems.Invalid("body", "the artifact is empty: send the model package or ONNX file as the body"))
+                    : (body, null, null);
             }
 
+            var form = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
             if (form.Files.GetFile("model") is not { } file)
             {
-                return (null, null, "a multipart upload needs a 'model' part (and optionally 'golden')");
+                return (null, null, ApiProblems.Invalid("body", "a multipart upload needs a 'model' part (and optionally 'golden')"));
             }
 
-            artifact = await ReadAsync(file.OpenReadStream(), cancellationToken).ConfigureAwait(false);
+            if (file.Length > StoreLimits.MaxArtifactBytes)
+            {
+                return (null, null, ArtifactTooLarge($"the model artifact is {file.Length} bytes"));
+            }
+
+            var artifact = await ReadLimitedAsync(file.OpenReadStream(), file.Length, StoreLimits.MaxArtifactBytes, cancellationToken).ConfigureAwait(false);
+            if (artifact is not { Length: > 0 })
+            {
+                return (null, null, ApiProblems.Invalid("model", "the 'model' part is empty"));
+            }
+
+            string? golden = null;
             if (form.Files.GetFile("golden") is { } goldenFile)
             {
+                if (goldenFile.Length > StoreLimits.MaxGoldenSetBytes)
+                {
+                    return (null, null, GoldenTooLarge(goldenFile.Length));
+                }
+
                 using var reader = new StreamReader(goldenFile.OpenReadStream());
                 golden = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
             }
             else if (form.TryGetValue("golden", out var goldenText) && goldenText.Count > 0)
             {
                 golden = goldenText[0];
+                if (golden?.Length > StoreLimits.MaxGoldenSetBytes)
+                {
+                    return (null, null, GoldenTooLarge(golden.Length));
+                }
             }
-        }
-        else
-        {
-            artifact = await ReadAsync(request.Body, cancellationToken).ConfigureAwait(false);
-        }
 
-        return artifact.Length is 0 or > MaxArtifactBytes
-            ? (null, null, $"the artifact must be 1 byte to {MaxArtifactBytes} bytes (got {artifact.Length})")
-            : (artifact, golden, null);
+            return (artifact, golden, null);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, null, ArtifactTooLarge($"the upload is more than {MaxUploadBytes} bytes"));
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return (null, null, ApiProblems.Invalid("body", "not a readable upload: " + ex.Message));
+        }
     }
 
-    private static async Task<byte[]> ReadAsync(Stream stream, CancellationToken cancellationToken)
+    /// <summary>The stream's bytes in one array (sized from <paramref name="length"/> when known); null when there are more than <paramref name="max"/>.</summary>
+    private static async Task<byte[]?> ReadLimitedAsync(Stream stream, long? length, int max, CancellationToken cancellationToken)
     {
         await using (stream.ConfigureAwait(false))
         {
+            if (length is { } known)
+            {
+                if (known > max)
+                {
+                    return null;
+                }
+
+                var exact = new byte[known];
+                await stream.ReadExactlyAsync(exact, cancellationToken).ConfigureAwait(false);
+                return exact;
+            }
+
             using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            var chunk = new byte[CopyChunkBytes];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > max)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
             return buffer.ToArray();
         }
     }
+
+    private static IResult ArtifactTooLarge(string what) => Results.Problem(
+        statusCode: StatusCodes.Status413PayloadTooLarge,
+        title: "Too large",
+        detail: $"{what}; the registry takes artifacts of at most {StoreLimits.MaxArtifactBytes / (1024 * 1024)} MiB ({StoreLimits.MaxArtifactBytes} bytes)");
+
+    private static IResult GoldenTooLarge(long size) => Results.Problem(
+        statusCode: StatusCodes.Status413PayloadTooLarge,
+        title: "Too large",
+        detail: $"the golden set is {size} bytes; the registry takes golden sets of at most {StoreLimits.MaxGoldenSetBytes / (1024 * 1024)} MiB ({StoreLimits.MaxGoldenSetBytes} bytes)");
 
     private static object View(ModelRecord model, GatewayUrls urls) => new
     {

@@ -35,4 +35,13 @@ public sealed class DemoSummaryTests
         Assert.Contains("NOTHING RECEIVED for 20 s — last known: devices 3", DemoSummary.Format(Summary(), [TimeSpan.FromSeconds(1)], TimeSpan.FromSeconds(20), Now), StringComparison.Ordinal);
         Assert.DoesNotContain("NOTHING", DemoSummary.Format(Summary(), [TimeSpan.FromSeconds(1)], TimeSpan.FromSeconds(5), Now), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void OneNodeOfSeveral_DoesNotCallItsOwnShareOfTheFleetNotReceiving()
+    {
+        var line = DemoSummary.Format(Summary(shardsConnected: 0), [TimeSpan.FromSeconds(1)], TimeSpan.Zero, Now, nodeLocal: true);
+
+        Assert.DoesNotContain("NOT RECEIVING", line, StringComparison.Ordinal);
+        Assert.Contains("events 2, telemetry 30 (ingested by the answering node)", line, StringComparison.Ordinal);
+    }
 }

@@ -17,7 +17,7 @@ public abstract partial class FleetStoreConformanceTests
         var stored = await Store.Models.GetAsync("vocoder", "1.2.0", Ct);
         Assert.Equal(
             new ModelRecord("vocoder", "1.2.0", model.Sha256, "MEUCIQ==", null, "golden/vocoder-v1", """{"accuracy":0.97}""", """{"owner":"ml-team"}""",
-                "models/vocoder/1.2.0.onnx", false, Clock.GetUtcNow()),
+                "models/vocoder/1.2.0.onnx", false, false, Clock.GetUtcNow()),
             stored);
         Assert.Null(await Store.Models.GetArtifactAsync("vocoder", "1.2.0", Ct));
         Assert.Null(await Store.Models.GetAsync("vocoder", "9.9.9", Ct));
@@ -100,6 +100,71 @@ public abstract partial class FleetStoreConformanceTests
 
         Assert.True((await Store.Models.GetAsync("tiny", "1.0.0", Ct))!.HasInlineArtifact);
         Assert.Equal(bytes, await Store.Models.GetArtifactAsync("tiny", "1.0.0", Ct));
+    }
+
+    [Fact]
+    public async Task AddModel_WithArtifactAndGoldenSet_KeepsBothInTheStore()
+    {
+        var bytes = new byte[70_000];
+        new Random(11).NextBytes(bytes);
+        const string golden = """{"v":1,"model":"tiny","input":"x","output":"y","tolerance":0.001,"cases":[{"input":[1],"expected":[2]}]}""";
+
+        await Store.Models.AddAsync(new NewModel("tiny", "1.0.0", "ff", Artifact: bytes, GoldenSetJson: golden), Ct);
+        await Store.Models.AddAsync(new NewModel("tiny", "1.1.0", "ee", ParentVersion: "1.0.0", Artifact: bytes), Ct);
+
+        var stored = (await Store.Models.GetAsync("tiny", "1.0.0", Ct))!;
+        Assert.True(stored.HasInlineArtifact);
+        Assert.True(stored.HasGoldenSet);
+        Assert.Null(stored.ArtifactPath);
+        Assert.Equal(golden, await Store.Models.GetGoldenSetAsync("tiny", "1.0.0", Ct));
+        Assert.Equal(bytes, await Store.Models.GetArtifactAsync("tiny", "1.0.0", Ct));
+        Assert.False((await Store.Models.GetAsync("tiny", "1.1.0", Ct))!.HasGoldenSet);
+        Assert.Null(await Store.Models.GetGoldenSetAsync("tiny", "1.1.0", Ct));
+        Assert.Equal([false, true], (await Store.Models.GetLineageAsync("tiny", "1.1.0", Ct)).Select(m => m.HasGoldenSet));
+    }
+
+    [Fact]
+    public async Task ImportArtifact_MovesAnOnDiskRegistrationIntoTheStore_Once()
+    {
+        await Store.Models.AddAsync(new NewModel("legacy", "1.0.0", "aa", GoldenSetRef: "/data/models/legacy/1.0.0.golden.json", ArtifactPath: "/data/models/legacy/1.0.0.onnx"), Ct);
+        var first = new byte[] { 1, 2, 3, 4 };
+        const string golden = """{"v":1}""";
+
+        Assert.True(await Store.Models.ImportArtifactAsync("legacy", "1.0.0", first, golden, Ct));
+        Assert.False(await Store.Models.ImportArtifactAsync("legacy", "1.0.0", new byte[] { 9 }, null, Ct));
+        Assert.False(await Store.Models.ImportArtifactAsync("legacy", "9.9.9", first, null, Ct));
+
+        var stored = (await Store.Models.GetAsync("legacy", "1.0.0", Ct))!;
+        Assert.True(stored.HasInlineArtifact);
+        Assert.True(stored.HasGoldenSet);
+        Assert.Null(stored.ArtifactPath);
+        Assert.Null(stored.GoldenSetRef);
+        Assert.Equal(first, await Store.Models.GetArtifactAsync("legacy", "1.0.0", Ct));
+        Assert.Equal(golden, await Store.Models.GetGoldenSetAsync("legacy", "1.0.0", Ct));
+    }
+
+    [Fact]
+    public async Task ImportArtifact_WithoutAGoldenSet_KeepsTheArtifactOnly()
+    {
+        await Store.Models.AddAsync(new NewModel("legacy", "2.0.0", "bb", ArtifactPath: "/data/models/legacy/2.0.0.onnx"), Ct);
+
+        Assert.True(await Store.Models.ImportArtifactAsync("legacy", "2.0.0", new byte[] { 5, 6 }, null, Ct));
+
+        Assert.False((await Store.Models.GetAsync("legacy", "2.0.0", Ct))!.HasGoldenSet);
+        Assert.Equal(new byte[] { 5, 6 }, await Store.Models.GetArtifactAsync("legacy", "2.0.0", Ct));
+    }
+
+    [Fact]
+    public async Task ArtifactsAndGoldenSets_BadInput_ThrowsArgumentException_AndNothingChanges()
+    {
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.Models.AddAsync(new NewModel("vocoder", "1.0.0", "a", Artifact: Array.Empty<byte>()), Ct));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.Models.AddAsync(new NewModel("vocoder", "1.0.0", "a", Artifact: new byte[] { 1 }, GoldenSetJson: "{not json"), Ct));
+        Assert.Empty(await Store.Models.ListVersionsAsync("vocoder", Ct));
+
+        await Store.Models.AddAsync(new NewModel("legacy", "1.0.0", "aa", ArtifactPath: "/data/legacy.onnx"), Ct);
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.Models.ImportArtifactAsync("legacy", "1.0.0", ReadOnlyMemory<byte>.Empty, null, Ct));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.Models.ImportArtifactAsync("legacy", "1.0.0", new byte[] { 1 }, "[", Ct));
+        Assert.Equal("/data/legacy.onnx", (await Store.Models.GetAsync("legacy", "1.0.0", Ct))!.ArtifactPath);
     }
 
     [Fact]

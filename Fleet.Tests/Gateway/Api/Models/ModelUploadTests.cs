@@ -8,6 +8,8 @@ using Fleet.Shared.Onnx.Format;
 using Fleet.Shared.Onnx.Writing;
 using Fleet.Tests.Cli;
 using Fleet.Tests.Gateway.Infrastructure;
+using Fleet.Gateway.Store;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Fleet.Tests.Gateway.Api.Models;
 
@@ -74,6 +76,36 @@ public sealed class ModelUploadTests(GatewayFixture gateway) : IClassFixture<Gat
         Assert.Equal(safety.Golden.Cases.Count, metrics.GetProperty("goldenCases").GetInt32());
         Assert.True(metrics.GetProperty("goldenMaxAbsError").GetDouble() <= safety.Golden.Tolerance);
         Assert.Equal(safety.Onnx, await gateway.Reader.GetByteArrayAsync("/api/v1/models/up-ok/1.0.0/artifact"));
+        var store = gateway.Host.Services.GetRequiredService<FleetStoreService>().Store;
+        Assert.Equal(safety.Golden.ToJson(), await store.Models.GetGoldenSetAsync("up-ok", "1.0.0", CancellationToken.None));
+        Assert.False(Directory.Exists(Path.Combine(gateway.Host.DataDirectory, "models")), "artifacts and golden sets live in the store, not on one node's disk");
+    }
+
+    [Fact]
+    public async Task Upload_ArtifactOverTheLimit_Is413_SayingTheLimit_AndNothingIsRegistered()
+    {
+        // Streamed without a length, as a client piping a file would: the gateway stops reading one byte past the limit.
+        using var body = new StreamContent(new ZeroStream(StoreLimits.MaxArtifactBytes + 1L));
+
+        var response = await gateway.Operator.PutAsync("/api/v1/models/up-huge/1.0.0", body);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("at most 64 MiB (67108864 bytes)", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await AssertNotRegisteredAsync("up-huge", "1.0.0");
+    }
+
+    [Fact]
+    public async Task Upload_MultipartModelPartOverTheLimit_Is413_SayingItsSize()
+    {
+        using var multipart = new MultipartFormDataContent { { new ByteArrayContent(new byte[StoreLimits.MaxArtifactBytes + 1]), "model", "model.onnx" } };
+
+        var response = await gateway.Operator.PutAsync("/api/v1/models/up-announced/1.0.0", multipart);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains($"the model artifact is {StoreLimits.MaxArtifactBytes + 1} bytes", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await AssertNotRegisteredAsync("up-announced", "1.0.0");
     }
 
     [Fact]
@@ -94,6 +126,40 @@ public sealed class ModelUploadTests(GatewayFixture gateway) : IClassFixture<Gat
         {
             File.Delete(file);
         }
+    }
+
+    /// <summary>A stream of <paramref name="length"/> zero bytes whose length the client does not announce (sent chunked).</summary>
+    private sealed class ZeroStream(long length) : Stream
+    {
+        private long _left = length;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = (int)Math.Min(count, _left);
+            Array.Clear(buffer, offset, n);
+            _left -= n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private static MultipartFormDataContent Multipart(byte[] onnx, string goldenJson) => new()
