@@ -15,6 +15,8 @@ internal sealed class SplitBrainAgreement : ReceiveActor
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
     private readonly ClusterOptions _options;
     private readonly ILogger _logger;
+    // Kept from the events themselves: the cluster's read view may not have caught up with an event being handled.
+    private readonly Dictionary<UniqueAddress, Member> _members = [];
     private bool _leaving;
     private bool _warnedTwoNodes;
 
@@ -26,18 +28,23 @@ internal sealed class SplitBrainAgreement : ReceiveActor
         {
             foreach (var member in state.Members)
             {
+                _members[member.UniqueAddress] = member;
                 Check(member);
             }
 
-            CheckSize(state.Members);
+            CheckSize();
         });
-        Receive<ClusterEvent.MemberJoined>(e => Check(e.Member));
-        Receive<ClusterEvent.MemberUp>(e =>
+        Receive<ClusterEvent.MemberRemoved>(e =>
         {
-            Check(e.Member);
-            CheckSize(_cluster.State.Members);
+            _members.Remove(e.Member.UniqueAddress);
+            CheckSize();
         });
-        Receive<ClusterEvent.IMemberEvent>(_ => CheckSize(_cluster.State.Members));
+        Receive<ClusterEvent.IMemberEvent>(e =>
+        {
+            _members[e.Member.UniqueAddress] = e.Member;
+            Check(e.Member);
+            CheckSize();
+        });
     }
 
     public static Props Props(ClusterOptions options, ILogger logger) => Akka.Actor.Props.Create(() => new SplitBrainAgreement(options, logger));
@@ -61,7 +68,7 @@ internal sealed class SplitBrainAgreement : ReceiveActor
             return;
         }
 
-        var self = _cluster.SelfMember;
+        var self = _members.GetValueOrDefault(_cluster.SelfUniqueAddress) ?? _cluster.SelfMember;
         // The younger node is the one that joined a cluster already running other settings.
         var selfIsYounger = self.Status is MemberStatus.Joining or MemberStatus.WeaklyUp
             || (member.Status == MemberStatus.Up && member.IsOlderThan(self));
@@ -77,9 +84,9 @@ internal sealed class SplitBrainAgreement : ReceiveActor
         }
     }
 
-    private void CheckSize(IEnumerable<Member> members)
+    private void CheckSize()
     {
-        var up = members.Count(m => m.Status == MemberStatus.Up);
+        var up = _members.Values.Count(m => m.Status == MemberStatus.Up);
         if (up == 2 && _options.SplitBrain == SplitBrainStrategy.KeepMajority && !_warnedTwoNodes)
         {
             _warnedTwoNodes = true;
