@@ -47,6 +47,10 @@ internal static class DemoClusterRun
             await error.WriteLineAsync("fleet demo: could not start PostgreSQL and the broker: " + ex.Message).ConfigureAwait(false);
             return 1;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return 0;
+        }
 
         await using (cluster.ConfigureAwait(false))
         {
@@ -61,6 +65,11 @@ internal static class DemoClusterRun
             {
                 await error.WriteLineAsync("fleet demo: " + ex.Message).ConfigureAwait(false);
                 return 1;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl-C while the nodes start: the started ones, the broker and PostgreSQL are stopped on the way out.
+                return 0;
             }
 
             var credentials = DemoCredentials.Read(Path.Combine(cluster.SecretsDirectory, CredentialsFile.FileName));
