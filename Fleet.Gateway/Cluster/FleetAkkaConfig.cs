@@ -35,6 +35,11 @@ internal static class FleetAkkaConfig
         akka {
           log-dead-letters-during-shutdown = off
           cluster {
+            # A dead node's removal goes through the reaper (marks it unreachable), the leader (moves Down to Removed)
+            # and gossip (tells the other nodes): Akka's 1 s ticks would add up to seconds to every hand-off.
+            unreachable-nodes-reaper-interval = 250ms
+            leader-actions-interval = 250ms
+            gossip-interval = 500ms
             failure-detector {
               heartbeat-interval = {{Milliseconds(cluster.HeartbeatInterval)}}
               acceptable-heartbeat-pause = {{Milliseconds(cluster.AcceptableHeartbeatPause)}}

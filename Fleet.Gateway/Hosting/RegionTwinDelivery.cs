@@ -14,6 +14,8 @@ internal sealed class RegionTwinDelivery(IActorRef region, TimeSpan patience) : 
     /// <remarks>A twin's <see cref="Status.Failure"/> answer (or the dead-letter answer for a stopped twin) is thrown as its cause.</remarks>
     public async Task PersistAsync(DeviceMessage message, CancellationToken cancellationToken)
     {
+        // A cancelled wait must not still send: the message would reach its twin after ingress gave up on it.
+        cancellationToken.ThrowIfCancellationRequested();
         try
         {
             await region.Ask<Persisted>(message, patience, cancellationToken).ConfigureAwait(false);

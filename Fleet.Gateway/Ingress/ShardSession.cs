@@ -255,9 +255,12 @@ internal sealed partial class ShardSession : IAsyncDisposable
 
     private async Task OnMessageAsync(Connection connection, MqttApplicationMessageReceivedEventArgs e)
     {
-        if (connection.IsRetired)
+        if (connection.IsRetired || _stopping.IsCancellationRequested)
         {
-            // Behind a message that was not stored: left unacknowledged, it comes again after the one before it.
+            // Behind a message that was not stored, or the session is closing: left unacknowledged, it comes again
+            // after the one before it. It must not reach its twin first: a twin takes a later (epoch, seq) as proof
+            // that everything before it was seen, and would acknowledge the redelivered earlier one as a duplicate.
+            connection.Retire();
             e.ProcessingFailed = true;
             return;
         }
@@ -293,7 +296,9 @@ internal sealed partial class ShardSession : IAsyncDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Stopping: unacknowledged, the message comes again to whoever holds the session next.
+            // Stopping: unacknowledged, the message comes again to whoever holds the session next; nothing after it on
+            // this connection may reach a twin before it does.
+            connection.Retire();
             e.ProcessingFailed = true;
             return;
         }
@@ -356,6 +361,8 @@ internal sealed partial class ShardSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Retired first: from here on no message of this connection is handed to a twin (see OnMessageAsync).
+        Volatile.Read(ref _current)?.Retire();
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {

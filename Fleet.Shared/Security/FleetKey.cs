@@ -42,8 +42,14 @@ public static class FleetKey
 
         var key = Create();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        PrivateFile.Write(path, key.ExportPkcs8PrivateKeyPem());
-        return key;
+        if (PrivateFile.TryCreate(path, key.ExportPkcs8PrivateKeyPem()))
+        {
+            return key;
+        }
+
+        // Another process (a gateway node sharing the secrets directory) created the key first: one fleet, one key.
+        key.Dispose();
+        return FromPem(File.ReadAllText(path));
     }
 
     /// <summary>The public half as PEM, for devices.</summary>

@@ -32,6 +32,38 @@ public static class PrivateFile
         File.Move(temp, path, overwrite: true);
     }
 
+    /// <summary>
+    /// Creates <paramref name="path"/> with <paramref name="content"/> (UTF-8, mode 0600) only if no file is there yet,
+    /// atomically: of several processes creating the same file at once (gateway nodes sharing a secrets directory),
+    /// exactly one wins and the others get false and read the winner's file.
+    /// </summary>
+    public static bool TryCreate(string path, string content)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(content);
+        var temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            using (var stream = new FileStream(temp, CreateOwnerOnly))
+            {
+                stream.Write(Encoding.UTF8.GetBytes(content));
+                stream.Flush(flushToDisk: true);
+            }
+
+            // Without overwrite, the move is a hard link then an unlink on Linux: it fails if the name exists.
+            File.Move(temp, path, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return false;
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
     /// <summary>Asynchronous <see cref="Write"/>.</summary>
     public static async Task WriteAsync(string path, string content, CancellationToken cancellationToken)
     {

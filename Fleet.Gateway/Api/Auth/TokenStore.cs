@@ -31,9 +31,7 @@ internal sealed class TokenStore
         var path = Path.Combine(dataDirectory, "tokens.json");
         if (File.Exists(path))
         {
-            var tokens = JsonSerializer.Deserialize<List<ApiToken>>(File.ReadAllText(path), Json)
-                ?? throw new InvalidDataException($"{path} holds no tokens");
-            return new TokenStore(tokens);
+            return Read(path);
         }
 
         var operatorSecret = NewSecret();
@@ -43,11 +41,19 @@ internal sealed class TokenStore
             new("operator", ApiRole.Operator, Hash(operatorSecret)),
             new("reader", ApiRole.ReadOnly, Hash(readerSecret)),
         };
+        if (!PrivateFile.TryCreate(path, JsonSerializer.Serialize(created, Json)))
+        {
+            // Another gateway node sharing this secrets directory created the tokens first: theirs are the fleet's.
+            return Read(path);
+        }
+
         CredentialsFile.Write(Path.Combine(dataDirectory, CredentialsFile.FileName),
             [new("operator", operatorSecret), new("reader", readerSecret)]);
-        PrivateFile.Write(path, JsonSerializer.Serialize(created, Json));
         return new TokenStore(created);
     }
+
+    private static TokenStore Read(string path) =>
+        new(JsonSerializer.Deserialize<List<ApiToken>>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path} holds no tokens"));
 
     /// <summary>Finds the token whose secret is <paramref name="secret"/>, comparing hashes in constant time.</summary>
     public ApiToken? Find(string secret)
