@@ -235,19 +235,19 @@ internal sealed partial class DeviceTwin
                 break;
             case UpdateEvent update:
                 _lastUpdateJson = Encoding.UTF8.GetString(message.Payload.Span);
+                StoreLastEvent(message, TwinEventKind.Update, _lastUpdateJson);
                 if (update.Outcome == UpdateOutcome.RolledBack)
                 {
                     ModelFailed(new ModelFailure("update", update.Reason ?? "update rolled back", update.ModelVersion));
                 }
 
-                Acknowledge(message);
                 break;
             case InsightEvent insight:
                 StoreInsight(insight, message);
                 break;
             case ValidationEvent:
                 _lastValidationJson = Encoding.UTF8.GetString(message.Payload.Span);
-                Acknowledge(message);
+                StoreLastEvent(message, TwinEventKind.Validation, _lastValidationJson);
                 break;
             default:
                 Acknowledge(message);
@@ -281,6 +281,13 @@ internal sealed partial class DeviceTwin
                 self.Tell(new TwinInternal.HealStored(heal));
             }
         });
+    }
+
+    /// <summary>The latest update or validation event is written with the twin before it is acknowledged (a rollout reads it, on any node).</summary>
+    private void StoreLastEvent(DeviceMessage message, TwinEventKind kind, string json)
+    {
+        var id = _deviceId;
+        PersistAcked(message, store => store.Twins.SetLastEventAsync(id, kind, json, CancellationToken.None));
     }
 
     private void StoreInsight(InsightEvent insight, DeviceMessage message)

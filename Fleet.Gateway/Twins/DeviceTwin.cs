@@ -243,6 +243,9 @@ internal sealed partial class DeviceTwin : UntypedActor, IWithUnboundedStash, IW
             _desired = twin.Desired;
             _desiredMessage = twin.Desired is null ? null : DecodeDesired(twin.Desired);
             _reported = twin.Reported;
+            // Unless a newer one arrived while the twin was loading.
+            _lastUpdateJson ??= twin.LastUpdateJson;
+            _lastValidationJson ??= twin.LastValidationJson;
             if (twin.Reported is { } reported)
             {
                 _reportMark = new SeqMark(reported.Epoch, reported.Seq);

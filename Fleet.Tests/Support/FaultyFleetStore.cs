@@ -86,6 +86,12 @@ internal sealed class FaultyFleetStore(IFleetStore inner, StoreFaults faults) : 
             await faults.OnWriteAsync();
             return await inner.SetReportedAsync(deviceId, report, cancellationToken);
         }
+
+        public async Task<bool> SetLastEventAsync(string deviceId, TwinEventKind kind, string json, CancellationToken cancellationToken)
+        {
+            await faults.OnWriteAsync();
+            return await inner.SetLastEventAsync(deviceId, kind, json, cancellationToken);
+        }
     }
 
     private sealed class FaultyHeals(IHealEventStore inner, StoreFaults faults) : IHealEventStore

@@ -10,13 +10,15 @@ internal sealed class SqlTwinStore(StoreDatabase db) : ITwinStore
         var id = StoreGuard.Id(deviceId);
         return db.QuerySingleAsync(
             "SELECT d.id, t.desired_version, t.desired_json, t.desired_updated, t.reported_json, t.reported_epoch, t.reported_seq, " +
-            "t.reported_health, t.reported_model_id, t.reported_model_version, t.reported_received " +
+            "t.reported_health, t.reported_model_id, t.reported_model_version, t.reported_received, t.last_update, t.last_validation " +
             "FROM devices d LEFT JOIN twins t ON t.device_id = d.id WHERE d.id = @id",
             s => s.Text("id", id),
             r => new TwinRecord(
                 r.String(0),
                 r.IsNull(2) ? null : new DesiredState(r.Int(1), r.String(2), r.Time(3)),
-                r.IsNull(4) ? null : new ReportedState(r.String(4), r.Long(5), r.Long(6), r.NullableString(7), r.NullableString(8), r.NullableString(9), r.Time(10))),
+                r.IsNull(4) ? null : new ReportedState(r.String(4), r.Long(5), r.Long(6), r.NullableString(7), r.NullableString(8), r.NullableString(9), r.Time(10)),
+                r.NullableString(11),
+                r.NullableString(12)),
             cancellationToken);
     }
 
@@ -89,5 +91,29 @@ internal sealed class SqlTwinStore(StoreDatabase db) : ITwinStore
         }
 
         return written == 1 ? ReportedWriteStatus.Written : ReportedWriteStatus.Stale;
+    }
+
+    public async Task<bool> SetLastEventAsync(string deviceId, TwinEventKind kind, string json, CancellationToken cancellationToken)
+    {
+        var id = StoreGuard.Id(deviceId);
+        var document = StoreGuard.Json(json);
+        var sql = kind switch
+        {
+            TwinEventKind.Update =>
+                "INSERT INTO twins (device_id, desired_version, last_update) VALUES (@id, 0, @json) " +
+                "ON CONFLICT (device_id) DO UPDATE SET last_update = excluded.last_update",
+            TwinEventKind.Validation =>
+                "INSERT INTO twins (device_id, desired_version, last_validation) VALUES (@id, 0, @json) " +
+                "ON CONFLICT (device_id) DO UPDATE SET last_validation = excluded.last_validation",
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a twin event kind"),
+        };
+        try
+        {
+            return await db.ExecuteAsync(sql, s => s.Text("id", id).Json("json", document), cancellationToken).ConfigureAwait(false) == 1;
+        }
+        catch (DbException ex) when (db.Dialect.IsForeignKeyViolation(ex))
+        {
+            return false;
+        }
     }
 }

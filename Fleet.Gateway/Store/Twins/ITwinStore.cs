@@ -14,4 +14,7 @@ internal interface ITwinStore
 
     /// <summary>Stores a report when its (epoch, seq) is newer than the stored one; duplicates and retained replays are <see cref="ReportedWriteStatus.Stale"/>.</summary>
     Task<ReportedWriteStatus> SetReportedAsync(string deviceId, ReportedUpdate report, CancellationToken cancellationToken);
+
+    /// <summary>Keeps <paramref name="json"/> as the device's latest event of <paramref name="kind"/>; false for an unknown device.</summary>
+    Task<bool> SetLastEventAsync(string deviceId, TwinEventKind kind, string json, CancellationToken cancellationToken);
 }

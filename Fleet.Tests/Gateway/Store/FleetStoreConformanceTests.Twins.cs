@@ -17,6 +17,39 @@ public abstract partial class FleetStoreConformanceTests
     }
 
     [Fact]
+    public async Task LastEvents_KeepTheLatestOfEachKind_AsSent_BesideTheDesiredAndReportedSides()
+    {
+        await AddDeviceAsync("pi-1");
+        await Store.Twins.SetDesiredAsync("pi-1", 0, """{"a":1}""", Ct);
+
+        Assert.True(await Store.Twins.SetLastEventAsync("pi-1", TwinEventKind.Update, """{"type":"update","seq":3,"outcome":"committed"}""", Ct));
+        Assert.True(await Store.Twins.SetLastEventAsync("pi-1", TwinEventKind.Update, """{"type":"update","seq":4,"outcome":"rolledBack"}""", Ct));
+        Assert.True(await Store.Twins.SetLastEventAsync("pi-1", TwinEventKind.Validation, """{"type":"validation","seq":5}""", Ct));
+        Assert.False(await Store.Twins.SetLastEventAsync("ghost", TwinEventKind.Update, "{}", Ct));
+
+        var twin = (await Store.Twins.GetAsync("pi-1", Ct))!;
+        Assert.Equal("""{"type":"update","seq":4,"outcome":"rolledBack"}""", twin.LastUpdateJson);
+        Assert.Equal("""{"type":"validation","seq":5}""", twin.LastValidationJson);
+        Assert.Equal(1, twin.Desired!.Version);
+        Assert.Null(await Store.Twins.GetAsync("ghost", Ct));
+    }
+
+    [Fact]
+    public async Task LastEvent_OfADeviceWithNoTwinRowYet_CreatesIt_WithNoDesiredState()
+    {
+        await AddDeviceAsync("pi-2");
+
+        Assert.True(await Store.Twins.SetLastEventAsync("pi-2", TwinEventKind.Validation, """{"type":"validation"}""", Ct));
+
+        var twin = (await Store.Twins.GetAsync("pi-2", Ct))!;
+        Assert.Null(twin.Desired);
+        Assert.Null(twin.Reported);
+        Assert.Null(twin.LastUpdateJson);
+        Assert.Equal("""{"type":"validation"}""", twin.LastValidationJson);
+        Assert.Equal(new DesiredWriteResult(DesiredWriteStatus.Written, 1), await Store.Twins.SetDesiredAsync("pi-2", 0, """{"a":1}""", Ct));
+    }
+
+    [Fact]
     public async Task SetDesired_FromNone_WritesVersionOne_ThenEachWriteAddsOne()
     {
         await AddDeviceAsync("pi-1");

@@ -12,7 +12,7 @@ public sealed class PostgresFleetStoreTests(PostgresFixture postgres) : FleetSto
     private readonly string _prefix = "t" + Guid.NewGuid().ToString("N")[..12];
     private readonly HashSet<string> _schemas = [];
 
-    private protected override int LatestSchemaVersion => 9;
+    private protected override int LatestSchemaVersion => 10;
 
     private protected override async Task<IFleetStore> OpenAsync(string database, int? targetSchemaVersion = null) =>
         await PostgresFleetStore.OpenAsync(

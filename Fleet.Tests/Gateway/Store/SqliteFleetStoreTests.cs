@@ -9,7 +9,7 @@ public sealed class SqliteFleetStoreTests : FleetStoreConformanceTests
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "fleet-store-" + Guid.NewGuid().ToString("N")[..12]);
 
-    private protected override int LatestSchemaVersion => 9;
+    private protected override int LatestSchemaVersion => 10;
 
     private protected override async Task<IFleetStore> OpenAsync(string database, int? targetSchemaVersion = null) =>
         await SqliteFleetStore.OpenAsync(new SqliteStoreOptions(PathOf(database)) { TargetSchemaVersion = targetSchemaVersion }, Clock, CancellationToken.None);

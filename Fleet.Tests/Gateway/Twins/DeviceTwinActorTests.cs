@@ -87,6 +87,36 @@ public sealed class DeviceTwinActorTests : Akka.TestKit.Xunit2.TestKit, IClassFi
     }
 
     [Fact]
+    public async Task UpdateEvent_IsAcknowledgedOnlyAfterItsWrite_AndANewIncarnationKnowsIt()
+    {
+        var twin = Twin("upd");
+        twin.Tell(Report("upd", ack: 1, health: "healthy"), TestActor);
+        ExpectMsg<Persisted>();
+        _faults.Hold();
+        var json = """{"v":1,"type":"update","seq":7,"epoch":1,"desiredVersion":2,"outcome":"committed","modelVersion":"1.1.0"}""";
+
+        twin.Tell(new DeviceMessage("upd", Sharding.ShardOf("upd", _services.Options.ShardCount), TopicKind.Events, Encoding.UTF8.GetBytes(json), 2), TestActor);
+
+        twin.Tell(new GetTwin("upd"), TestActor);
+
+        // Answered from memory while the write is held: no Persisted can have come first, and nothing is stored yet.
+        Assert.Contains("committed", ExpectMsg<TwinSnapshot>().LastUpdateJson, StringComparison.Ordinal);
+        Assert.Null((await _store.Twins.GetAsync("upd", CancellationToken.None))!.LastUpdateJson);
+        _faults.Release();
+        Assert.Equal(2, ExpectMsg<Persisted>().AckId);
+        Watch(twin);
+        Sys.Stop(twin);
+        ExpectTerminated(twin);
+
+        // As if the twin's node died: another incarnation rebuilt from the store still has the latest update event.
+        var next = _shard.ChildActorOf(DeviceTwin.Props("upd", _services), "upd-next", SupervisorStrategy.DefaultStrategy);
+        next.Tell(new GetTwin("upd"), TestActor);
+        var snapshot = ExpectMsg<TwinSnapshot>();
+        Assert.Contains("\"outcome\":\"committed\"", snapshot.LastUpdateJson, StringComparison.Ordinal);
+        Assert.Contains("committed", (await _store.Twins.GetAsync("upd", CancellationToken.None))!.LastUpdateJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Writes_AreAcknowledgedInTheOrderTheyArrived()
     {
         var twin = Twin("order");
