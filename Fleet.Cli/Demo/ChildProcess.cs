@@ -57,6 +57,7 @@ internal sealed class ChildProcess : IAsyncDisposable
 
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
+        var logClosed = false;
         void Relay(string? line)
         {
             if (line is null)
@@ -64,9 +65,13 @@ internal sealed class ChildProcess : IAsyncDisposable
                 return;
             }
 
+            // Output may still be relayed after Exited closed the log (the two are raised on different threads).
             lock (log)
             {
-                log.WriteLine(line);
+                if (!logClosed)
+                {
+                    log.WriteLine(line);
+                }
             }
 
             if (echo)
@@ -81,7 +86,11 @@ internal sealed class ChildProcess : IAsyncDisposable
         process.Exited += (_, _) =>
         {
             child._exited.TrySetResult(CliClock.Time.GetUtcNow());
-            log.Dispose();
+            lock (log)
+            {
+                logClosed = true;
+                log.Dispose();
+            }
         };
         if (!process.Start())
         {
