@@ -19,7 +19,7 @@ namespace Fleet.Shared.Servers;
 /// what every node printed; nothing sleeps for a fixed time. Disposing kills whatever still runs, and with
 /// <see cref="GatewayClusterOptions.DieWithParent"/> the processes die with their starter even when it is killed.
 /// </remarks>
-public sealed class GatewayCluster : IAsyncDisposable
+public sealed partial class GatewayCluster : IAsyncDisposable
 {
     private static readonly TimeProvider Clock = TimeProvider.System;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
@@ -142,110 +142,6 @@ public sealed class GatewayCluster : IAsyncDisposable
 
     /// <summary>The nodes that should be running (started and not killed, stopped or expected gone).</summary>
     public IReadOnlyList<int> LiveNodes => [.. Enumerable.Range(0, _nodes.Count).Where(i => _wanted[i])];
-
-    /// <summary>Node <paramref name="node"/>'s <c>/api/v1/health/ready</c> now; unreachable when it does not answer within 2 s.</summary>
-    public async Task<GatewayNodeHealth> HealthAsync(int node, CancellationToken cancellationToken = default)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ProbeTimeout);
-        try
-        {
-            using var response = await _probe.GetAsync(new Uri(_nodes[node].BaseAddress, "api/v1/health/ready"), timeout.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
-            return GatewayNodeHealth.Parse(node, (int)response.StatusCode, body);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException && !cancellationToken.IsCancellationRequested)
-        {
-            return GatewayNodeHealth.Unreachable(node, ex.Message);
-        }
-    }
-
-    /// <summary>The health of every node in <paramref name="nodes"/> (default <see cref="LiveNodes"/>).</summary>
-    public async Task<IReadOnlyList<GatewayNodeHealth>> HealthAsync(IEnumerable<int>? nodes = null, CancellationToken cancellationToken = default) =>
-        await Task.WhenAll((nodes ?? LiveNodes).Select(n => HealthAsync(n, cancellationToken))).ConfigureAwait(false);
-
-    /// <summary>
-    /// Whether <paramref name="health"/> (one answer per node that should run) shows a whole cluster: every node ready,
-    /// and every ingress session connected exactly once across the nodes (each shard hosted by exactly one node when the
-    /// nodes list what they host; otherwise every node connected to every session, as a gateway of one node is).
-    /// </summary>
-    public bool IsWhole(IReadOnlyList<GatewayNodeHealth> health)
-    {
-        ArgumentNullException.ThrowIfNull(health);
-        if (health.Count == 0 || health.Any(h => !h.Ready))
-        {
-            return false;
-        }
-
-        if (health.All(h => h.Hosted is not null))
-        {
-            var hosted = health.SelectMany(h => h.Hosted!).ToList();
-            return hosted.Count == _options.ShardCount
-                && hosted.Distinct().Count() == _options.ShardCount
-                && health.Sum(h => h.Connected) == _options.ShardCount;
-        }
-
-        return health.All(h => h.Connected == _options.ShardCount);
-    }
-
-    /// <summary>
-    /// Waits until the cluster is whole (<see cref="IsWhole"/>) over <see cref="LiveNodes"/>; fails at once when one of
-    /// them exits, and after <paramref name="timeout"/> with every node's last answer and output.
-    /// </summary>
-    /// <returns>The health answers that showed it whole.</returns>
-    public async Task<IReadOnlyList<GatewayNodeHealth>> WaitHealthyAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
-    {
-        var limit = timeout ?? TimeSpan.FromSeconds(60);
-        var started = Clock.GetTimestamp();
-        IReadOnlyList<GatewayNodeHealth> last = [];
-        while (true)
-        {
-            ThrowIfAnyExited();
-            last = await HealthAsync(LiveNodes, cancellationToken).ConfigureAwait(false);
-            if (IsWhole(last))
-            {
-                return last;
-            }
-
-            if (Clock.GetElapsedTime(started) > limit)
-            {
-                throw new TimeoutException($"the gateway cluster was not whole within {limit} (nodes {string.Join(",", LiveNodes)}).\n{Describe(last)}");
-            }
-
-            await Task.Delay(PollInterval, Clock, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Throws with its output when a node that should run has exited.</summary>
-    public void ThrowIfAnyExited()
-    {
-        foreach (var i in LiveNodes)
-        {
-            if (!_nodes[i].IsRunning)
-            {
-                throw new InvalidOperationException($"gateway node {i} exited (code {_nodes[i].ExitCode}) while it should run:\n{_nodes[i].OutputTail()}");
-            }
-        }
-    }
-
-    /// <summary>Every node's last health answer and output tail, for a failure message.</summary>
-    public string Describe(IReadOnlyList<GatewayNodeHealth>? health = null)
-    {
-        var text = new StringBuilder();
-        foreach (var node in _nodes)
-        {
-            var answer = health?.FirstOrDefault(h => h.Node == node.Index);
-            text.Append(CultureInfo.InvariantCulture, $"--- node {node.Index} ({node.BaseAddress}, {node.Address}, pid {node.ProcessId?.ToString(CultureInfo.InvariantCulture) ?? "none"}, exit {node.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "-"}{(node.IsPaused ? ", paused" : "")})\n");
-            if (answer is not null)
-            {
-                text.Append("ready: ").AppendLine(answer.Raw.Length > 1500 ? answer.Raw[..1500] : answer.Raw);
-            }
-
-            text.AppendLine(node.OutputTail(3000));
-        }
-
-        return text.ToString();
-    }
 
     /// <summary>Kills every node, stops the broker and the store, and deletes a temporary working directory.</summary>
     public async ValueTask DisposeAsync()
@@ -441,47 +337,4 @@ public sealed class GatewayCluster : IAsyncDisposable
     }
 
     private static string RandomPassword() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
-}
-
-/// <summary>One node's answer to <c>/api/v1/health/ready</c>.</summary>
-/// <param name="Node">The node's index in its cluster.</param>
-/// <param name="Reachable">Whether the node answered at all.</param>
-/// <param name="Ready">200: the node is up and every ingress session it hosts is connected and none held.</param>
-/// <param name="Connected">Ingress sessions connected on this node (<c>shards.connected</c>).</param>
-/// <param name="Hosted">The ingress shards this node hosts (<c>shards.hosted</c>), when the gateway says.</param>
-/// <param name="Address">The node's cluster address (<c>node</c>), when the gateway says.</param>
-/// <param name="Raw">The answer as received (or why there was none).</param>
-public sealed record GatewayNodeHealth(int Node, bool Reachable, bool Ready, int Connected, IReadOnlyList<int>? Hosted, string? Address, string Raw)
-{
-    internal static GatewayNodeHealth Unreachable(int node, string why) => new(node, false, false, 0, null, null, "unreachable: " + why);
-
-    internal static GatewayNodeHealth Parse(int node, int status, string body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            var connected = 0;
-            IReadOnlyList<int>? hosted = null;
-            if (root.TryGetProperty("shards", out var shards) && shards.ValueKind == JsonValueKind.Object)
-            {
-                if (shards.TryGetProperty("connected", out var c) && c.ValueKind == JsonValueKind.Number)
-                {
-                    connected = c.GetInt32();
-                }
-
-                if (shards.TryGetProperty("hosted", out var h) && h.ValueKind == JsonValueKind.Array)
-                {
-                    hosted = [.. h.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Number).Select(e => e.GetInt32())];
-                }
-            }
-
-            var address = root.TryGetProperty("node", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
-            return new GatewayNodeHealth(node, true, status == 200, connected, hosted, address, body);
-        }
-        catch (JsonException)
-        {
-            return new GatewayNodeHealth(node, true, false, 0, null, null, string.Create(CultureInfo.InvariantCulture, $"HTTP {status}: {body}"));
-        }
-    }
 }
