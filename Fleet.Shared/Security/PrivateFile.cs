@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Fleet.Shared.Security;
@@ -8,7 +9,7 @@ namespace Fleet.Shared.Security;
 /// the target, so a reader never sees a half-written secret and a file that existed with a wider mode
 /// is replaced rather than rewritten in place.
 /// </remarks>
-public static class PrivateFile
+public static partial class PrivateFile
 {
     private static readonly FileStreamOptions CreateOwnerOnly = new()
     {
@@ -50,19 +51,31 @@ public static class PrivateFile
                 stream.Flush(flushToDisk: true);
             }
 
-            // Without overwrite, the move is a hard link then an unlink on Linux: it fails if the name exists.
-            File.Move(temp, path, overwrite: false);
-            return true;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            return false;
+            // link(2) creates the name only if it does not exist, atomically (File.Move without overwrite checks, then
+            // renames: two processes can both pass the check, measured here with 16 concurrent writers).
+            if (Link(temp, path) == 0)
+            {
+                return true;
+            }
+
+            var error = Marshal.GetLastPInvokeError();
+            if (error == EExist)
+            {
+                return false;
+            }
+
+            throw new IOException($"could not create {path}: link failed with errno {error}");
         }
         finally
         {
             File.Delete(temp);
         }
     }
+
+    private const int EExist = 17;
+
+    [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Link(string existing, string created);
 
     /// <summary>Asynchronous <see cref="Write"/>.</summary>
     public static async Task WriteAsync(string path, string content, CancellationToken cancellationToken)
